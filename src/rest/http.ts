@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { RequestContext } from '../context.js';
+import { negotiateLanguage } from '../fhir/messages.js';
+import { errors, FhirError } from '../fhir/outcome.js';
+import type { Database } from '../db/database.js';
+import { dispatch } from './dispatch.js';
+import { RawJson, type FhirRequest, type FhirResponse } from './request.js';
+import type { Services } from './services.js';
+
+/**
+ * The HTTP adapter: express → RequestContext + FhirRequest → dispatch → FhirResponse → HTTP.
+ * Content negotiation, body limits and parsing, and turning every error into an OperationOutcome live here.
+ */
+const MAX_DEPTH = 100;
+const JSON_TYPES = ['application/fhir+json', 'application/json', 'application/json-patch+json'];
+
+export function createHttpApp(s: Services, db: Database, log: Logger): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await db.query('SELECT 1');
+      res.json({ status: 'ready', database: db.kind });
+    } catch {
+      res.status(503).json({ status: 'unavailable', database: db.kind });
+    }
+  });
+
+  const fhir = express.Router();
+  fhir.use(express.text({ type: () => true, limit: s.config.maxBodyBytes, defaultCharset: 'utf-8' }));
+  fhir.use(async (req: Request, res: Response) => {
+    const ctx = contextFor(req, s, log);
+    res.setHeader('X-Request-Id', ctx.requestId);
+    try {
+      const fhirReq = toFhirRequest(req);
+      checkAccept(req);
+      const result = await dispatch(s, ctx, fhirReq);
+      send(res, req, result);
+    } catch (err) {
+      sendError(res, req, ctx, err);
+    }
+  });
+  app.use('/fhir', fhir);
+  // Body-parser errors (too large, bad charset) arrive here.
+  app.use('/fhir', (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const ctx = contextFor(req, s, log);
+    const e = err as { type?: string; status?: number };
+    if (e.type === 'entity.too.large') sendError(res, req, ctx, new FhirError(413, 'too-costly', 'tooLarge', [s.config.maxBodyBytes]));
+    else if (e.status && e.status < 500) sendError(res, req, ctx, errors.badRequest('invalidJson', (err as Error).message));
+    else sendError(res, req, ctx, err);
+  });
+  app.use((req: Request, res: Response) => {
+    sendError(res, req, contextFor(req, s, log), new FhirError(404, 'not-found', 'unknownRoute', [req.method, req.path]));
+  });
+  return app;
+}
+
+function contextFor(req: Request, s: Services, log: Logger): RequestContext {
+  const requestId = (req.header('x-request-id') ?? '').slice(0, 64) || randomUUID();
+  const baseUrl = s.config.baseUrl ?? `${req.protocol}://${req.header('host') ?? 'localhost'}/fhir`;
+  return {
+    requestId,
+    lang: negotiateLanguage(req.header('accept-language')),
+    baseUrl,
+    actor: { kind: 'anonymous' },
+    scopes: [],
+    log: log.child({ requestId }),
+  };
+}
+
+function toFhirRequest(req: Request): FhirRequest {
+  const method = req.method.toUpperCase() as FhirRequest['method'];
+  if (!['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) {
+    throw new FhirError(405, 'not-supported', 'methodNotAllowed', [req.method, req.path]);
+  }
+  const url = req.originalUrl;
+  const qi = url.indexOf('?');
+  const query = new URLSearchParams(qi >= 0 ? url.slice(qi + 1) : '');
+  const path = decodeURIComponent(req.path.replace(/^\/+/, ''));
+  const text = typeof req.body === 'string' ? req.body : '';
+  const contentType = (req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  let body: FhirRequest['body'];
+
+  const isSearch = method === 'POST' && path.endsWith('_search');
+  if (isSearch) {
+    if (contentType && contentType !== 'application/x-www-form-urlencoded') throw new FhirError(415, 'not-supported', 'unsupportedMediaType', [contentType]);
+    for (const [k, v] of new URLSearchParams(text)) query.append(k, v);
+  } else if (text.trim().length > 0 && method !== 'GET' && method !== 'HEAD' && method !== 'DELETE') {
+    if (!JSON_TYPES.includes(contentType)) throw new FhirError(415, 'not-supported', 'unsupportedMediaType', [contentType || '(none)']);
+    const parsed = parseJson(text);
+    if (method === 'PATCH') {
+      body = contentType === 'application/json-patch+json' || Array.isArray(parsed) ? { kind: 'json-patch', ops: parsed } : { kind: 'fhirpath', parameters: parsed };
+    } else {
+      body = parsed as FhirRequest['body'];
+    }
+  }
+  return {
+    method,
+    path,
+    query,
+    headers: {
+      ifMatch: req.header('if-match'),
+      ifNoneMatch: req.header('if-none-match'),
+      ifNoneExist: req.header('if-none-exist'),
+      ifModifiedSince: req.header('if-modified-since'),
+      prefer: req.header('prefer'),
+    },
+    body,
+  };
+}
+
+/** JSON.parse after a cheap depth scan, so absurd nesting is a 400, not a stack overflow later. */
+export function parseJson(text: string): unknown {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > MAX_DEPTH) throw errors.badRequest('tooDeep', MAX_DEPTH);
+    } else if (c === 125 || c === 93) depth--;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw errors.badRequest('invalidJson', (err as Error).message);
+  }
+}
+
+function checkAccept(req: Request): void {
+  const format = req.query._format;
+  if (typeof format === 'string' && format.length > 0 && !/json/i.test(format)) throw new FhirError(406, 'not-supported', 'notAcceptable', [format]);
+  const accept = req.header('accept');
+  if (accept && !/json|\*\/\*|application\/\*/i.test(accept)) throw new FhirError(406, 'not-supported', 'notAcceptable', [accept]);
+}
+
+function send(res: Response, req: Request, result: FhirResponse): void {
+  for (const [k, v] of Object.entries(result.headers)) res.setHeader(k, v);
+  let status = result.status;
+  if (!result.body && status === 200 && req.method === 'DELETE') status = 204;
+  res.status(status);
+  if (!result.body || status === 304 || status === 204) {
+    res.end();
+    return;
+  }
+  res.setHeader('Content-Type', 'application/fhir+json; charset=utf-8');
+  const text = result.body instanceof RawJson ? result.body.json : JSON.stringify(result.body, null, req.query._pretty === 'true' ? 2 : undefined);
+  if (req.method === 'HEAD') res.setHeader('Content-Length', Buffer.byteLength(text)).end();
+  else res.end(text);
+}
+
+function sendError(res: Response, req: Request, ctx: RequestContext, err: unknown): void {
+  let fhirError: FhirError;
+  const pgCode = (err as { code?: string })?.code;
+  if (err instanceof FhirError) {
+    fhirError = err;
+  } else if (pgCode === '23505' || pgCode === '40001' || pgCode === '40P01') {
+    fhirError = new FhirError(409, 'conflict', 'conflict', [req.path]);
+  } else if (pgCode === 'ECONNREFUSED' || pgCode === '57P01' || pgCode === '08006') {
+    fhirError = new FhirError(503, 'transient', 'unavailable');
+  } else {
+    ctx.log.error({ err, method: req.method, path: req.path }, 'request failed');
+    fhirError = new FhirError(500, 'exception', 'internal', [ctx.requestId]);
+  }
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.status(fhirError.status).setHeader('Content-Type', 'application/fhir+json; charset=utf-8');
+  res.end(JSON.stringify(fhirError.toOutcome(ctx.lang)));
+}

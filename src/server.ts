@@ -1,0 +1,47 @@
+import type { Server } from 'node:http';
+import { pino, type Logger } from 'pino';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/database.js';
+import { migrate } from './db/migrations.js';
+import { loadDefinitions } from './fhir/definitions.js';
+import { createHttpApp } from './rest/http.js';
+import { ResourceStore } from './store/store.js';
+
+export interface RunningServer {
+  url: string;
+  db: Database;
+  store: ResourceStore;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+/** Opens the database, migrates it, and serves FHIR at /fhir. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const log = pino({ level: config.logLevel, base: { service: 'hms-ops' } });
+  loadDefinitions();
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
+  const applied = await migrate(db);
+  if (applied.length) log.info({ applied }, 'migrations applied');
+  const store = new ResourceStore(db, config.baseUrl ?? `http://${config.host}:${config.port}/fhir`);
+  const app = createHttpApp({ store, config }, db, log);
+  const server: Server = await new Promise((resolve, reject) => {
+    const srv = app.listen(config.port, config.host, () => resolve(srv));
+    srv.once('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host}:${port}`;
+  log.info({ url: `${url}/fhir`, database: db.kind }, 'HMS-OPS listening');
+  return {
+    url,
+    db,
+    store,
+    log,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections?.();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,207 @@
+import type { Database, Queryable } from '../db/database.js';
+import type { RequestContext } from '../context.js';
+import { FhirError } from '../fhir/outcome.js';
+import { buildWhere, type Clause } from '../search/query.js';
+import { SqlParams } from '../search/sql.js';
+import { checkReferences } from './references.js';
+import type { PendingWrite, StoredResource, TransactionHook } from './types.js';
+import { writeChanges } from './write.js';
+
+export type { PendingWrite, StoredResource, TransactionHook } from './types.js';
+
+const ROW = 'r.res_type AS type, r.res_id AS id, r.version, r.last_updated AS "lastUpdated", r.deleted, r.content';
+
+function toStored(row: Record<string, unknown>): StoredResource {
+  return {
+    type: row.type as string,
+    id: row.id as string,
+    version: Number(row.version),
+    lastUpdated: row.lastUpdated as string,
+    deleted: Boolean(row.deleted),
+    content: (row.content as string | null) ?? null,
+  };
+}
+
+export interface SearchOptions {
+  count: number;
+  offset: number;
+  total: boolean;
+}
+
+export interface HistoryOptions {
+  type?: string;
+  id?: string;
+  since?: string;
+  at?: string;
+  count: number;
+  /** Only entries older than this history sequence number (the paging cursor). */
+  before?: string;
+}
+
+export interface HistoryEntry extends StoredResource {
+  seq: string;
+  method: string;
+}
+
+/**
+ * The resource store: the only module that speaks SQL about resources. Reads run on the pool; every write runs
+ * in a StoreTransaction, which stages changes, checks references, writes them in bulk and runs the transaction
+ * hooks before commit.
+ */
+export class ResourceStore {
+  private readonly hooks: TransactionHook[] = [];
+
+  constructor(
+    readonly db: Database,
+    readonly baseUrl: string,
+  ) {}
+
+  addTransactionHook(hook: TransactionHook): void {
+    this.hooks.push(hook);
+  }
+
+  /** Reads run on the pool, or inside t (after flushing it) when called from a transaction bundle. */
+  private async on(t?: StoreTransaction): Promise<Queryable> {
+    if (!t) return this.db;
+    await t.flush();
+    return t.tx;
+  }
+
+  async read(_ctx: RequestContext, type: string, id: string, t?: StoreTransaction): Promise<StoredResource | undefined> {
+    return readRow(await this.on(t), type, id);
+  }
+
+  async vread(_ctx: RequestContext, type: string, id: string, version: number, t?: StoreTransaction): Promise<StoredResource | undefined> {
+    const { rows } = await (await this.on(t)).query(
+      `SELECT r.res_type AS type, r.res_id AS id, r.version, r.last_updated AS "lastUpdated", r.method = 'DELETE' AS deleted, r.content
+       FROM resource_history r WHERE r.res_type = $1 AND r.res_id = $2 AND r.version = $3`,
+      [type, id, version],
+    );
+    return rows[0] ? toStored(rows[0]) : undefined;
+  }
+
+  async search(_ctx: RequestContext, type: string, clauses: Clause[], options: SearchOptions, t?: StoreTransaction): Promise<{ rows: StoredResource[]; total?: number }> {
+    return searchRows(await this.on(t), type, clauses, options);
+  }
+
+  async history(_ctx: RequestContext, o: HistoryOptions, t?: StoreTransaction): Promise<{ entries: HistoryEntry[]; total: number }> {
+    const q = await this.on(t);
+    const params = new SqlParams();
+    const where: string[] = [];
+    if (o.type) where.push(`r.res_type = ${params.add(o.type)}`);
+    if (o.id) where.push(`r.res_id = ${params.add(o.id)}`);
+    if (o.since) where.push(`r.last_updated >= ${params.add(o.since)}::timestamptz`);
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    let source = `resource_history r ${filter}`;
+    if (o.at) {
+      // _at: the version current at that instant, one per resource
+      source = `(SELECT DISTINCT ON (r.res_type, r.res_id) r.* FROM resource_history r
+        ${filter ? filter + ' AND' : 'WHERE'} r.last_updated <= ${params.add(o.at)}::timestamptz
+        ORDER BY r.res_type, r.res_id, r.seq DESC) r`;
+    }
+    const totalRow = await q.query<{ n: string }>(`SELECT count(*) AS n FROM ${source}`, params.values);
+    const pageParams = new SqlParams();
+    pageParams.values.push(...params.values);
+    const cursor = o.before ? `WHERE r.seq < ${pageParams.add(o.before)}::bigint` : '';
+    const { rows } = await q.query(
+      `SELECT r.seq::text AS seq, r.method, r.res_type AS type, r.res_id AS id, r.version, r.last_updated AS "lastUpdated", r.method = 'DELETE' AS deleted, r.content
+       FROM (SELECT * FROM ${source}) r ${cursor} ORDER BY r.seq DESC LIMIT ${pageParams.add(o.count)}`,
+      pageParams.values,
+    );
+    return {
+      entries: rows.map((row) => ({ ...toStored(row), seq: row.seq as string, method: row.method as string })),
+      total: Number(totalRow.rows[0].n),
+    };
+  }
+
+  /** Runs fn in one database transaction; staged writes are flushed, checked and hooked before commit. */
+  async transaction<T>(ctx: RequestContext, fn: (t: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      const t = new StoreTransaction(tx, ctx, this.baseUrl);
+      const result = await fn(t);
+      await t.flush();
+      for (const hook of this.hooks) await hook(tx, t.written, ctx);
+      return result;
+    });
+  }
+}
+
+async function readRow(q: Queryable, type: string, id: string, forUpdate = false): Promise<StoredResource | undefined> {
+  const { rows } = await q.query(`SELECT ${ROW} FROM resource r WHERE r.res_type = $1 AND r.res_id = $2${forUpdate ? ' FOR UPDATE' : ''}`, [type, id]);
+  return rows[0] ? toStored(rows[0]) : undefined;
+}
+
+async function searchRows(q: Queryable, type: string, clauses: Clause[], o: SearchOptions): Promise<{ rows: StoredResource[]; total?: number }> {
+  const params = new SqlParams();
+  const where = [`r.res_type = ${params.add(type)}`, 'NOT r.deleted', ...buildWhere(type, clauses, params)].join(' AND ');
+  let total: number | undefined;
+  if (o.total) {
+    const { rows } = await q.query<{ n: string }>(`SELECT count(*) AS n FROM resource r WHERE ${where}`, params.values);
+    total = Number(rows[0].n);
+  }
+  if (o.count === 0) return { rows: [], total };
+  const limit = params.add(o.count);
+  const offset = params.add(o.offset);
+  const { rows } = await q.query(`SELECT ${ROW} FROM resource r WHERE ${where} ORDER BY r.last_updated DESC, r.res_id LIMIT ${limit} OFFSET ${offset}`, params.values);
+  return { rows: rows.map(toStored), total };
+}
+
+/**
+ * One database transaction's view of the store. Writes are staged and written in bulk by flush(); reads and
+ * searches flush first so they see everything staged before them.
+ */
+export class StoreTransaction {
+  private pending: PendingWrite[] = [];
+  private readonly staged = new Map<string, PendingWrite>();
+  readonly written: PendingWrite[] = [];
+
+  constructor(
+    readonly tx: Queryable,
+    readonly ctx: RequestContext,
+    private readonly baseUrl: string,
+  ) {}
+
+  /** Serialises writers of the same keys across processes (transaction-scoped advisory locks, in a fixed order). */
+  async lock(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    const unique = [...new Set(keys)].sort();
+    await this.tx.query(
+      'SELECT pg_advisory_xact_lock(h) FROM (SELECT hashtextextended(k, 0) AS h FROM unnest($1::text[]) k ORDER BY 1) x',
+      [unique],
+    );
+  }
+
+  async read(type: string, id: string): Promise<StoredResource | undefined> {
+    const s = this.staged.get(`${type}/${id}`);
+    if (s) {
+      return { type, id, version: s.version, lastUpdated: s.lastUpdated, deleted: s.method === 'DELETE', content: s.content };
+    }
+    return readRow(this.tx, type, id);
+  }
+
+  async search(type: string, clauses: Clause[], options: SearchOptions): Promise<{ rows: StoredResource[]; total?: number }> {
+    await this.flush();
+    return searchRows(this.tx, type, clauses, options);
+  }
+
+  /** Stages a change; a second change of the same resource in one transaction is refused. */
+  stage(write: PendingWrite): void {
+    const key = `${write.type}/${write.id}`;
+    if (this.staged.has(key)) throw new FhirError(400, 'invalid', 'duplicateEntry', [key]);
+    this.staged.set(key, write);
+    this.pending.push(write);
+  }
+
+  isStaged(type: string, id: string): boolean {
+    return this.staged.has(`${type}/${id}`);
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    await checkReferences(this.tx, batch, this.staged, this.baseUrl);
+    await writeChanges(this.tx, batch, this.baseUrl);
+    this.written.push(...batch);
+  }
+}

@@ -1,0 +1,38 @@
+import type { Resource } from '@medplum/fhirtypes';
+import type { Queryable } from '../db/database.js';
+import type { RequestContext } from '../context.js';
+
+export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** One resource change staged in a store transaction. */
+export interface PendingWrite {
+  type: string;
+  id: string;
+  version: number;
+  lastUpdated: string;
+  method: WriteMethod;
+  /** The resource as stored (meta.versionId and meta.lastUpdated set); absent for a delete. */
+  resource?: Resource;
+  /** JSON text of resource, exactly as stored and served. */
+  content: string | null;
+  /** True when no row existed before (no old index rows to remove). */
+  isNew: boolean;
+  previousVersion?: number;
+}
+
+/** The current (or a historical) row of a resource. */
+export interface StoredResource {
+  type: string;
+  id: string;
+  version: number;
+  lastUpdated: string;
+  deleted: boolean;
+  content: string | null;
+}
+
+/**
+ * A hook that runs inside the database transaction of every write, after the resources are written and before
+ * commit. Later features (subscription outbox, audit, stock ledger, booking invariants) write their own rows here;
+ * throwing rolls the whole change back.
+ */
+export type TransactionHook = (tx: Queryable, changes: readonly PendingWrite[], ctx: RequestContext) => Promise<void>;
