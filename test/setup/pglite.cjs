@@ -1,0 +1,1 @@
+process.env.HMS_TEST_BACKEND = 'pglite';
