@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { emptyIndexRows, indexResource, type IndexRows } from '../search/indexer.js';
+import { SqlParams } from '../search/sql.js';
 import type { PendingWrite } from './types.js';
 
 const INDEX_TABLES: { table: keyof IndexRows; columns: string[]; casts: string[] }[] = [
@@ -12,42 +13,43 @@ const INDEX_TABLES: { table: keyof IndexRows; columns: string[]; casts: string[]
   { table: 'uri', columns: ['value'], casts: ['text'] },
 ];
 
-/** Rows per statement: keeps each JSON parameter well below protocol limits for very large bundles. */
-const CHUNK = 5000;
+/** Resources per statement: keeps each JSON parameter well below protocol limits for very large bundles. */
+const CHUNK = 2000;
 
 /**
- * Writes a set of resource changes with a constant number of statements: the current rows, the history rows,
- * and the search index (old rows of changed resources removed, new rows inserted), all in the caller's
- * database transaction.
+ * Writes a set of resource changes, one SQL statement per chunk of resources: the current rows, the history
+ * rows, and the search index (old rows of replaced resources deleted, new rows inserted) are data-modifying
+ * CTEs of a single statement, in the caller's database transaction. All CTEs see the same snapshot, so the
+ * DELETE removes only the old index rows.
  */
 export async function writeChanges(tx: Queryable, writes: PendingWrite[], baseUrl?: string): Promise<void> {
-  if (writes.length === 0) return;
-  for (const part of chunks(writes, CHUNK)) {
-    const records = part.map((w) => [w.type, w.id, String(w.version), w.lastUpdated, w.method === 'DELETE', w.content, w.method]);
-    await tx.query(
-      `INSERT INTO resource (res_type, res_id, version, last_updated, deleted, content)
-       SELECT x->>0, x->>1, (x->>2)::bigint, (x->>3)::timestamptz, (x->>4)::boolean, x->>5 FROM json_array_elements($1::json) x
-       ON CONFLICT (res_type, res_id) DO UPDATE SET version = excluded.version, last_updated = excluded.last_updated,
-         deleted = excluded.deleted, content = excluded.content`,
-      [JSON.stringify(records)],
-    );
-    await tx.query(
-      `INSERT INTO resource_history (res_type, res_id, version, last_updated, method, content)
-       SELECT x->>0, x->>1, (x->>2)::bigint, (x->>3)::timestamptz, x->>6, x->>5 FROM json_array_elements($1::json) x`,
-      [JSON.stringify(records)],
-    );
+  for (let i = 0; i < writes.length; i += CHUNK) {
+    const part = writes.slice(i, i + CHUNK);
+    const { sql, params } = buildStatement(part, baseUrl);
+    await tx.query(sql, params.values);
   }
+}
 
-  const replaced = writes.filter((w) => !w.isNew).map((w) => [w.type, w.id]);
-  if (replaced.length > 0) {
-    for (const part of chunks(replaced, CHUNK)) {
-      const keys = JSON.stringify(part);
-      for (const { table } of INDEX_TABLES) {
-        await tx.query(
-          `DELETE FROM sp_${table} s USING json_array_elements($1::json) x WHERE s.res_type = x->>0 AND s.res_id = x->>1`,
-          [keys],
-        );
-      }
+function buildStatement(writes: PendingWrite[], baseUrl?: string): { sql: string; params: SqlParams } {
+  const params = new SqlParams();
+  const ctes: string[] = [];
+  const records = params.add(
+    JSON.stringify(writes.map((w) => [w.type, w.id, String(w.version), w.lastUpdated, w.method === 'DELETE', w.content, w.method])),
+  );
+  ctes.push(`rec AS (SELECT x->>0 AS t, x->>1 AS i, (x->>2)::bigint AS v, (x->>3)::timestamptz AS u, (x->>4)::boolean AS d, x->>5 AS c, x->>6 AS m
+    FROM json_array_elements(${records}::json) x)`);
+  ctes.push(`w_res AS (INSERT INTO resource (res_type, res_id, version, last_updated, deleted, content)
+    SELECT t, i, v, u, d, c FROM rec
+    ON CONFLICT (res_type, res_id) DO UPDATE SET version = excluded.version, last_updated = excluded.last_updated,
+      deleted = excluded.deleted, content = excluded.content)`);
+  ctes.push(`w_hist AS (INSERT INTO resource_history (res_type, res_id, version, last_updated, method, content)
+    SELECT t, i, v, u, m, c FROM rec)`);
+
+  if (writes.some((w) => !w.isNew)) {
+    const keys = params.add(JSON.stringify(writes.filter((w) => !w.isNew).map((w) => [w.type, w.id])));
+    ctes.push(`old AS (SELECT x->>0 AS t, x->>1 AS i FROM json_array_elements(${keys}::json) x)`);
+    for (const { table } of INDEX_TABLES) {
+      ctes.push(`d_${table} AS (DELETE FROM sp_${table} s USING old WHERE s.res_type = old.t AND s.res_id = old.i)`);
     }
   }
 
@@ -56,17 +58,9 @@ export async function writeChanges(tx: Queryable, writes: PendingWrite[], baseUr
   for (const { table, columns, casts } of INDEX_TABLES) {
     const list = rows[table] as unknown[][];
     if (list.length === 0) continue;
-    const select = columns.map((_, i) => `(x->>${i + 3})::${casts[i]}`).join(', ');
-    for (const part of chunks(list, CHUNK)) {
-      await tx.query(
-        `INSERT INTO sp_${table} (res_type, res_id, code, ${columns.join(', ')})
-         SELECT x->>0, x->>1, x->>2, ${select} FROM json_array_elements($1::json) x`,
-        [JSON.stringify(part)],
-      );
-    }
+    const select = columns.map((_, k) => `(x->>${k + 3})::${casts[k]}`).join(', ');
+    ctes.push(`i_${table} AS (INSERT INTO sp_${table} (res_type, res_id, code, ${columns.join(', ')})
+      SELECT x->>0, x->>1, x->>2, ${select} FROM json_array_elements(${params.add(JSON.stringify(list))}::json) x)`);
   }
-}
-
-function* chunks<T>(list: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < list.length; i += size) yield list.slice(i, i + size);
+  return { sql: `WITH ${ctes.join(',\n')}\nSELECT 1`, params };
 }
