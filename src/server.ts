@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrations.js';
 import { loadDefinitions } from './fhir/definitions.js';
+import { loadStoredSearchParameters, watchSearchParameters } from './fhir/search-parameters.js';
 import { createHttpApp } from './rest/http.js';
 import { ResourceStore } from './store/store.js';
 
@@ -23,6 +24,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const store = new ResourceStore(db, config.baseUrl ?? `http://${config.host}:${config.port}/fhir`);
+  const customParams = await loadStoredSearchParameters(db);
+  if (customParams) log.info({ count: customParams }, 'stored SearchParameters registered');
+  watchSearchParameters(store);
   const app = createHttpApp({ store, config }, db, log);
   const server: Server = await new Promise((resolve, reject) => {
     const srv = app.listen(config.port, config.host, () => resolve(srv));

@@ -90,4 +90,11 @@ export function getIndexedParam(resourceType: string, code: string): IndexedPara
 export function registerSearchParameter(sp: SearchParameter): void {
   indexSearchParameter(sp);
   for (const base of sp.base ?? []) plans.delete(base);
+  generation++;
+}
+
+let generation = 0;
+/** Changes whenever the set of search parameters changes (for caches such as the CapabilityStatement). */
+export function definitionsGeneration(): number {
+  return generation;
 }

@@ -38,6 +38,13 @@ export function createHttpApp(s: Services, db: Database, log: Logger): express.E
   fhir.use(async (req: Request, res: Response) => {
     const ctx = contextFor(req, s, log);
     res.setHeader('X-Request-Id', ctx.requestId);
+    const started = process.hrtime.bigint();
+    // Access log: method, path without query string (queries can carry identifiers), status, duration.
+    res.once('finish', () => {
+      if (log.isLevelEnabled('info')) {
+        ctx.log.info({ method: req.method, path: req.baseUrl + req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
+      }
+    });
     try {
       const fhirReq = toFhirRequest(req);
       checkAccept(req);

@@ -50,6 +50,7 @@ export interface HistoryEntry extends StoredResource {
  */
 export class ResourceStore {
   private readonly hooks: TransactionHook[] = [];
+  private readonly commitListeners: ((changes: readonly PendingWrite[]) => void)[] = [];
 
   constructor(
     readonly db: Database,
@@ -58,6 +59,11 @@ export class ResourceStore {
 
   addTransactionHook(hook: TransactionHook): void {
     this.hooks.push(hook);
+  }
+
+  /** Called in this process after a write transaction commits (for in-memory registries, never for durable work). */
+  onCommit(listener: (changes: readonly PendingWrite[]) => void): void {
+    this.commitListeners.push(listener);
   }
 
   /** Reads run on the pool, or inside t (after flushing it) when called from a transaction bundle. */
@@ -116,13 +122,17 @@ export class ResourceStore {
 
   /** Runs fn in one database transaction; staged writes are flushed, checked and hooked before commit. */
   async transaction<T>(ctx: RequestContext, fn: (t: StoreTransaction) => Promise<T>): Promise<T> {
-    return this.db.transaction(async (tx) => {
+    let written: readonly PendingWrite[] = [];
+    const result = await this.db.transaction(async (tx) => {
       const t = new StoreTransaction(tx, ctx, this.baseUrl);
-      const result = await fn(t);
+      const r = await fn(t);
       await t.flush();
       for (const hook of this.hooks) await hook(tx, t.written, ctx);
-      return result;
+      written = t.written;
+      return r;
     });
+    if (written.length > 0) for (const listener of this.commitListeners) listener(written);
+    return result;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../../context.js';
-import { getIndexedParams, getResourceTypes } from '../../fhir/definitions.js';
+import { definitionsGeneration, getIndexedParams, getResourceTypes } from '../../fhir/definitions.js';
 import { SUPPORTED_MODIFIERS, supportedParam } from '../../search/query.js';
 import type { Services } from '../services.js';
 
@@ -9,10 +9,10 @@ import type { Services } from '../services.js';
  * routes, and for search exactly the parameters the query engine accepts (supportedParam), with the
  * modifiers it implements.
  */
-let cached: { base: string; cs: CapabilityStatement } | undefined;
+let cached: { base: string; generation: number; cs: CapabilityStatement } | undefined;
 
 export function capabilityStatement(s: Services, ctx: RequestContext): CapabilityStatement {
-  if (cached?.base === ctx.baseUrl) return cached.cs;
+  if (cached?.base === ctx.baseUrl && cached.generation === definitionsGeneration()) return cached.cs;
   const resource: CapabilityStatementRestResource[] = getResourceTypes().map((type) => ({
     type: type as CapabilityStatementRestResource['type'],
     interaction: ['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'history-type', 'create', 'search-type'].map((code) => ({
@@ -58,7 +58,7 @@ export function capabilityStatement(s: Services, ctx: RequestContext): Capabilit
       },
     ],
   };
-  cached = { base: ctx.baseUrl, cs };
+  cached = { base: ctx.baseUrl, generation: definitionsGeneration(), cs };
   void s;
   return cs;
 }
