@@ -34,6 +34,7 @@ export interface IndexedParam {
 
 let loaded = false;
 let resourceTypes: string[] = [];
+let resourceTypeSet = new Set<string>();
 const plans = new Map<string, IndexedParam[]>();
 
 export function loadDefinitions(): void {
@@ -47,6 +48,7 @@ export function loadDefinitions(): void {
     .map((sd) => sd.type)
     .filter((t) => t !== 'Resource' && t !== 'DomainResource')
     .sort();
+  resourceTypeSet = new Set(resourceTypes);
   indexSearchParameterBundle(readDefinition<Bundle<SearchParameter>>('search-parameters.json'));
   loaded = true;
 }
@@ -57,7 +59,7 @@ export function getResourceTypes(): string[] {
 }
 
 export function isResourceType(type: string): boolean {
-  return plans.has(type) || resourceTypes.includes(type);
+  return resourceTypeSet.has(type);
 }
 
 /** The search parameters of a resource type that are indexed at write time, each with its compiled expression. */
