@@ -171,27 +171,28 @@ function dateCondition(code: string, v: string, lo: string, hi: string, params: 
   const { prefix, rest } = splitPrefix(v);
   const range = parseDateRange(rest);
   if (!range) throw errors.badRequest('invalidParam', code, v);
-  const a = `${params.add(range.lo)}::timestamptz`;
-  const b = `${params.add(range.hi)}::timestamptz`;
+  // Placeholders are added only when used: an unused parameter makes PostgreSQL reject the statement.
+  const a = (): string => `${params.add(range.lo)}::timestamptz`;
+  const b = (): string => `${params.add(range.hi)}::timestamptz`;
   switch (prefix) {
     case 'eq':
-      return `${lo} >= ${a} AND ${hi} <= ${b}`;
+      return `${lo} >= ${a()} AND ${hi} <= ${b()}`;
     case 'ne':
-      return `NOT (${lo} >= ${a} AND ${hi} <= ${b})`;
+      return `NOT (${lo} >= ${a()} AND ${hi} <= ${b()})`;
     case 'gt':
-      return `${hi} > ${b}`;
+      return `${hi} > ${b()}`;
     case 'lt':
-      return `${lo} < ${a}`;
+      return `${lo} < ${a()}`;
     case 'ge':
-      return `${hi} >= ${a}`;
+      return `${hi} >= ${a()}`;
     case 'le':
-      return `${lo} <= ${b}`;
+      return `${lo} <= ${b()}`;
     case 'sa':
-      return `${lo} > ${b}`;
+      return `${lo} > ${b()}`;
     case 'eb':
-      return `${hi} < ${a}`;
+      return `${hi} < ${a()}`;
     case 'ap':
-      return `${lo} <= ${b} AND ${hi} >= ${a}`;
+      return `${lo} <= ${b()} AND ${hi} >= ${a()}`;
     default:
       throw errors.badRequest('invalidParam', code, v);
   }
@@ -204,24 +205,25 @@ function numberCondition(code: string, v: string, params: SqlParams): string {
   const value = Number(rest);
   const decimals = /\.(\d+)/.exec(rest)?.[1].length ?? 0;
   const half = 0.5 * 10 ** -decimals;
-  const x = `${params.add(String(value))}::numeric`;
-  const lo = `${params.add(String(value - half))}::numeric`;
-  const hi = `${params.add(String(value + half))}::numeric`;
+  // Placeholders are added only when used: an unused parameter makes PostgreSQL reject the statement.
+  const x = (): string => `${params.add(String(value))}::numeric`;
+  const lo = (): string => `${params.add(String(value - half))}::numeric`;
+  const hi = (): string => `${params.add(String(value + half))}::numeric`;
   switch (prefix) {
     case 'eq':
-      return `s.lo >= ${lo} AND s.hi < ${hi}`;
+      return `s.lo >= ${lo()} AND s.hi < ${hi()}`;
     case 'ne':
-      return `NOT (s.lo >= ${lo} AND s.hi < ${hi})`;
+      return `NOT (s.lo >= ${lo()} AND s.hi < ${hi()})`;
     case 'gt':
     case 'sa':
-      return `s.hi > ${x}`;
+      return `s.hi > ${x()}`;
     case 'lt':
     case 'eb':
-      return `s.lo < ${x}`;
+      return `s.lo < ${x()}`;
     case 'ge':
-      return `s.hi >= ${x}`;
+      return `s.hi >= ${x()}`;
     case 'le':
-      return `s.lo <= ${x}`;
+      return `s.lo <= ${x()}`;
     case 'ap': {
       const margin = Math.abs(value) * 0.1;
       return `s.lo <= ${params.add(String(value + margin))}::numeric AND s.hi >= ${params.add(String(value - margin))}::numeric`;
