@@ -3,14 +3,21 @@ import { emptyIndexRows, indexResource, type IndexRows } from '../search/indexer
 import { SqlParams } from '../search/sql.js';
 import type { PendingWrite } from './types.js';
 
+/** Columns of each index table after (res_type, res_id, code), in the order indexer.ts writes them. */
 const INDEX_TABLES: { table: keyof IndexRows; columns: string[]; casts: string[] }[] = [
-  { table: 'token', columns: ['system', 'value', 'display'], casts: ['text', 'text', 'text'] },
-  { table: 'string', columns: ['value_norm', 'value'], casts: ['text', 'text'] },
-  { table: 'reference', columns: ['target_type', 'target_id', 'target_url'], casts: ['text', 'text', 'text'] },
-  { table: 'date', columns: ['lo', 'hi'], casts: ['timestamptz', 'timestamptz'] },
-  { table: 'number', columns: ['lo', 'hi'], casts: ['numeric', 'numeric'] },
-  { table: 'quantity', columns: ['system', 'unit', 'lo', 'hi'], casts: ['text', 'text', 'numeric', 'numeric'] },
-  { table: 'uri', columns: ['value'], casts: ['text'] },
+  { table: 'token', columns: ['system', 'value', 'display', 'grp'], casts: ['text', 'text', 'text', 'int'] },
+  { table: 'string', columns: ['value_norm', 'value', 'grp'], casts: ['text', 'text', 'int'] },
+  { table: 'reference', columns: ['target_type', 'target_id', 'target_url', 'grp'], casts: ['text', 'text', 'text', 'int'] },
+  { table: 'date', columns: ['lo', 'hi', 'grp'], casts: ['timestamptz', 'timestamptz', 'int'] },
+  { table: 'number', columns: ['lo', 'hi', 'grp'], casts: ['numeric', 'numeric', 'int'] },
+  {
+    table: 'quantity',
+    columns: ['system', 'unit', 'lo', 'hi', 'c_unit', 'c_lo', 'c_hi', 'grp'],
+    casts: ['text', 'text', 'numeric', 'numeric', 'text', 'numeric', 'numeric', 'int'],
+  },
+  { table: 'uri', columns: ['value', 'grp'], casts: ['text', 'int'] },
+  { table: 'geo', columns: ['lat', 'lon'], casts: ['float8', 'float8'] },
+  { table: 'sort', columns: ['lo', 'hi'], casts: ['text', 'text'] },
 ];
 
 /** Resources per statement: keeps each JSON parameter well below protocol limits for very large bundles. */
