@@ -82,12 +82,10 @@ export async function executeSearch(q: Queryable, req: SearchRequest, baseUrl: s
     // missing values sort last
     return { sql: `COALESCE(${alias}.${col}, ${s.descending ? "''" : 'chr(1114111)'}) COLLATE "C"`, cast: 'text', desc: s.descending };
   });
-  const firstJoin = phased
-    ? `JOIN sp_sort o0 ON o0.res_id = r.res_id AND o0.res_type = r.res_type AND o0.code = ${params.add(first.code)}`
-    : '';
-  const firstMissing = phased
-    ? `NOT EXISTS (SELECT 1 FROM sp_sort m WHERE m.res_id = r.res_id AND m.res_type = r.res_type AND m.code = ${params.add(first.code)})`
-    : '';
+  // Built only by the branch that uses them: an unused parameter has no type and PostgreSQL refuses it.
+  const firstJoin = (): string => `JOIN sp_sort o0 ON o0.res_id = r.res_id AND o0.res_type = r.res_type AND o0.code = ${params.add(first.code)}`;
+  const firstMissing = (): string =>
+    `NOT EXISTS (SELECT 1 FROM sp_sort m WHERE m.res_id = r.res_id AND m.res_type = r.res_type AND m.code = ${params.add(first.code)})`;
 
   const limit = req.count + 1;
   const branch = (phase: 0 | 1): string => {
@@ -97,12 +95,12 @@ export async function executeSearch(q: Queryable, req: SearchRequest, baseUrl: s
     const order = [...active, pidKey];
     const dirOf = (k: KeyExpr): boolean => (reverse ? !k.desc : k.desc);
     const conds = [whereSql];
-    if (phased) conds.push(phase === 0 ? 'true' : firstMissing);
+    if (phased && phase === 1) conds.push(firstMissing());
     if (cursor && cursor.p === phase && cursor.d !== 'l') {
       const values = phased && phase === 1 ? cursor.k.slice(1) : cursor.k;
       conds.push(keysetCondition(order, [...values, cursor.pid], reverse, params));
     }
-    const from = `resource r ${phased && phase === 0 ? firstJoin : ''} ${joins.join(' ')}`;
+    const from = `resource r ${phased && phase === 0 ? firstJoin() : ''} ${joins.join(' ')}`;
     const keyCols = keys.map((k, i) => (phased && phase === 1 && i === 0 ? `NULL::text AS k${i}` : `(${k.sql})::text AS k${i}`));
     return `SELECT ${phase} AS phase, ${COLS}${keyCols.length ? ', ' + keyCols.join(', ') : ''} FROM ${from}
       WHERE ${conds.join(' AND ')}
