@@ -4,7 +4,7 @@ import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrations.js';
 import { loadDefinitions } from './fhir/definitions.js';
-import { loadStoredSearchParameters, watchSearchParameters } from './fhir/search-parameters.js';
+import { SearchParameterRegistry } from './fhir/search-parameters.js';
 import { createHttpApp } from './rest/http.js';
 import { ResourceStore } from './store/store.js';
 
@@ -24,9 +24,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const store = new ResourceStore(db, config.baseUrl ?? `http://${config.host}:${config.port}/fhir`);
-  const customParams = await loadStoredSearchParameters(db);
+  const searchParameters = new SearchParameterRegistry(db, store, log);
+  const customParams = await searchParameters.start();
   if (customParams) log.info({ count: customParams }, 'stored SearchParameters registered');
-  watchSearchParameters(store);
   const app = createHttpApp({ store, config }, db, log);
   const server: Server = await new Promise((resolve, reject) => {
     const srv = app.listen(config.port, config.host, () => resolve(srv));
@@ -43,6 +43,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     store,
     log,
     async close() {
+      searchParameters.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
       await db.close();

@@ -110,7 +110,7 @@ CREATE TABLE sp_sort (
 );
 CREATE INDEX sp_sort_lo ON sp_sort (res_type, code, lo);
 CREATE INDEX sp_sort_hi ON sp_sort (res_type, code, hi);
-CREATE UNIQUE INDEX sp_sort_res ON sp_sort (res_id, res_type, code);
+CREATE INDEX sp_sort_res ON sp_sort (res_id, res_type);
 `,
   },
 ];
