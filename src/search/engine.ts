@@ -50,17 +50,14 @@ export async function executeSearch(q: Queryable, req: SearchRequest, baseUrl: s
   if (req.types.length === 1) where.unshift(`r.res_type = ${params.add(req.types[0])}`);
   else if (req.types.length > 1) where.unshift(`r.res_type = ANY(${params.add(req.types)}::text[])`);
   const whereSql = where.join(' AND ');
+  const whereParams = params.values.slice();
 
+  const countRows = async (): Promise<number> => {
+    const { rows } = await q.query<{ n: string }>(`SELECT count(*) AS n FROM resource r WHERE ${whereSql}`, whereParams);
+    return Number(rows[0].n);
+  };
   let total: number | undefined;
-  if (req.total === 'accurate' || req.count === 0) {
-    const { rows } = await q.query<{ n: string }>(`SELECT count(*) AS n FROM resource r WHERE ${whereSql}`, params.values);
-    total = Number(rows[0].n);
-  } else if (req.total === 'estimate') {
-    const { rows } = await q.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) SELECT 1 FROM resource r WHERE ${whereSql}`, params.values);
-    const plan = rows[0]['QUERY PLAN'];
-    const parsed = (typeof plan === 'string' ? JSON.parse(plan) : plan) as { Plan: { 'Plan Rows': number } }[];
-    total = Math.round(parsed[0].Plan['Plan Rows']);
-  }
+  if (req.count === 0 && req.total !== 'none') total = await countRows();
   if (req.count === 0) return { rows: [], included: [], total };
 
   const cursor = req.cursor ? decodeCursor(req.cursor) : undefined;
@@ -121,6 +118,15 @@ export async function executeSearch(q: Queryable, req: SearchRequest, baseUrl: s
   const position = (row: Record<string, unknown>, d: Cursor['d']): string =>
     encodeCursor({ d, p: Number(row.phase) as 0 | 1, k: keys.map((_, i) => (row[`k${i}`] as string | null) ?? null), pid: row.pid as string });
 
+  if (req.total === 'accurate') {
+    // A first page that holds every match needs no count query.
+    total = !cursor && !more ? page.length : await countRows();
+  } else if (req.total === 'estimate') {
+    const { rows: plan } = await q.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) SELECT 1 FROM resource r WHERE ${whereSql}`, whereParams);
+    const p = plan[0]['QUERY PLAN'];
+    const parsed = (typeof p === 'string' ? JSON.parse(p) : p) as { Plan: { 'Plan Rows': number } }[];
+    total = Math.round(parsed[0].Plan['Plan Rows']);
+  }
   const result: SearchResult = {
     rows: page.map((row) => ({
       type: row.type as string,
