@@ -24,6 +24,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const store = new ResourceStore(db, config.baseUrl ?? `http://${config.host}:${config.port}/fhir`);
+  if (db.kind === 'pglite') keepStatisticsFresh(db, store, log);
   const searchParameters = new SearchParameterRegistry(db, store, log);
   const customParams = await searchParameters.start();
   if (customParams) log.info({ count: customParams }, 'stored SearchParameters registered');
@@ -49,4 +50,26 @@ export async function startServer(config: Config): Promise<RunningServer> {
       await db.close();
     },
   };
+}
+
+/**
+ * PGlite has no autovacuum daemon, so the planner would keep the statistics of an empty database. Refresh
+ * them (ANALYZE) at start and after every 5,000 written resources, one run at a time.
+ */
+function keepStatisticsFresh(db: Database, store: ResourceStore, log: Logger): void {
+  let written = 0;
+  let running = false;
+  const analyze = (): void => {
+    if (running) return;
+    running = true;
+    written = 0;
+    db.query('ANALYZE')
+      .catch((err: unknown) => log.warn({ err }, 'ANALYZE failed'))
+      .finally(() => (running = false));
+  };
+  analyze();
+  store.onCommit((changes) => {
+    written += changes.length;
+    if (written >= 5000) analyze();
+  });
 }
