@@ -78,25 +78,26 @@ export function dateCondition(lo: string, hi: string, name: string, v: string, p
   const { prefix, rest } = splitPrefix(v);
   const range = parseDateRange(rest);
   if (!range) throw errors.badRequest('invalidParam', name, v);
-  const x = `${params.add(range.lo)}::timestamptz`;
-  const y = `${params.add(range.hi)}::timestamptz`;
+  // Placeholders are added only where used: PostgreSQL rejects a statement with an untyped unused parameter.
+  const x = (): string => `${params.add(range.lo)}::timestamptz`;
+  const y = (): string => `${params.add(range.hi)}::timestamptz`;
   switch (prefix) {
     case 'eq':
-      return `${lo} >= ${x} AND ${hi} <= ${y}`;
+      return `${lo} >= ${x()} AND ${hi} <= ${y()}`;
     case 'ne':
-      return `NOT (${lo} >= ${x} AND ${hi} <= ${y})`;
+      return `NOT (${lo} >= ${x()} AND ${hi} <= ${y()})`;
     case 'gt':
-      return `${hi} > ${y}`;
+      return `${hi} > ${y()}`;
     case 'lt':
-      return `${lo} < ${x}`;
+      return `${lo} < ${x()}`;
     case 'ge':
-      return `${hi} >= ${x}`;
+      return `${hi} >= ${x()}`;
     case 'le':
-      return `${lo} <= ${y}`;
+      return `${lo} <= ${y()}`;
     case 'sa':
-      return `${lo} > ${y}`;
+      return `${lo} > ${y()}`;
     case 'eb':
-      return `${hi} < ${x}`;
+      return `${hi} < ${x()}`;
     case 'ap': {
       // approximately: the searched range widened by 10 % of its distance from now (at least a day)
       const now = Date.now();
