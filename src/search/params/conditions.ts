@@ -25,10 +25,13 @@ export function tokenCondition(a: string, name: string, v: string, params: SqlPa
   return `${a}.system = ${params.add(system)} AND ${a}.value = ${params.add(code)}`;
 }
 
-/** :text on tokens: a word of the display or text starts with the value (displays are stored normalised). */
+/**
+ * :text on tokens: the display or text, processed as a string search (R4 search.html, token :text), i.e. it
+ * starts with the value ignoring case, accents and punctuation (displays are stored normalised).
+ */
 export function tokenTextCondition(a: string, v: string, params: SqlParams): string {
   const norm = likeEscape(textWords(unescape(v)));
-  return `(${a}.display LIKE ${params.add(norm + '%')} OR ${a}.display LIKE ${params.add('% ' + norm + '%')})`;
+  return `${a}.display LIKE ${params.add(norm + '%')}`;
 }
 
 /** :of-type: typeSystem|typeCode|value */
@@ -90,10 +93,12 @@ export function dateCondition(lo: string, hi: string, name: string, v: string, p
       return `${hi} > ${y()}`;
     case 'lt':
       return `${lo} < ${x()}`;
+    // ge/le: gt/lt, or the searched range fully contains the resource's (search.html prefix table), so a
+    // range that starts before the searched one and ends within it is not ge.
     case 'ge':
-      return `${hi} >= ${x()}`;
+      return `(${hi} > ${y()} OR (${lo} >= ${x()} AND ${hi} <= ${y()}))`;
     case 'le':
-      return `${lo} <= ${y()}`;
+      return `(${lo} < ${x()} OR (${lo} >= ${x()} AND ${hi} <= ${y()}))`;
     case 'sa':
       return `${lo} > ${y()}`;
     case 'eb':
@@ -120,13 +125,21 @@ export function parseNumber(name: string, v: string, text: string): number {
  * Number prefixes over a stored interval [lo, hi] (a single value has lo = hi; null is unbounded).
  * eq and ne use the implicit range of the value's precision: 100 means [99.5, 100.5).
  */
-export function numberCondition(lo: string, hi: string, name: string, v: string, params: SqlParams, scale = 1): string {
+export function numberCondition(
+  lo: string,
+  hi: string,
+  name: string,
+  v: string,
+  params: SqlParams,
+  convert: (x: number) => number = (x) => x,
+): string {
   const { prefix, rest } = splitPrefix(v);
   const value = parseNumber(name, v, rest);
   const decimals = /\.(\d+)/.exec(rest.split(/[eE]/)[0])?.[1].length ?? 0;
   const exp = Number(/[eE]([-+]?\d+)/.exec(rest)?.[1] ?? 0);
   const half = 0.5 * 10 ** (exp - decimals);
-  const n = (x: number): string => `${params.add(String(x * scale))}::numeric`;
+  // convert maps search values to stored units (quantities: UCUM canonical, which may have an offset: Cel → K)
+  const n = (x: number): string => `${params.add(String(convert(x)))}::numeric`;
   const loOr = (cond: string): string => `(${lo} IS NULL OR ${cond})`;
   const hiOr = (cond: string): string => `(${hi} IS NULL OR ${cond})`;
   switch (prefix) {
@@ -167,9 +180,9 @@ export function quantityCondition(a: string, name: string, v: string, params: Sq
   const value = parseNumber(name, v, rest);
   if (unitPart && (systemPart === UCUM_SYSTEM || systemPart === '')) {
     const canon = canonicalize(value, unitPart);
-    if (canon && canon.value !== 0 && value !== 0) {
-      const scale = canon.value / value;
-      return `${a}.c_unit = ${params.add(canon.unit)} AND ${numberCondition(`${a}.c_lo`, `${a}.c_hi`, name, `${prefix}${rest}`, params, scale)}`;
+    if (canon) {
+      const convert = (x: number): number => (canonicalize(x, unitPart) as { value: number }).value;
+      return `${a}.c_unit = ${params.add(canon.unit)} AND ${numberCondition(`${a}.c_lo`, `${a}.c_hi`, name, `${prefix}${rest}`, params, convert)}`;
     }
   }
   const conds = [numberCondition(`${a}.lo`, `${a}.hi`, name, `${prefix}${rest}`, params)];
