@@ -73,8 +73,28 @@ async function transaction(s: Services, ctx: RequestContext, rawEntries: BundleE
     const refs = new ReferenceResolver(t, ctx);
     const ordered = [...entries].sort((a, b) => ORDER[a.method] - ORDER[b.method] || a.index - b.index);
 
-    // 1. Assign every created or updated entry its id, so references can be rewritten before any write.
     const plans = new Map<number, { kind: 'create' | 'existing' | 'update'; id: string; existing?: InteractionResult }>();
+    const run = async (e: Entry): Promise<void> => {
+      const plan = plans.get(e.index);
+      results[e.index] = await guard(e, async () => {
+        if (plan?.kind === 'existing') return writeEntry(ctx, plan.existing as InteractionResult, prefer);
+        if (plan) {
+          const resource = await refs.rewrite(e.resource);
+          const body = requireResource(e, resource);
+          if (plan.kind === 'create') return writeEntry(ctx, await create(t, body, { id: plan.id }), prefer);
+          const ifMatch = e.request.ifMatch ? parseEtag(e.request.ifMatch) : undefined;
+          if (body.id !== undefined && body.id !== plan.id) throw errors.badRequest('idMismatch', body.id, plan.id);
+          return writeEntry(ctx, await update(t, e.type as string, plan.id, { ...body, id: plan.id }, { ifMatch }), prefer);
+        }
+        const res = await dispatch(s, ctx, toRequest(e, e.method === 'PATCH' ? patchBody(e) : undefined), t);
+        return responseEntry(ctx, res, e.method);
+      });
+    };
+
+    // 0. Deletes come first, so that conditional creates and updates below are resolved after them.
+    for (const e of ordered) if (e.method === 'DELETE') await run(e);
+
+    // 1. Assign every created or updated entry its id, so references can be rewritten before any write.
     for (const e of ordered) {
       if (e.method === 'POST' && e.path.split('/').length === 1 && e.type) {
         assertType(e.type);
@@ -110,23 +130,10 @@ async function transaction(s: Services, ctx: RequestContext, rawEntries: BundleE
       }
     }
 
-    // 2. Process in the spec's order.
-    for (const e of ordered) {
-      const plan = plans.get(e.index);
-      results[e.index] = await guard(e, async () => {
-        if (plan?.kind === 'existing') return writeEntry(ctx, plan.existing as InteractionResult, prefer);
-        if (plan) {
-          const resource = await refs.rewrite(e.resource);
-          const body = requireResource(e, resource);
-          if (plan.kind === 'create') return writeEntry(ctx, await create(t, body, { id: plan.id }), prefer);
-          const ifMatch = e.request.ifMatch ? parseEtag(e.request.ifMatch) : undefined;
-          if (body.id !== undefined && body.id !== plan.id) throw errors.badRequest('idMismatch', body.id, plan.id);
-          return writeEntry(ctx, await update(t, e.type as string, plan.id, { ...body, id: plan.id }, { ifMatch }), prefer);
-        }
-        const res = await dispatch(s, ctx, toRequest(e, e.method === 'PATCH' ? patchBody(e) : undefined), t);
-        return responseEntry(ctx, res, e.method);
-      });
-    }
+    // 2. Process the rest in the spec's order.
+    for (const e of ordered) if (e.method !== 'DELETE') await run(e);
+  }).catch((err: unknown) => {
+    throw blameReference(err, entries);
   });
   return { status: 200, headers: {}, body: { resourceType: 'Bundle', type: 'transaction-response', entry: results } };
 }
@@ -257,12 +264,24 @@ function toRequest(e: Entry, body: FhirRequest['body']): FhirRequest {
   };
 }
 
+/**
+ * Dangling references are found when staged writes are flushed (in bulk, possibly while a later entry runs),
+ * so they are named after the entry whose resource holds the reference.
+ */
+function blameReference(err: unknown, entries: Entry[]): unknown {
+  if (!(err instanceof FhirError) || err.key !== 'invalidReference') return err;
+  const needle = JSON.stringify({ reference: err.params[0] }).slice(1, -1);
+  const e = entries.find((x) => x.resource !== undefined && JSON.stringify(x.resource).includes(needle));
+  if (!e) return err;
+  return new FhirError(err.status, err.code, 'bundleEntry', [e.index, err.message], err.extraIssues, [`Bundle.entry[${e.index}]`]);
+}
+
 /** Runs one entry's step; errors name the entry (and roll the whole transaction back). */
 async function guard<T>(e: Entry, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof FhirError) {
+    if (err instanceof FhirError && err.key !== 'invalidReference') {
       throw new FhirError(err.status, err.code, 'bundleEntry', [e.index, err.message], err.extraIssues, [`Bundle.entry[${e.index}]`]);
     }
     throw err;
@@ -280,7 +299,7 @@ function writeEntry(ctx: RequestContext, r: InteractionResult, prefer: string | 
       status: statusLine(r.status),
       ...(r.type && r.id && r.version !== undefined ? { location: `${r.type}/${r.id}/_history/${r.version}` } : {}),
       ...(r.version !== undefined ? { etag: `W/"${r.version}"` } : {}),
-      ...(r.lastUpdated ? { lastModified: r.lastUpdated } : {}),
+      ...(r.lastUpdated ? { lastModified: new Date(r.lastUpdated).toISOString() } : {}),
     },
   };
   if (r.type && r.id) entry.fullUrl = `${ctx.baseUrl}/${r.type}/${r.id}`;
