@@ -73,7 +73,8 @@ export class FilterBuilder {
   private async leaf(f: Extract<Filter, { kind: 'leaf' }>, scope: Scope): Promise<string> {
     const p = this.params;
     const r = scope.row;
-    if (f.param.type === 'special') return this.special(f, f.param as SpecialParam, scope);
+    // Built-in parameters (_id, _text, …) have no SearchParameter definition; `near` is special but indexed.
+    if (!('definition' in f.param)) return this.special(f, f.param as SpecialParam, scope);
     const param = f.param as IndexedParam;
     const table = param.type === 'special' ? 'geo' : param.type;
     const exists = (code: string, cond: string, tableName = table): string => {
@@ -193,6 +194,8 @@ export class FilterBuilder {
         return `EXISTS (SELECT 1 FROM sp_reference ${l} WHERE ${l}.res_type = 'List' AND ${l}.res_id = ANY(${p.add(f.values.map(unescape))}::text[])
           AND ${l}.code = 'item' AND ${l}.target_type = ${r}.res_type AND ${l}.target_id = ${r}.res_id)`;
       }
+      default:
+        throw errors.badRequest('unknownParam', f.name);
     }
   }
 
