@@ -9,6 +9,8 @@ async function main(argv: string[]): Promise<number> {
       case 'serve': {
         const { startServer } = await import('./server.js');
         const server = await startServer(loadConfig());
+        // A background task that fails must never take the server down with it.
+        process.on('unhandledRejection', (err) => server.log.error({ err }, 'unhandled rejection'));
         const stop = async (): Promise<void> => {
           await server.close();
           process.exit(0);

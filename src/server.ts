@@ -3,8 +3,9 @@ import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrations.js';
+import { loadRequiredBindings } from './fhir/bindings.js';
 import { loadDefinitions } from './fhir/definitions.js';
-import { loadStoredSearchParameters, watchSearchParameters } from './fhir/search-parameters.js';
+import { SearchParameterRegistry } from './fhir/search-parameters.js';
 import { createHttpApp } from './rest/http.js';
 import { ResourceStore } from './store/store.js';
 
@@ -20,13 +21,15 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const log = pino({ level: config.logLevel, base: { service: 'hms-ops' } });
   loadDefinitions();
+  loadRequiredBindings();
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const store = new ResourceStore(db, config.baseUrl ?? `http://${config.host}:${config.port}/fhir`);
-  const customParams = await loadStoredSearchParameters(db);
+  if (db.kind === 'pglite') keepStatisticsFresh(db, store, log);
+  const searchParameters = new SearchParameterRegistry(db, store, log);
+  const customParams = await searchParameters.start();
   if (customParams) log.info({ count: customParams }, 'stored SearchParameters registered');
-  watchSearchParameters(store);
   const app = createHttpApp({ store, config }, db, log);
   const server: Server = await new Promise((resolve, reject) => {
     const srv = app.listen(config.port, config.host, () => resolve(srv));
@@ -43,9 +46,32 @@ export async function startServer(config: Config): Promise<RunningServer> {
     store,
     log,
     async close() {
+      searchParameters.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
       await db.close();
     },
   };
+}
+
+/**
+ * PGlite has no autovacuum daemon, so the planner would keep the statistics of an empty database. Refresh
+ * them (ANALYZE) at start and after every 5,000 written resources, one run at a time.
+ */
+function keepStatisticsFresh(db: Database, store: ResourceStore, log: Logger): void {
+  let written = 0;
+  let running = false;
+  const analyze = (): void => {
+    if (running) return;
+    running = true;
+    written = 0;
+    db.query('ANALYZE')
+      .catch((err: unknown) => log.warn({ err }, 'ANALYZE failed'))
+      .finally(() => (running = false));
+  };
+  analyze();
+  store.onCommit((changes) => {
+    written += changes.length;
+    if (written >= 5000) analyze();
+  });
 }

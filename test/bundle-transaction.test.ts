@@ -233,6 +233,26 @@ describe('conditional interactions inside a transaction', () => {
     expect(await count(`Patient?identifier=${SYS}|${ident}`)).toBe(1);
   });
 
+  test('two POSTs with the same ifNoneExist in one transaction create one resource', async () => {
+    const ident = unique();
+    const entry = (fullUrl: string): BundleEntry => ({
+      fullUrl,
+      resource: { resourceType: 'Patient', identifier: [{ system: SYS, value: ident }] },
+      request: { method: 'POST', url: 'Patient', ifNoneExist: `identifier=${SYS}|${ident}` },
+    });
+    const obs: BundleEntry = {
+      resource: { resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: 'urn:uuid:b' } } as Observation,
+      request: { method: 'POST', url: 'Observation' },
+    };
+    const r = await tx([entry('urn:uuid:a'), entry('urn:uuid:b'), obs]);
+    expect(r.status).toBe(200);
+    expect(r.json.entry[0].response.status).toMatch(/^201/);
+    expect(r.json.entry[1].response.status).toMatch(/^200/);
+    expect(await count(`Patient?identifier=${SYS}|${ident}`)).toBe(1);
+    const patientId = idFromLocation(r.json.entry[0].response.location);
+    expect(await count(`Observation?subject=Patient/${patientId}`)).toBe(1);
+  });
+
   test('conditional PUT updates the single match, or creates when there is none', async () => {
     const ident = unique();
     const existing = await createPatient(ident);

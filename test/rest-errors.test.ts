@@ -112,6 +112,17 @@ describe('invalid resources and references', () => {
     expect(issue.expression).toEqual(['Patient.favouriteColour']);
   });
 
+  test('a code outside its required ValueSet is 422 naming the element (Patient.gender, Observation.status)', async () => {
+    const before = await countPatients();
+    const issue = expectOutcome(await request('POST', `${server.base}/Patient`, { resourceType: 'Patient', gender: 'masculino' }), 422);
+    expect(issue.expression).toEqual(['Patient.gender']);
+    expect(issue.code).toBe('code-invalid');
+    expect(await countPatients()).toBe(before);
+    const obs = await request('POST', `${server.base}/Observation`, { resourceType: 'Observation', status: 'bogus', code: { text: 'x' } });
+    expect(expectOutcome(obs, 422).expression).toEqual(['Observation.status']);
+    expect((await request('POST', `${server.base}/Patient`, { resourceType: 'Patient', gender: 'female' })).status).toBe(201);
+  });
+
   test('an invalid update is 422 and keeps the stored version', async () => {
     const p = (await request('POST', `${server.base}/Patient`, { resourceType: 'Patient', birthDate: '1990-01-01' })).json;
     expectOutcome(await request('PUT', `${server.base}/Patient/${p.id}`, { ...p, birthDate: 'yesterday' }), 422);

@@ -11,15 +11,18 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     name: 'core resource store and search index tables',
     sql: `
 -- Current version of every resource (deleted ones stay as tombstones so reads answer 410).
+-- pid: creation order, never reused; the default search order and the last key of every paging cursor.
 CREATE TABLE resource (
   res_type     text        NOT NULL,
   res_id       text        NOT NULL,
+  pid          bigserial   NOT NULL UNIQUE,
   version      bigint      NOT NULL,
   last_updated timestamptz NOT NULL,
   deleted      boolean     NOT NULL DEFAULT false,
   content      text,
   PRIMARY KEY (res_type, res_id)
 );
+CREATE INDEX resource_type_pid ON resource (res_type, pid);
 CREATE INDEX resource_type_updated ON resource (res_type, last_updated);
 
 -- Every version ever written, in commit order (seq) for type and system history.
@@ -38,54 +41,76 @@ CREATE INDEX resource_history_updated ON resource_history (last_updated);
 
 -- Search index: one narrow table per search-parameter type, shared by every resource type and parameter,
 -- filled at write time from each SearchParameter's FHIRPath expression (runtime SearchParameters included).
+-- grp ties together the components of one composite value (null otherwise).
 CREATE TABLE sp_token (
   res_type text NOT NULL, res_id text NOT NULL, code text NOT NULL,
-  system text, value text, display text
+  system text, value text, display text, grp int
 );
-CREATE INDEX sp_token_value ON sp_token (res_type, code, value, system);
-CREATE INDEX sp_token_res ON sp_token (res_type, res_id);
+CREATE INDEX sp_token_value ON sp_token (code, value, res_type);
+CREATE INDEX sp_token_res ON sp_token (res_id, res_type);
 
 CREATE TABLE sp_string (
   res_type text NOT NULL, res_id text NOT NULL, code text NOT NULL,
-  value_norm text NOT NULL, value text NOT NULL
+  value_norm text NOT NULL, value text NOT NULL, grp int
 );
-CREATE INDEX sp_string_value ON sp_string (res_type, code, value_norm text_pattern_ops);
-CREATE INDEX sp_string_res ON sp_string (res_type, res_id);
+CREATE INDEX sp_string_value ON sp_string (code, value_norm text_pattern_ops, res_type);
+CREATE INDEX sp_string_res ON sp_string (res_id, res_type);
 
 CREATE TABLE sp_reference (
   res_type text NOT NULL, res_id text NOT NULL, code text NOT NULL,
-  target_type text, target_id text, target_url text
+  target_type text, target_id text, target_url text, grp int
 );
 CREATE INDEX sp_reference_target ON sp_reference (target_id, code, res_type);
-CREATE INDEX sp_reference_res ON sp_reference (res_type, res_id);
+CREATE INDEX sp_reference_url ON sp_reference (target_url, code) WHERE target_url IS NOT NULL;
+CREATE INDEX sp_reference_res ON sp_reference (res_id, res_type);
 
 CREATE TABLE sp_date (
   res_type text NOT NULL, res_id text NOT NULL, code text NOT NULL,
-  lo timestamptz NOT NULL, hi timestamptz NOT NULL
+  lo timestamptz NOT NULL, hi timestamptz NOT NULL, grp int
 );
 CREATE INDEX sp_date_value ON sp_date (res_type, code, lo, hi);
-CREATE INDEX sp_date_res ON sp_date (res_type, res_id);
+CREATE INDEX sp_date_res ON sp_date (res_id, res_type);
 
 CREATE TABLE sp_number (
   res_type text NOT NULL, res_id text NOT NULL, code text NOT NULL,
-  lo numeric, hi numeric
+  lo numeric, hi numeric, grp int
 );
 CREATE INDEX sp_number_value ON sp_number (res_type, code, lo, hi);
-CREATE INDEX sp_number_res ON sp_number (res_type, res_id);
+CREATE INDEX sp_number_res ON sp_number (res_id, res_type);
 
+-- c_*: the value in UCUM canonical units (null when the unit is not UCUM or not convertible).
 CREATE TABLE sp_quantity (
   res_type text NOT NULL, res_id text NOT NULL, code text NOT NULL,
-  system text, unit text, lo numeric, hi numeric
+  system text, unit text, lo numeric, hi numeric,
+  c_unit text, c_lo numeric, c_hi numeric, grp int
 );
-CREATE INDEX sp_quantity_value ON sp_quantity (res_type, code, unit, lo, hi);
-CREATE INDEX sp_quantity_res ON sp_quantity (res_type, res_id);
+CREATE INDEX sp_quantity_value ON sp_quantity (res_type, code, lo, hi);
+CREATE INDEX sp_quantity_canonical ON sp_quantity (res_type, code, c_unit, c_lo) WHERE c_unit IS NOT NULL;
+CREATE INDEX sp_quantity_res ON sp_quantity (res_id, res_type);
 
 CREATE TABLE sp_uri (
   res_type text NOT NULL, res_id text NOT NULL, code text NOT NULL,
-  value text NOT NULL
+  value text NOT NULL, grp int
 );
-CREATE INDEX sp_uri_value ON sp_uri (res_type, code, value);
-CREATE INDEX sp_uri_res ON sp_uri (res_type, res_id);
+CREATE INDEX sp_uri_value ON sp_uri (code, value, res_type);
+CREATE INDEX sp_uri_res ON sp_uri (res_id, res_type);
+
+-- special near (Location.position)
+CREATE TABLE sp_geo (
+  res_type text NOT NULL, res_id text NOT NULL, code text NOT NULL,
+  lat double precision NOT NULL, lon double precision NOT NULL
+);
+CREATE INDEX sp_geo_value ON sp_geo (res_type, code, lat, lon);
+CREATE INDEX sp_geo_res ON sp_geo (res_id, res_type);
+
+-- Sort keys: per resource and sortable parameter, the smallest (lo) and largest (hi) value as order-preserving text.
+CREATE TABLE sp_sort (
+  res_type text NOT NULL, res_id text NOT NULL, code text NOT NULL,
+  lo text COLLATE "C" NOT NULL, hi text COLLATE "C" NOT NULL
+);
+CREATE INDEX sp_sort_lo ON sp_sort (res_type, code, lo);
+CREATE INDEX sp_sort_hi ON sp_sort (res_type, code, hi);
+CREATE INDEX sp_sort_res ON sp_sort (res_id, res_type);
 `,
   },
 ];

@@ -36,6 +36,12 @@ let loaded = false;
 let resourceTypes: string[] = [];
 let resourceTypeSet = new Set<string>();
 const plans = new Map<string, IndexedParam[]>();
+const byUrl = new Map<string, SearchParameter>();
+
+/** A search parameter by its canonical URL (composite components name theirs this way). */
+export function getParamByUrl(url: string): SearchParameter | undefined {
+  return byUrl.get(url);
+}
 
 export function loadDefinitions(): void {
   if (loaded) return;
@@ -49,7 +55,9 @@ export function loadDefinitions(): void {
     .filter((t) => t !== 'Resource' && t !== 'DomainResource')
     .sort();
   resourceTypeSet = new Set(resourceTypes);
-  indexSearchParameterBundle(readDefinition<Bundle<SearchParameter>>('search-parameters.json'));
+  const params = readDefinition<Bundle<SearchParameter>>('search-parameters.json');
+  indexSearchParameterBundle(params);
+  for (const e of params.entry ?? []) if (e.resource?.url) byUrl.set(e.resource.url, e.resource);
   loaded = true;
 }
 
@@ -69,7 +77,8 @@ export function getIndexedParams(resourceType: string): IndexedParam[] {
     plan = [];
     for (const [code, sp] of Object.entries(getSearchParameters(resourceType) ?? {})) {
       if (NON_R4_PARAMS.has(code) || !sp.expression) continue;
-      const expression = getExpressionForResourceType(resourceType, sp.expression);
+      // A bare type name (the Observation code-value-* composites) is not split out by getExpressionForResourceType.
+      const expression = getExpressionForResourceType(resourceType, sp.expression) ?? (sp.expression === resourceType ? resourceType : undefined);
       if (!expression) continue;
       let atom: FhirPathAtom;
       try {
@@ -91,6 +100,7 @@ export function getIndexedParam(resourceType: string, code: string): IndexedPara
 /** Registers a SearchParameter resource at run time (profiles add their own): new writes index it at once. */
 export function registerSearchParameter(sp: SearchParameter): void {
   indexSearchParameter(sp);
+  if (sp.url) byUrl.set(sp.url, sp);
   for (const base of sp.base ?? []) plans.delete(base);
   generation++;
 }

@@ -1,5 +1,5 @@
 import { errors } from '../fhir/outcome.js';
-import { parseQuery } from '../search/query.js';
+import { parseSearch } from '../search/parse.js';
 import type { StoreTransaction, StoredResource } from '../store/store.js';
 
 /**
@@ -8,11 +8,11 @@ import type { StoreTransaction, StoredResource } from '../store/store.js';
  */
 export async function findMatches(t: StoreTransaction, type: string, query: string, limit = 2): Promise<StoredResource[]> {
   const params = new URLSearchParams(query.startsWith('?') ? query.slice(1) : query);
-  const { clauses, unknown } = parseQuery(type, params);
-  if (unknown.length > 0) throw errors.badRequest('unknownParam', unknown[0]);
-  if (clauses.length === 0) throw errors.badRequest('invalidCondition', query);
-  const { rows } = await t.search(type, clauses, { count: limit, offset: 0, total: false });
-  return rows;
+  const req = parseSearch([type], params, { count: limit, maxCount: limit });
+  if (req.unknown.length > 0) throw errors.badRequest('unknownParam', req.unknown[0]);
+  if (req.filters.length === 0) throw errors.badRequest('invalidCondition', query);
+  const { rows } = await t.search({ ...req, count: limit, total: 'none', include: [], revinclude: [], sort: [], cursor: undefined });
+  return rows.map((r) => ({ type: r.type, id: r.id, version: r.version, lastUpdated: r.lastUpdated, deleted: false, content: r.content }));
 }
 
 /** Serialises conditional writers of the same condition across processes. */

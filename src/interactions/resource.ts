@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { OperationOutcomeError, validateResource } from '@medplum/core';
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
+import { checkRequiredBindings } from '../fhir/bindings.js';
 import { isResourceType } from '../fhir/definitions.js';
 import { errors, FhirError, outcomeFromIssues } from '../fhir/outcome.js';
 
@@ -32,7 +33,7 @@ export function assertBody(body: unknown, type: string, id?: string): Resource {
   return r;
 }
 
-/** Base R4 validation (structure, cardinality, types, invariants) with @medplum/core; 422 with every issue. */
+/** Base R4 validation (structure, cardinality, types, invariants with @medplum/core; required code bindings); 422 with every issue. */
 export function validate(resource: Resource): void {
   let issues: OperationOutcomeIssue[];
   try {
@@ -41,6 +42,7 @@ export function validate(resource: Resource): void {
     if (err instanceof OperationOutcomeError) issues = err.outcome.issue ?? [];
     else throw errors.unprocessable('invalidResource', (err as Error).message);
   }
+  issues.push(...checkRequiredBindings(resource));
   if (issues.length > 0) throw outcomeFromIssues(422, issues);
 }
 

@@ -6,7 +6,8 @@ import { processBundle } from './handlers/bundle.js';
 import { history } from './handlers/history.js';
 import { deleteInstance, patchInstance, read, updateInstance, vread } from './handlers/instance.js';
 import { capabilityStatement } from './handlers/metadata.js';
-import { conditionalDeleteType, conditionalPatchType, conditionalUpdateType, createResource, search } from './handlers/type.js';
+import { search } from './handlers/search.js';
+import { conditionalDeleteType, conditionalPatchType, conditionalUpdateType, createResource } from './handlers/type.js';
 import type { FhirRequest, FhirResponse } from './request.js';
 import type { Services } from './services.js';
 
@@ -24,11 +25,16 @@ export async function dispatch(s: Services, ctx: RequestContext, req: FhirReques
       if (t) throw errors.badRequest('invalidBundle', 'nested bundles are not processed');
       return processBundle(s, ctx, req);
     }
+    if (m === 'GET') return search(s, ctx, req, undefined, t);
     throw notAllowed();
   }
   if (parts[0] === 'metadata' && parts.length === 1) {
     if (m !== 'GET') throw notAllowed();
     return { status: 200, headers: {}, body: capabilityStatement(s, ctx) };
+  }
+  if (parts[0] === '_search' && parts.length === 1) {
+    if (m !== 'POST') throw notAllowed();
+    return search(s, ctx, req, undefined, t);
   }
   if (parts[0] === '_history' && parts.length === 1) {
     if (m !== 'GET') throw notAllowed();

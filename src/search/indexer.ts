@@ -1,70 +1,159 @@
-import { evalFhirPathTyped, toTypedValue } from '@medplum/core';
+import { evalFhirPathTyped, toTypedValue, type TypedValue } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
-import { getIndexedParams } from '../fhir/definitions.js';
+import { getIndexedParams, getParamByUrl, type IndexedParam } from '../fhir/definitions.js';
 import { extractDates } from './params/date.js';
+import { extractGeo } from './params/geo.js';
 import { extractNumbers } from './params/number.js';
 import { extractQuantities } from './params/quantity.js';
 import { extractReferences } from './params/reference.js';
 import { extractStrings } from './params/string.js';
-import { extractTokens } from './params/token.js';
+import { extractIdentifierTypes, extractReferenceIdentifiers, extractTokens } from './params/token.js';
 import { extractUris } from './params/uri.js';
+import { encodeNumber, SortKeys } from './sortkey.js';
+import { canonicalize, UCUM_SYSTEM } from './ucum.js';
 
 /**
  * Turns a resource into search-index rows: every search parameter of its type is evaluated from its FHIRPath
- * expression and its values land in the table of the parameter's type. No per-parameter code.
+ * expression and its values land in the table of the parameter's type. No per-parameter code: a
+ * SearchParameter added at run time is indexed the same way.
+ *
+ * Extra rows under derived codes serve modifiers: `code:of-type` (identifier type + value) and
+ * `code:identifier` (Reference.identifier) in sp_token. A composite parameter's components are stored
+ * under `code#0`, `code#1`, … in their own types' tables, the components of one tuple sharing `grp`.
  */
 export interface IndexRows {
-  // Every row starts with resource type, id and parameter code.
-  token: [string, string, string, string | null, string | null, string | null][]; // system, value, display
-  string: [string, string, string, string, string][]; // norm, value
-  reference: [string, string, string, string | null, string | null, string | null][]; // target type, target id, url
-  date: [string, string, string, string, string][]; // lo, hi
-  number: [string, string, string, number | null, number | null][]; // lo, hi
-  quantity: [string, string, string, string | null, string | null, number | null, number | null][]; // system, unit, lo, hi
-  uri: [string, string, string, string][]; // value
+  // Every row: resource type, id, parameter code, …values, grp (composite group or null).
+  token: unknown[][]; // system, value, display
+  string: unknown[][]; // norm, value
+  reference: unknown[][]; // target type, target id, url
+  date: unknown[][]; // lo, hi
+  number: unknown[][]; // lo, hi
+  quantity: unknown[][]; // system, unit, lo, hi, canonical unit, canonical lo, canonical hi
+  uri: unknown[][]; // value
+  geo: unknown[][]; // lat, lon
+  sort: unknown[][]; // lo key, hi key
 }
 
 export function emptyIndexRows(): IndexRows {
-  return { token: [], string: [], reference: [], date: [], number: [], quantity: [], uri: [] };
+  return { token: [], string: [], reference: [], date: [], number: [], quantity: [], uri: [], geo: [], sort: [] };
 }
+
+const SORTABLE = new Set(['token', 'string', 'reference', 'date', 'number', 'quantity', 'uri']);
 
 export function indexResource(resource: Resource, rows: IndexRows, baseUrl?: string): void {
   const rt = resource.resourceType;
   const id = resource.id as string;
   const typed = toTypedValue(resource);
-  const input = [typed];
   const vars = { '%resource': typed, '%rootResource': typed };
-  for (const p of getIndexedParams(resource.resourceType)) {
-    if (p.type === 'composite' || p.type === 'special' || p.code === '_id' || p.code === '_lastUpdated') continue;
-    let values;
+  const sort = new SortKeys();
+  let group = 0;
+  for (const p of getIndexedParams(rt)) {
+    if (p.code === '_id' || p.code === '_lastUpdated') continue;
+    let values: TypedValue[];
     try {
-      values = evalFhirPathTyped(p.atom, input, vars);
+      values = evalFhirPathTyped(p.atom, [typed], vars);
     } catch {
       continue; // an expression the engine cannot evaluate on this instance indexes nothing
     }
     if (values.length === 0) continue;
-    switch (p.type) {
-      case 'token':
-        for (const t of extractTokens(values)) rows.token.push([rt, id, p.code, t.system, t.value, t.display]);
-        break;
-      case 'string':
-        for (const s of extractStrings(values)) rows.string.push([rt, id, p.code, s.norm, s.value]);
-        break;
-      case 'reference':
-        for (const r of extractReferences(values, baseUrl)) rows.reference.push([rt, id, p.code, r.targetType, r.targetId, r.url]);
-        break;
-      case 'date':
-        for (const d of extractDates(values)) rows.date.push([rt, id, p.code, d.lo, d.hi]);
-        break;
-      case 'number':
-        for (const n of extractNumbers(values)) rows.number.push([rt, id, p.code, n.lo, n.hi]);
-        break;
-      case 'quantity':
-        for (const q of extractQuantities(values)) rows.quantity.push([rt, id, p.code, q.system, q.unit, q.lo, q.hi]);
-        break;
-      case 'uri':
-        for (const u of extractUris(values)) rows.uri.push([rt, id, p.code, u]);
-        break;
+    if (p.type === 'composite') {
+      for (const v of values) indexComposite(rt, id, p, v, ++group, rows, vars, baseUrl);
+      continue;
     }
+    addValues(rt, id, p.code, p.type, values, null, rows, baseUrl, SORTABLE.has(p.type) ? sort : undefined);
   }
+  for (const [code, k] of sort.entries()) rows.sort.push([rt, id, code, k.lo, k.hi]);
+}
+
+function addValues(
+  rt: string,
+  id: string,
+  code: string,
+  type: string,
+  values: TypedValue[],
+  grp: number | null,
+  rows: IndexRows,
+  baseUrl: string | undefined,
+  sort?: SortKeys,
+): void {
+  switch (type) {
+    case 'token':
+      for (const t of extractTokens(values)) {
+        rows.token.push([rt, id, code, t.system, t.value, t.display, grp]);
+        sort?.add(code, t.value);
+      }
+      if (grp === null) {
+        for (const t of extractIdentifierTypes(values)) rows.token.push([rt, id, `${code}:of-type`, t.system, t.value, null, null]);
+      }
+      break;
+    case 'string':
+      for (const s of extractStrings(values)) {
+        rows.string.push([rt, id, code, s.norm, s.value, grp]);
+        sort?.add(code, s.norm);
+      }
+      break;
+    case 'reference':
+      for (const r of extractReferences(values, baseUrl)) {
+        rows.reference.push([rt, id, code, r.targetType, r.targetId, r.url, grp]);
+        sort?.add(code, r.targetType ? `${r.targetType}/${r.targetId}` : r.url);
+      }
+      if (grp === null) {
+        for (const t of extractReferenceIdentifiers(values)) rows.token.push([rt, id, `${code}:identifier`, t.system, t.value, null, null]);
+      }
+      break;
+    case 'date':
+      for (const d of extractDates(values)) {
+        rows.date.push([rt, id, code, d.lo, d.hi, grp]);
+        sort?.add(code, d.lo, d.hi);
+      }
+      break;
+    case 'number':
+      for (const n of extractNumbers(values)) {
+        rows.number.push([rt, id, code, n.lo, n.hi, grp]);
+        sort?.add(code, n.lo === null ? undefined : encodeNumber(n.lo), n.hi === null ? undefined : encodeNumber(n.hi));
+      }
+      break;
+    case 'quantity':
+      for (const q of extractQuantities(values)) {
+        const lo = q.lo !== null && q.unit && (q.system === UCUM_SYSTEM || q.system === null) ? canonicalize(q.lo, q.unit) : undefined;
+        const hi = q.hi !== null && q.unit && (q.system === UCUM_SYSTEM || q.system === null) ? canonicalize(q.hi, q.unit) : undefined;
+        const cUnit = lo?.unit ?? hi?.unit ?? null;
+        rows.quantity.push([rt, id, code, q.system, q.unit, q.lo, q.hi, cUnit, lo?.value ?? null, hi?.value ?? null, grp]);
+        sort?.add(code, q.lo === null ? undefined : encodeNumber(q.lo), q.hi === null ? undefined : encodeNumber(q.hi));
+      }
+      break;
+    case 'uri':
+      for (const u of extractUris(values)) {
+        rows.uri.push([rt, id, code, u, grp]);
+        sort?.add(code, u);
+      }
+      break;
+    case 'special':
+      for (const g of extractGeo(values)) rows.geo.push([rt, id, code, g.lat, g.lon]);
+      break;
+  }
+}
+
+function indexComposite(
+  rt: string,
+  id: string,
+  p: IndexedParam,
+  value: TypedValue,
+  grp: number,
+  rows: IndexRows,
+  vars: Record<string, TypedValue>,
+  baseUrl: string | undefined,
+): void {
+  const components = p.definition.component ?? [];
+  components.forEach((c, i) => {
+    const def = c.definition ? getParamByUrl(c.definition) : undefined;
+    if (!def?.type || !c.expression) return;
+    let values: TypedValue[];
+    try {
+      values = evalFhirPathTyped(c.expression, [value], vars);
+    } catch {
+      return;
+    }
+    addValues(rt, id, `${p.code}#${i}`, def.type, values, grp, rows, baseUrl);
+  });
 }

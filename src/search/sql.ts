@@ -42,3 +42,7 @@ export function splitPipe(value: string): [string, string] | [string] {
 export function unescape(s: string): string {
   return s.replace(/\\([,$|\\])/g, '$1');
 }
+
+export function likeEscape(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => '\\' + c);
+}

@@ -1,7 +1,8 @@
 import type { Database, Queryable } from '../db/database.js';
 import type { RequestContext } from '../context.js';
 import { FhirError } from '../fhir/outcome.js';
-import { buildWhere, type Clause } from '../search/query.js';
+import { executeSearch, type SearchResult } from '../search/engine.js';
+import type { SearchRequest } from '../search/parse.js';
 import { SqlParams } from '../search/sql.js';
 import { checkReferences } from './references.js';
 import type { PendingWrite, StoredResource, TransactionHook } from './types.js';
@@ -20,12 +21,6 @@ function toStored(row: Record<string, unknown>): StoredResource {
     deleted: Boolean(row.deleted),
     content: (row.content as string | null) ?? null,
   };
-}
-
-export interface SearchOptions {
-  count: number;
-  offset: number;
-  total: boolean;
 }
 
 export interface HistoryOptions {
@@ -86,8 +81,8 @@ export class ResourceStore {
     return rows[0] ? toStored(rows[0]) : undefined;
   }
 
-  async search(_ctx: RequestContext, type: string, clauses: Clause[], options: SearchOptions, t?: StoreTransaction): Promise<{ rows: StoredResource[]; total?: number }> {
-    return searchRows(await this.on(t), type, clauses, options);
+  async search(_ctx: RequestContext, req: SearchRequest, t?: StoreTransaction): Promise<SearchResult> {
+    return executeSearch(await this.on(t), req, this.baseUrl);
   }
 
   async history(_ctx: RequestContext, o: HistoryOptions, t?: StoreTransaction): Promise<{ entries: HistoryEntry[]; total: number }> {
@@ -141,21 +136,6 @@ async function readRow(q: Queryable, type: string, id: string, forUpdate = false
   return rows[0] ? toStored(rows[0]) : undefined;
 }
 
-async function searchRows(q: Queryable, type: string, clauses: Clause[], o: SearchOptions): Promise<{ rows: StoredResource[]; total?: number }> {
-  const params = new SqlParams();
-  const where = [`r.res_type = ${params.add(type)}`, 'NOT r.deleted', ...buildWhere(type, clauses, params)].join(' AND ');
-  let total: number | undefined;
-  if (o.total) {
-    const { rows } = await q.query<{ n: string }>(`SELECT count(*) AS n FROM resource r WHERE ${where}`, params.values);
-    total = Number(rows[0].n);
-  }
-  if (o.count === 0) return { rows: [], total };
-  const limit = params.add(o.count);
-  const offset = params.add(o.offset);
-  const { rows } = await q.query(`SELECT ${ROW} FROM resource r WHERE ${where} ORDER BY r.last_updated DESC, r.res_id LIMIT ${limit} OFFSET ${offset}`, params.values);
-  return { rows: rows.map(toStored), total };
-}
-
 /**
  * One database transaction's view of the store. Writes are staged and written in bulk by flush(); reads and
  * searches flush first so they see everything staged before them.
@@ -189,9 +169,9 @@ export class StoreTransaction {
     return readRow(this.tx, type, id);
   }
 
-  async search(type: string, clauses: Clause[], options: SearchOptions): Promise<{ rows: StoredResource[]; total?: number }> {
+  async search(req: SearchRequest): Promise<SearchResult> {
     await this.flush();
-    return searchRows(this.tx, type, clauses, options);
+    return executeSearch(this.tx, req, this.baseUrl);
   }
 
   /** Stages a change; a second change of the same resource in one transaction is refused. */

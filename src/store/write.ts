@@ -1,16 +1,24 @@
+import type { Resource } from '@medplum/fhirtypes';
 import type { Queryable } from '../db/database.js';
 import { emptyIndexRows, indexResource, type IndexRows } from '../search/indexer.js';
 import { SqlParams } from '../search/sql.js';
 import type { PendingWrite } from './types.js';
 
+/** Columns of each index table after (res_type, res_id, code), in the order indexer.ts writes them. */
 const INDEX_TABLES: { table: keyof IndexRows; columns: string[]; casts: string[] }[] = [
-  { table: 'token', columns: ['system', 'value', 'display'], casts: ['text', 'text', 'text'] },
-  { table: 'string', columns: ['value_norm', 'value'], casts: ['text', 'text'] },
-  { table: 'reference', columns: ['target_type', 'target_id', 'target_url'], casts: ['text', 'text', 'text'] },
-  { table: 'date', columns: ['lo', 'hi'], casts: ['timestamptz', 'timestamptz'] },
-  { table: 'number', columns: ['lo', 'hi'], casts: ['numeric', 'numeric'] },
-  { table: 'quantity', columns: ['system', 'unit', 'lo', 'hi'], casts: ['text', 'text', 'numeric', 'numeric'] },
-  { table: 'uri', columns: ['value'], casts: ['text'] },
+  { table: 'token', columns: ['system', 'value', 'display', 'grp'], casts: ['text', 'text', 'text', 'int'] },
+  { table: 'string', columns: ['value_norm', 'value', 'grp'], casts: ['text', 'text', 'int'] },
+  { table: 'reference', columns: ['target_type', 'target_id', 'target_url', 'grp'], casts: ['text', 'text', 'text', 'int'] },
+  { table: 'date', columns: ['lo', 'hi', 'grp'], casts: ['timestamptz', 'timestamptz', 'int'] },
+  { table: 'number', columns: ['lo', 'hi', 'grp'], casts: ['numeric', 'numeric', 'int'] },
+  {
+    table: 'quantity',
+    columns: ['system', 'unit', 'lo', 'hi', 'c_unit', 'c_lo', 'c_hi', 'grp'],
+    casts: ['text', 'text', 'numeric', 'numeric', 'text', 'numeric', 'numeric', 'int'],
+  },
+  { table: 'uri', columns: ['value', 'grp'], casts: ['text', 'int'] },
+  { table: 'geo', columns: ['lat', 'lon'], casts: ['float8', 'float8'] },
+  { table: 'sort', columns: ['lo', 'hi'], casts: ['text', 'text'] },
 ];
 
 /** Resources per statement: keeps each JSON parameter well below protocol limits for very large bundles. */
@@ -30,9 +38,29 @@ export async function writeChanges(tx: Queryable, writes: PendingWrite[], baseUr
   }
 }
 
-function buildStatement(writes: PendingWrite[], baseUrl?: string): { sql: string; params: SqlParams } {
+/**
+ * Recomputes the search index of stored resources (after a SearchParameter was added or changed), without
+ * writing new versions: old index rows deleted, new ones inserted, in one statement per chunk.
+ */
+export async function reindexResources(tx: Queryable, resources: Resource[], baseUrl?: string): Promise<void> {
+  for (let i = 0; i < resources.length; i += CHUNK) {
+    const writes = resources.slice(i, i + CHUNK).map(
+      (r): PendingWrite => ({ type: r.resourceType, id: r.id as string, version: 0, lastUpdated: '', method: 'PUT', resource: r, content: null, isNew: false }),
+    );
+    const { sql, params } = buildStatement(writes, baseUrl, false);
+    await tx.query(sql, params.values);
+  }
+}
+
+function buildStatement(writes: PendingWrite[], baseUrl: string | undefined, writeRows = true): { sql: string; params: SqlParams } {
   const params = new SqlParams();
   const ctes: string[] = [];
+  if (writeRows) addRowWrites(writes, params, ctes);
+  addIndexWrites(writes, params, ctes, baseUrl);
+  return { sql: `WITH ${ctes.join(',\n')}\nSELECT 1`, params };
+}
+
+function addRowWrites(writes: PendingWrite[], params: SqlParams, ctes: string[]): void {
   const records = params.add(
     JSON.stringify(writes.map((w) => [w.type, w.id, String(w.version), w.lastUpdated, w.method === 'DELETE', w.content, w.method])),
   );
@@ -44,6 +72,9 @@ function buildStatement(writes: PendingWrite[], baseUrl?: string): { sql: string
       deleted = excluded.deleted, content = excluded.content)`);
   ctes.push(`w_hist AS (INSERT INTO resource_history (res_type, res_id, version, last_updated, method, content)
     SELECT t, i, v, u, m, c FROM rec)`);
+}
+
+function addIndexWrites(writes: PendingWrite[], params: SqlParams, ctes: string[], baseUrl: string | undefined): void {
 
   if (writes.some((w) => !w.isNew)) {
     const keys = params.add(JSON.stringify(writes.filter((w) => !w.isNew).map((w) => [w.type, w.id])));
@@ -62,5 +93,4 @@ function buildStatement(writes: PendingWrite[], baseUrl?: string): { sql: string
     ctes.push(`i_${table} AS (INSERT INTO sp_${table} (res_type, res_id, code, ${columns.join(', ')})
       SELECT x->>0, x->>1, x->>2, ${select} FROM json_array_elements(${params.add(JSON.stringify(list))}::json) x)`);
   }
-  return { sql: `WITH ${ctes.join(',\n')}\nSELECT 1`, params };
 }

@@ -95,11 +95,19 @@ async function transaction(s: Services, ctx: RequestContext, rawEntries: BundleE
     for (const e of ordered) if (e.method === 'DELETE') await run(e);
 
     // 1. Assign every created or updated entry its id, so references can be rewritten before any write.
+    // Two POSTs with the same ifNoneExist in one bundle create one resource: the second answers 200 with it.
+    const conditionalCreates = new Map<string, string>();
     for (const e of ordered) {
       if (e.method === 'POST' && e.path.split('/').length === 1 && e.type) {
         assertType(e.type);
         const ifNoneExist = e.request.ifNoneExist?.replace(/^.*\?/, '');
         if (ifNoneExist) {
+          const planned = conditionalCreates.get(conditionKey(e.type, ifNoneExist));
+          if (planned) {
+            plans.set(e.index, { kind: 'existing', id: planned, existing: { status: 200, type: e.type, id: planned } });
+            refs.map(e.fullUrl, `${e.type}/${planned}`);
+            continue;
+          }
           const found = await guard(e, () => ifNoneExistMatch(t, e.type as string, ifNoneExist));
           if (found) {
             plans.set(e.index, { kind: 'existing', id: found.id as string, existing: found });
@@ -110,6 +118,7 @@ async function transaction(s: Services, ctx: RequestContext, rawEntries: BundleE
         const id = newId();
         plans.set(e.index, { kind: 'create', id });
         refs.map(e.fullUrl, `${e.type}/${id}`);
+        if (ifNoneExist) conditionalCreates.set(conditionKey(e.type, ifNoneExist), id);
       } else if (e.method === 'PUT' && e.type) {
         assertType(e.type);
         if (e.id) {
@@ -225,6 +234,12 @@ class ReferenceResolver {
     this.conditional.set(ref, target);
     return target;
   }
+}
+
+function conditionKey(type: string, query: string): string {
+  const params = new URLSearchParams(query);
+  params.sort();
+  return `${type}?${params.toString()}`;
 }
 
 async function ifNoneExistMatch(t: StoreTransaction, type: string, query: string): Promise<InteractionResult | undefined> {

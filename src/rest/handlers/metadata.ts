@@ -1,7 +1,7 @@
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../../context.js';
 import { definitionsGeneration, getIndexedParams, getResourceTypes } from '../../fhir/definitions.js';
-import { SUPPORTED_MODIFIERS, supportedParam } from '../../search/query.js';
+import { MODIFIERS } from '../../search/parse.js';
 import type { Services } from '../services.js';
 
 /**
@@ -15,6 +15,8 @@ export function capabilityStatement(s: Services, ctx: RequestContext): Capabilit
   if (cached?.base === ctx.baseUrl && cached.generation === definitionsGeneration()) return cached.cs;
   const resource: CapabilityStatementRestResource[] = getResourceTypes().map((type) => ({
     type: type as CapabilityStatementRestResource['type'],
+    searchInclude: ['*', ...getIndexedParams(type).filter((p) => p.type === 'reference').map((p) => `${type}:${p.code}`)],
+    searchRevInclude: ['*'],
     interaction: ['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'history-type', 'create', 'search-type'].map((code) => ({
       code: code as 'read',
     })),
@@ -29,13 +31,16 @@ export function capabilityStatement(s: Services, ctx: RequestContext): Capabilit
     searchParam: [
       { name: '_id', type: 'token', definition: 'http://hl7.org/fhir/SearchParameter/Resource-id' },
       { name: '_lastUpdated', type: 'date', definition: 'http://hl7.org/fhir/SearchParameter/Resource-lastUpdated' },
+      { name: '_text', type: 'string', documentation: 'Every word must occur in the narrative (case-insensitive).' },
+      { name: '_content', type: 'string', documentation: 'Every word must occur in the resource (case-insensitive).' },
+      { name: '_list', type: 'token', documentation: 'Resources that are items of the List with this id.' },
       ...getIndexedParams(type)
-        .filter((p) => p.code !== '_id' && p.code !== '_lastUpdated' && supportedParam(type, p.code))
+        .filter((p) => p.code !== '_id' && p.code !== '_lastUpdated')
         .map((p) => ({
           name: p.code,
           type: p.type as 'token',
           ...(p.definition.url ? { definition: p.definition.url } : {}),
-          documentation: `Modifiers: ${(SUPPORTED_MODIFIERS[p.type] ?? []).map((m) => ':' + m).join(', ') || 'none'}`,
+          documentation: `Modifiers: ${(MODIFIERS[p.type] ?? []).map((m) => ':' + m).join(', ') || 'none'}${p.type === 'special' ? ' (near: latitude|longitude|distance|km)' : ''}`,
         })),
     ],
   }));
@@ -54,7 +59,13 @@ export function capabilityStatement(s: Services, ctx: RequestContext): Capabilit
       {
         mode: 'server',
         resource,
-        interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'history-system' }],
+        interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'history-system' }, { code: 'search-system' }],
+        searchParam: [
+          { name: '_type', type: 'token', documentation: 'Resource types searched at system level; parameters must exist on every type listed.' },
+          { name: '_id', type: 'token' },
+          { name: '_lastUpdated', type: 'date' },
+        ],
+        documentation: 'Results: _sort (several keys, - for descending), _count, _total (none, estimate, accurate), _summary, _elements, _include/_revinclude (:iterate, *). Paging by keyset links (_cursor). _contained is not supported.',
       },
     ],
   };

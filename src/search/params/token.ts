@@ -1,6 +1,7 @@
 import type { TypedValue } from '@medplum/core';
+import { normalizeString } from './string.js';
 
-/** token parameters: one row per (system, code) pair a value carries; display holds text for :text. */
+/** token parameters: one row per (system, code) pair a value carries; display holds normalised text for :text. */
 export interface TokenRow {
   system: string | null;
   value: string | null;
@@ -13,7 +14,7 @@ export function extractTokens(values: TypedValue[]): TokenRow[] {
     out.push({
       system: typeof system === 'string' ? system : null,
       value: value === undefined || value === null ? null : String(value),
-      display: typeof display === 'string' ? display : null,
+      display: typeof display === 'string' ? textWords(display) : null,
     });
   };
   for (const { type, value } of values) {
@@ -35,9 +36,6 @@ export function extractTokens(values: TypedValue[]): TokenRow[] {
       case 'Quantity':
         push(value.system, value.code, value.unit);
         break;
-      case 'Reference':
-        if (value.identifier) push(value.identifier.system, value.identifier.value, null);
-        break;
       case 'boolean':
         push(null, value ? 'true' : 'false', null);
         break;
@@ -47,4 +45,31 @@ export function extractTokens(values: TypedValue[]): TokenRow[] {
     }
   }
   return out.filter((r) => r.value !== null || r.display !== null);
+}
+
+/** For :of-type: one row per identifier type coding, system = "typeSystem|typeCode", value = identifier value. */
+export function extractIdentifierTypes(values: TypedValue[]): TokenRow[] {
+  const out: TokenRow[] = [];
+  for (const { type, value } of values) {
+    if (type !== 'Identifier' || !value?.value) continue;
+    for (const c of value.type?.coding ?? []) {
+      if (c.code) out.push({ system: `${c.system ?? ''}|${c.code}`, value: value.value, display: null });
+    }
+  }
+  return out;
+}
+
+/** For :identifier on reference parameters: Reference.identifier as a token. */
+export function extractReferenceIdentifiers(values: TypedValue[]): TokenRow[] {
+  const out: TokenRow[] = [];
+  for (const { value } of values) {
+    const ident = value?.identifier;
+    if (ident?.value) out.push({ system: ident.system ?? null, value: ident.value, display: null });
+  }
+  return out;
+}
+
+/** Display text as normalised words separated by single spaces, for word-prefix matching (:text). */
+export function textWords(s: string): string {
+  return normalizeString(s).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }

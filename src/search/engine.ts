@@ -1,0 +1,164 @@
+import type { Queryable } from '../db/database.js';
+import { errors } from '../fhir/outcome.js';
+import { FilterBuilder } from './filter.js';
+import { decodeCursor, encodeCursor, type Cursor } from './cursor.js';
+import { findIncludes } from './include.js';
+import type { SearchRequest } from './parse.js';
+import { SqlParams } from './sql.js';
+
+/**
+ * Runs a SearchRequest: filters, sort, keyset paging, total and includes.
+ *
+ * Order: the _sort keys, then pid (creation order) as the final tie-breaker, so every row has a unique
+ * position. Paging is by keyset: a page link carries the position of the row it continues from (_cursor),
+ * never an offset or a server-side cursor, so pages stay correct while data changes and any process can
+ * serve any page. The first sort key on an indexed parameter walks sp_sort; resources without a value for it
+ * come after those with one ("phase" 1), in the order of the remaining keys.
+ */
+export interface SearchRow {
+  type: string;
+  id: string;
+  pid: string;
+  version: number;
+  lastUpdated: string;
+  content: string;
+}
+
+export interface SearchResult {
+  rows: SearchRow[];
+  included: SearchRow[];
+  total?: number;
+  next?: string;
+  previous?: string;
+  last?: string;
+}
+
+interface KeyExpr {
+  /** SQL of the key (non-null) */
+  sql: string;
+  /** SQL cast for cursor values */
+  cast: string;
+  desc: boolean;
+}
+
+const COLS = 'r.res_type AS type, r.res_id AS id, r.pid::text AS pid, r.version, r.last_updated AS "lastUpdated", r.content';
+
+export async function executeSearch(q: Queryable, req: SearchRequest, baseUrl: string): Promise<SearchResult> {
+  const params = new SqlParams();
+  const fb = new FilterBuilder(params, q, baseUrl);
+  const where = [`NOT r.deleted`, ...(await fb.build(req.filters, { row: 'r' }))];
+  if (req.types.length === 1) where.unshift(`r.res_type = ${params.add(req.types[0])}`);
+  else if (req.types.length > 1) where.unshift(`r.res_type = ANY(${params.add(req.types)}::text[])`);
+  const whereSql = where.join(' AND ');
+  const whereParams = params.values.slice();
+
+  const countRows = async (): Promise<number> => {
+    const { rows } = await q.query<{ n: string }>(`SELECT count(*) AS n FROM resource r WHERE ${whereSql}`, whereParams);
+    return Number(rows[0].n);
+  };
+  let total: number | undefined;
+  if (req.count === 0 && req.total !== 'none') total = await countRows();
+  if (req.count === 0) return { rows: [], included: [], total };
+
+  const cursor = req.cursor ? decodeCursor(req.cursor) : undefined;
+  if (cursor && cursor.k.length !== req.sort.length) throw errors.badRequest('invalidParam', '_cursor', req.cursor as string);
+  const reverse = cursor?.d === 'p' || cursor?.d === 'l';
+
+  // The first sort key drives phases when it is an indexed parameter.
+  const first = req.sort[0];
+  const phased = first !== undefined && first.param.type !== 'special';
+  const joins: string[] = [];
+  const keys: KeyExpr[] = req.sort.map((s, i) => {
+    if (s.code === '_id') return { sql: 'r.res_id', cast: 'text', desc: s.descending };
+    if (s.code === '_lastUpdated') return { sql: 'r.last_updated', cast: 'timestamptz', desc: s.descending };
+    const col = s.descending ? 'hi' : 'lo';
+    const alias = `o${i}`;
+    if (i === 0) return { sql: `${alias}.${col}`, cast: 'text', desc: s.descending };
+    const code = params.add(s.code);
+    joins.push(`LEFT JOIN sp_sort ${alias} ON ${alias}.res_id = r.res_id AND ${alias}.res_type = r.res_type AND ${alias}.code = ${code}`);
+    // missing values sort last
+    return { sql: `COALESCE(${alias}.${col}, ${s.descending ? "''" : 'chr(1114111)'}) COLLATE "C"`, cast: 'text', desc: s.descending };
+  });
+  // Built only by the branch that uses them: an unused parameter has no type and PostgreSQL refuses it.
+  const firstJoin = (): string => `JOIN sp_sort o0 ON o0.res_id = r.res_id AND o0.res_type = r.res_type AND o0.code = ${params.add(first.code)}`;
+  const firstMissing = (): string =>
+    `NOT EXISTS (SELECT 1 FROM sp_sort m WHERE m.res_id = r.res_id AND m.res_type = r.res_type AND m.code = ${params.add(first.code)})`;
+
+  const limit = req.count + 1;
+  const branch = (phase: 0 | 1): string => {
+    // In phase 1 (no value for the first key) the first key is absent from the order.
+    const active = phased && phase === 1 ? keys.slice(1) : keys;
+    const pidKey: KeyExpr = { sql: 'r.pid', cast: 'bigint', desc: false };
+    const order = [...active, pidKey];
+    const dirOf = (k: KeyExpr): boolean => (reverse ? !k.desc : k.desc);
+    const conds = [whereSql];
+    if (phased && phase === 1) conds.push(firstMissing());
+    if (cursor && cursor.p === phase && cursor.d !== 'l') {
+      const values = phased && phase === 1 ? cursor.k.slice(1) : cursor.k;
+      conds.push(keysetCondition(order, [...values, cursor.pid], reverse, params));
+    }
+    const from = `resource r ${phased && phase === 0 ? firstJoin() : ''} ${joins.join(' ')}`;
+    const keyCols = keys.map((k, i) => (phased && phase === 1 && i === 0 ? `NULL::text AS k${i}` : `(${k.sql})::text AS k${i}`));
+    return `SELECT ${phase} AS phase, ${COLS}${keyCols.length ? ', ' + keyCols.join(', ') : ''} FROM ${from}
+      WHERE ${conds.join(' AND ')}
+      ORDER BY ${order.map((k) => `${k.sql} ${dirOf(k) ? 'DESC' : 'ASC'}`).join(', ')} LIMIT ${limit}`;
+  };
+
+  let phases: (0 | 1)[] = phased ? [0, 1] : [0];
+  if (reverse) phases = phases.reverse();
+  if (cursor && cursor.d !== 'l') phases = phases.filter((ph) => (reverse ? ph <= cursor.p : ph >= cursor.p));
+  const sql = phases.length === 1 ? branch(phases[0]) : `SELECT * FROM ((${branch(phases[0])}) UNION ALL (${branch(phases[1])})) u LIMIT ${limit}`;
+  const { rows } = await q.query<Record<string, unknown>>(sql, params.values);
+  // Append runs its branches in order; a stable sort by branch keeps that guaranteed.
+  rows.sort((a, b) => phases.indexOf(Number(a.phase) as 0 | 1) - phases.indexOf(Number(b.phase) as 0 | 1));
+
+  const more = rows.length > req.count;
+  let page = rows.slice(0, req.count);
+  if (reverse) page = page.reverse();
+  const position = (row: Record<string, unknown>, d: Cursor['d']): string =>
+    encodeCursor({ d, p: Number(row.phase) as 0 | 1, k: keys.map((_, i) => (row[`k${i}`] as string | null) ?? null), pid: row.pid as string });
+
+  if (req.total === 'accurate') {
+    // A first page that holds every match needs no count query.
+    total = !cursor && !more ? page.length : await countRows();
+  } else if (req.total === 'estimate') {
+    const { rows: plan } = await q.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) SELECT 1 FROM resource r WHERE ${whereSql}`, whereParams);
+    const p = plan[0]['QUERY PLAN'];
+    const parsed = (typeof p === 'string' ? JSON.parse(p) : p) as { Plan: { 'Plan Rows': number } }[];
+    total = Math.round(parsed[0].Plan['Plan Rows']);
+  }
+  const result: SearchResult = {
+    rows: page.map((row) => ({
+      type: row.type as string,
+      id: row.id as string,
+      pid: row.pid as string,
+      version: Number(row.version),
+      lastUpdated: row.lastUpdated as string,
+      content: row.content as string,
+    })),
+    included: [],
+    total,
+  };
+  if (page.length > 0) {
+    const hasNext = reverse ? cursor?.d === 'p' : more;
+    const hasPrevious = reverse ? more : cursor !== undefined;
+    if (hasNext) result.next = position(page[page.length - 1], 'n');
+    if (hasPrevious) result.previous = position(page[0], 'p');
+  }
+  result.last = encodeCursor({ d: 'l', p: 0, k: keys.map(() => null), pid: '0' });
+  if (req.include.length || req.revinclude.length) result.included = await findIncludes(q, req, result.rows);
+  return result;
+}
+
+/** Rows strictly after (or before, reversed) the given position in the given order. */
+function keysetCondition(order: KeyExpr[], values: (string | null)[], reverse: boolean, params: SqlParams): string {
+  const build = (i: number): string => {
+    const k = order[i];
+    const desc = reverse ? !k.desc : k.desc;
+    const v = `${params.add(values[i])}::${k.cast}`;
+    const cmp = `${k.sql} ${desc ? '<' : '>'} ${v}`;
+    if (i === order.length - 1) return cmp;
+    return `(${cmp} OR (${k.sql} = ${v} AND ${build(i + 1)}))`;
+  };
+  return build(0);
+}

@@ -1,0 +1,248 @@
+import type { Queryable } from '../db/database.js';
+import { getParamByUrl, type IndexedParam } from '../fhir/definitions.js';
+import { errors } from '../fhir/outcome.js';
+import { expandValueSet, subsumption, type CodeSet } from '../terminology/terminology.js';
+import type { Filter, SpecialParam } from './parse.js';
+import {
+  dateCondition,
+  nearCondition,
+  numberCondition,
+  ofTypeCondition,
+  quantityCondition,
+  referenceCondition,
+  stringCondition,
+  tokenCondition,
+  tokenTextCondition,
+  uriCondition,
+} from './params/conditions.js';
+import { likeEscape, splitPipe, splitValues, SqlParams, unescape } from './sql.js';
+
+/**
+ * Filters → SQL. A filter is tested against a scope: a resource row alias (r at the top, a joined row
+ * inside chains and _has). Leaf parameters are EXISTS tests on their index table; chains and _has are
+ * EXISTS joins through sp_reference, nested to any depth.
+ */
+export interface Scope {
+  /** alias of a `resource` row */
+  row: string;
+}
+
+export class FilterBuilder {
+  private n = 0;
+
+  constructor(
+    readonly params: SqlParams,
+    private readonly q: Queryable,
+    private readonly baseUrl: string,
+  ) {}
+
+  alias(prefix: string): string {
+    return `${prefix}${++this.n}`;
+  }
+
+  async build(filters: Filter[], scope: Scope): Promise<string[]> {
+    const out: string[] = [];
+    for (const f of filters) out.push(await this.filter(f, scope));
+    return out;
+  }
+
+  private async filter(f: Filter, scope: Scope): Promise<string> {
+    if (f.kind === 'chain') {
+      const parts: string[] = [];
+      for (const t of f.targets) {
+        const ref = this.alias('c');
+        const row = this.alias('t');
+        const inner = await this.filter(t.next, { row });
+        parts.push(`EXISTS (SELECT 1 FROM sp_reference ${ref} JOIN resource ${row} ON ${row}.res_type = ${ref}.target_type AND ${row}.res_id = ${ref}.target_id
+          WHERE ${ref}.res_id = ${scope.row}.res_id AND ${ref}.res_type = ${scope.row}.res_type AND ${ref}.code = ${this.params.add(f.via)}
+            AND ${ref}.target_type = ${this.params.add(t.type)} AND NOT ${row}.deleted AND ${inner})`);
+      }
+      return or(parts);
+    }
+    if (f.kind === 'has') {
+      const ref = this.alias('h');
+      const row = this.alias('s');
+      const inner = await this.filter(f.next, { row });
+      return `EXISTS (SELECT 1 FROM sp_reference ${ref} JOIN resource ${row} ON ${row}.res_type = ${ref}.res_type AND ${row}.res_id = ${ref}.res_id
+        WHERE ${ref}.target_id = ${scope.row}.res_id AND ${ref}.target_type = ${scope.row}.res_type
+          AND ${ref}.res_type = ${this.params.add(f.sourceType)} AND ${ref}.code = ${this.params.add(f.via)} AND NOT ${row}.deleted AND ${inner})`;
+    }
+    return this.leaf(f, scope);
+  }
+
+  private async leaf(f: Extract<Filter, { kind: 'leaf' }>, scope: Scope): Promise<string> {
+    const p = this.params;
+    const r = scope.row;
+    // Built-in parameters (_id, _text, …) have no SearchParameter definition; `near` is special but indexed.
+    if (!('definition' in f.param)) return this.special(f, f.param as SpecialParam, scope);
+    const param = f.param as IndexedParam;
+    const table = param.type === 'special' ? 'geo' : param.type;
+    const exists = (code: string, cond: string, tableName = table): string => {
+      const a = this.alias('x');
+      return `EXISTS (SELECT 1 FROM sp_${tableName} ${a} WHERE ${a}.res_id = ${r}.res_id AND ${a}.res_type = ${r}.res_type AND ${a}.code = ${p.add(code)} AND (${cond.replaceAll('§', a)}))`;
+    };
+
+    if (f.modifier === 'missing') {
+      const v = f.values[0];
+      if (f.values.length !== 1 || (v !== 'true' && v !== 'false')) throw errors.badRequest('invalidParam', f.name, f.values.join(','));
+      const has = param.type === 'composite' ? exists(`${param.code}#0`, 'true', componentTable(param, 0)) : exists(param.code, 'true');
+      return v === 'true' ? `NOT ${has}` : has;
+    }
+
+    switch (param.type) {
+      case 'token': {
+        if (f.modifier === 'text') return exists(param.code, or(f.values.map((v) => tokenTextCondition('§', v, p))));
+        if (f.modifier === 'of-type') return exists(`${param.code}:of-type`, or(f.values.map((v) => ofTypeCondition('§', f.name, v, p))));
+        if (f.modifier === 'in' || f.modifier === 'not-in' || f.modifier === 'above' || f.modifier === 'below') {
+          const sets: CodeSet[] = [];
+          for (const v of f.values) sets.push(await this.codeSet(f.name, f.modifier, unescape(v)));
+          const cond = exists(param.code, codeSetCondition('§', sets, p));
+          return f.modifier === 'not-in' ? `NOT ${cond}` : cond;
+        }
+        const cond = exists(param.code, or(f.values.map((v) => tokenCondition('§', f.name, v, p))));
+        return f.modifier === 'not' ? `NOT ${cond}` : cond;
+      }
+      case 'string':
+        return exists(param.code, or(f.values.map((v) => stringCondition('§', v, f.modifier, p))));
+      case 'uri':
+        return exists(param.code, or(f.values.map((v) => uriCondition('§', v, f.modifier, p))));
+      case 'reference': {
+        if (f.modifier === 'identifier') return exists(`${param.code}:identifier`, or(f.values.map((v) => tokenCondition('§', f.name, v, p))), 'token');
+        const typeModifier = f.modifier && /^[A-Z]/.test(f.modifier) ? f.modifier : undefined;
+        return exists(param.code, or(f.values.map((v) => referenceCondition('§', f.name, v, typeModifier, this.baseUrl, p))));
+      }
+      case 'date':
+        return exists(param.code, or(f.values.map((v) => dateCondition('§.lo', '§.hi', f.name, v, p))));
+      case 'number':
+        return exists(param.code, or(f.values.map((v) => numberCondition('§.lo', '§.hi', f.name, v, p))));
+      case 'quantity':
+        return exists(param.code, or(f.values.map((v) => quantityCondition('§', f.name, v, p))));
+      case 'composite':
+        return or(f.values.map((v) => this.composite(param, f.name, v, scope)));
+      default:
+        // special: near (the only special parameter R4 defines)
+        if (param.code !== 'near') throw errors.badRequest('unknownParam', f.name);
+        return exists(param.code, or(f.values.map((v) => nearCondition('§', f.name, v, p))), 'geo');
+    }
+  }
+
+  /** composite: component values separated by $, each tested in its own type's table within one group. */
+  private composite(param: IndexedParam, name: string, value: string, scope: Scope): string {
+    const values = splitDollar(value);
+    const comps = param.definition.component ?? [];
+    if (values.length !== comps.length) throw errors.badRequest('invalidParam', name, value);
+    const aliases = comps.map(() => this.alias('k'));
+    const conds = comps.map((c, i) => {
+      const def = c.definition ? getParamByUrl(c.definition) : undefined;
+      const a = aliases[i];
+      const v = values[i];
+      switch (def?.type) {
+        case 'token':
+          return tokenCondition(a, name, v, this.params);
+        case 'string':
+          return stringCondition(a, v, undefined, this.params);
+        case 'date':
+          return dateCondition(`${a}.lo`, `${a}.hi`, name, v, this.params);
+        case 'number':
+          return numberCondition(`${a}.lo`, `${a}.hi`, name, v, this.params);
+        case 'quantity':
+          return quantityCondition(a, name, v, this.params);
+        case 'reference':
+          return referenceCondition(a, name, v, undefined, this.baseUrl, this.params);
+        case 'uri':
+          return uriCondition(a, v, undefined, this.params);
+        default:
+          throw errors.badRequest('unknownParam', name);
+      }
+    });
+    // Innermost first: component i+1 must share the group of component 0.
+    let sql = '';
+    for (let i = comps.length - 1; i >= 0; i--) {
+      const a = aliases[i];
+      const table = componentTable(param, i);
+      const link = i === 0 ? `${a}.res_id = ${scope.row}.res_id AND ${a}.res_type = ${scope.row}.res_type` : `${a}.res_id = ${aliases[0]}.res_id AND ${a}.res_type = ${aliases[0]}.res_type AND ${a}.grp = ${aliases[0]}.grp`;
+      sql = `EXISTS (SELECT 1 FROM sp_${table} ${a} WHERE ${link} AND ${a}.code = ${this.params.add(`${param.code}#${i}`)} AND (${conds[i]})${sql ? ` AND ${sql}` : ''})`;
+    }
+    return sql;
+  }
+
+  private async special(f: Extract<Filter, { kind: 'leaf' }>, param: SpecialParam, scope: Scope): Promise<string> {
+    const p = this.params;
+    const r = scope.row;
+    if (f.modifier === 'missing') {
+      // _id and _lastUpdated always exist; _text/_content/_list are not values one can miss
+      return f.values[0] === 'true' ? 'false' : 'true';
+    }
+    switch (param.code) {
+      case '_id':
+        return `${r}.res_id = ANY(${p.add(f.values.map(unescape))}::text[])`;
+      case '_lastUpdated':
+        return or(f.values.map((v) => dateCondition(`${r}.last_updated`, `${r}.last_updated`, f.name, v, p)));
+      case '_content':
+      case '_text': {
+        const field = param.code === '_text' ? `(${r}.content::json->'text'->>'div')` : `${r}.content`;
+        return or(
+          f.values.map((v) => {
+            const words = unescape(v).split(/\s+/).filter(Boolean);
+            if (words.length === 0) throw errors.badRequest('invalidParam', f.name, v);
+            return words.map((w) => `${field} ILIKE ${p.add('%' + likeEscape(w) + '%')}`).join(' AND ');
+          }),
+        );
+      }
+      case '_list': {
+        const l = this.alias('l');
+        return `EXISTS (SELECT 1 FROM sp_reference ${l} WHERE ${l}.res_type = 'List' AND ${l}.res_id = ANY(${p.add(f.values.map(unescape))}::text[])
+          AND ${l}.code = 'item' AND ${l}.target_type = ${r}.res_type AND ${l}.target_id = ${r}.res_id)`;
+      }
+      default:
+        throw errors.badRequest('unknownParam', f.name);
+    }
+  }
+
+  private async codeSet(name: string, modifier: string, value: string): Promise<CodeSet> {
+    if (modifier === 'in' || modifier === 'not-in') {
+      const set = await expandValueSet(this.q, value);
+      if (!set) throw errors.badRequest('invalidParam', name, `${value} (no such ValueSet on this server)`);
+      return set;
+    }
+    const parts = splitPipe(value);
+    if (parts.length !== 2 || !parts[0] || !parts[1]) throw errors.badRequest('invalidParam', name, value);
+    return subsumption(this.q, parts[0], parts[1], modifier as 'above' | 'below');
+  }
+}
+
+function componentTable(param: IndexedParam, i: number): string {
+  const c = param.definition.component?.[i];
+  const def = c?.definition ? getParamByUrl(c.definition) : undefined;
+  return def?.type ?? 'token';
+}
+
+function codeSetCondition(a: string, sets: CodeSet[], p: SqlParams): string {
+  const systems = sets.flatMap((s) => s.codes.map((c) => c.system));
+  const codes = sets.flatMap((s) => s.codes.map((c) => c.code));
+  const whole = sets.flatMap((s) => s.systems);
+  const parts: string[] = [];
+  if (codes.length) parts.push(`(${a}.system, ${a}.value) IN (SELECT * FROM unnest(${p.add(systems)}::text[], ${p.add(codes)}::text[]))`);
+  if (whole.length) parts.push(`${a}.system = ANY(${p.add(whole)}::text[])`);
+  return parts.length ? or(parts) : 'false';
+}
+
+function splitDollar(value: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (let i = 0; i < value.length; i++) {
+    if (value[i] === '\\' && i + 1 < value.length) cur += value[i] + value[++i];
+    else if (value[i] === '$') {
+      out.push(cur);
+      cur = '';
+    } else cur += value[i];
+  }
+  out.push(cur);
+  return out;
+}
+
+export function or(conds: string[]): string {
+  return conds.length === 1 ? conds[0] : `(${conds.map((c) => `(${c})`).join(' OR ')})`;
+}
+
+export { splitValues };
