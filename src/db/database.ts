@@ -7,7 +7,11 @@ export interface QueryResult<T> {
 }
 
 export interface Queryable {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
+  /**
+   * Runs one statement. `name` marks a statement whose text never changes (a hot path): PostgreSQL then
+   * prepares it once per connection and reuses the plan; PGlite ignores it.
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], name?: string): Promise<QueryResult<T>>;
 }
 
 export interface Database extends Queryable {

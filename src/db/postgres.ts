@@ -9,8 +9,8 @@ export async function openPostgres(url: string, poolSize: number): Promise<Datab
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   pool.on('error', () => undefined); // idle client errors surface on the next query
   const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
-    async query<T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
-      const r = await c.query(sql, params as unknown[]);
+    async query<T>(sql: string, params?: unknown[], name?: string): Promise<QueryResult<T>> {
+      const r = name ? await c.query({ name, text: sql, values: params as unknown[] }) : await c.query(sql, params as unknown[]);
       return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
     },
   });

@@ -35,6 +35,7 @@ export async function checkReferences(
      JOIN (SELECT split_part(k, '/', 1) AS t, split_part(k, '/', 2) AS i FROM unnest($1::text[]) k) w ON r.res_type = w.t AND r.res_id = w.i
      WHERE NOT r.deleted`,
     [keys],
+    'hms_check_references',
   );
   const found = new Set(rows.map((r) => r.k));
   for (const k of keys) {

@@ -132,7 +132,11 @@ export class ResourceStore {
 }
 
 async function readRow(q: Queryable, type: string, id: string, forUpdate = false): Promise<StoredResource | undefined> {
-  const { rows } = await q.query(`SELECT ${ROW} FROM resource r WHERE r.res_type = $1 AND r.res_id = $2${forUpdate ? ' FOR UPDATE' : ''}`, [type, id]);
+  const { rows } = await q.query(
+    `SELECT ${ROW} FROM resource r WHERE r.res_type = $1 AND r.res_id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
+    [type, id],
+    forUpdate ? 'hms_read_for_update' : 'hms_read',
+  );
   return rows[0] ? toStored(rows[0]) : undefined;
 }
 
@@ -143,6 +147,8 @@ async function readRow(q: Queryable, type: string, id: string, forUpdate = false
 export class StoreTransaction {
   private pending: PendingWrite[] = [];
   private readonly staged = new Map<string, PendingWrite>();
+  /** Keys in the order they were staged, so a savepoint can forget what it staged. */
+  private readonly journal: string[] = [];
   readonly written: PendingWrite[] = [];
 
   constructor(
@@ -158,6 +164,7 @@ export class StoreTransaction {
     await this.tx.query(
       'SELECT pg_advisory_xact_lock(h) FROM (SELECT hashtextextended(k, 0) AS h FROM unnest($1::text[]) k ORDER BY 1) x',
       [unique],
+      'hms_lock',
     );
   }
 
@@ -179,7 +186,30 @@ export class StoreTransaction {
     const key = `${write.type}/${write.id}`;
     if (this.staged.has(key)) throw new FhirError(400, 'invalid', 'duplicateEntry', [key]);
     this.staged.set(key, write);
+    this.journal.push(key);
     this.pending.push(write);
+  }
+
+  /**
+   * Runs fn as a unit inside the transaction (a SAVEPOINT): if it throws, its writes are rolled back and the
+   * transaction goes on. Batch bundles run each entry this way, paying one commit for the whole bundle.
+   */
+  async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    await this.flush();
+    const mark = { journal: this.journal.length, written: this.written.length };
+    await this.tx.query('SAVEPOINT hms_entry');
+    try {
+      const result = await fn();
+      await this.flush();
+      await this.tx.query('RELEASE SAVEPOINT hms_entry');
+      return result;
+    } catch (err) {
+      await this.tx.query('ROLLBACK TO SAVEPOINT hms_entry');
+      for (const key of this.journal.splice(mark.journal)) this.staged.delete(key);
+      this.written.length = mark.written;
+      this.pending = [];
+      throw err;
+    }
   }
 
   isStaged(type: string, id: string): boolean {

@@ -34,7 +34,8 @@ export async function writeChanges(tx: Queryable, writes: PendingWrite[], baseUr
   for (let i = 0; i < writes.length; i += CHUNK) {
     const part = writes.slice(i, i + CHUNK);
     const { sql, params } = buildStatement(part, baseUrl);
-    await tx.query(sql, params.values);
+    // The text depends only on whether old index rows are replaced: two prepared statements serve every write.
+    await tx.query(sql, params.values, part.some((w) => !w.isNew) ? 'hms_write_replace' : 'hms_write_new');
   }
 }
 
@@ -88,7 +89,6 @@ function addIndexWrites(writes: PendingWrite[], params: SqlParams, ctes: string[
   for (const w of writes) if (w.resource && w.method !== 'DELETE') indexResource(w.resource, rows, baseUrl);
   for (const { table, columns, casts } of INDEX_TABLES) {
     const list = rows[table] as unknown[][];
-    if (list.length === 0) continue;
     const select = columns.map((_, k) => `(x->>${k + 3})::${casts[k]}`).join(', ');
     ctes.push(`i_${table} AS (INSERT INTO sp_${table} (res_type, res_id, code, ${columns.join(', ')})
       SELECT x->>0, x->>1, x->>2, ${select} FROM json_array_elements(${params.add(JSON.stringify(list))}::json) x)`);

@@ -148,39 +148,45 @@ async function transaction(s: Services, ctx: RequestContext, rawEntries: BundleE
 }
 
 async function batch(s: Services, ctx: RequestContext, rawEntries: BundleEntry[], prefer: string | undefined): Promise<FhirResponse> {
-  const results: BundleEntry[] = [];
-  for (let i = 0; i < rawEntries.length; i++) {
-    try {
-      const e = parseEntry(rawEntries[i], i, ctx.baseUrl);
-      if ((e.method === 'POST' || e.method === 'PUT') && e.type && e.resource) {
-        // Conditional references are resolved in batch entries too (each entry in its own transaction).
-        const res = await inTransaction(s, ctx, undefined, async (t) => {
-          const resource = await new ReferenceResolver(t, ctx).rewrite(e.resource);
-          const ifMatch = e.request.ifMatch ? parseEtag(e.request.ifMatch) : undefined;
-          assertType(e.type as string);
-          const body = requireResource(e, resource);
-          if (e.method === 'POST') {
-            const ifNoneExist = e.request.ifNoneExist?.replace(/^.*\?/, '');
-            return create(t, body, { ifNoneExist });
-          }
-          if (e.id) {
-            assertId(e.id);
-            if (body.id !== e.id) throw errors.badRequest('idMismatch', String(body.id), e.id);
-            return update(t, e.type as string, e.id, body, { ifMatch });
-          }
-          return conditionalUpdate(t, e.type as string, e.query.toString(), body, { ifMatch });
-        });
-        results.push(writeEntry(ctx, res, prefer));
-      } else {
-        const res = await dispatch(s, ctx, toRequest(e, e.method === 'PATCH' ? patchBody(e) : e.resource));
-        results.push(responseEntry(ctx, res, e.method));
+  // One database transaction with a savepoint per entry: entries succeed or fail on their own, and the
+  // bundle pays one commit instead of one per entry.
+  const results = await s.store.transaction(ctx, async (t) => {
+    const out: BundleEntry[] = [];
+    for (let i = 0; i < rawEntries.length; i++) {
+      try {
+        out.push(await t.savepoint(() => batchEntry(s, ctx, t, rawEntries[i], i, prefer)));
+      } catch (err) {
+        if (!(err instanceof FhirError)) throw err;
+        out.push({ response: { status: statusLine(err.status), outcome: err.toOutcome(ctx.lang) } });
       }
-    } catch (err) {
-      if (!(err instanceof FhirError)) throw err;
-      results.push({ response: { status: statusLine(err.status), outcome: err.toOutcome(ctx.lang) } });
     }
-  }
+    return out;
+  });
   return { status: 200, headers: {}, body: { resourceType: 'Bundle', type: 'batch-response', entry: results } };
+}
+
+async function batchEntry(s: Services, ctx: RequestContext, t: StoreTransaction, raw: BundleEntry, index: number, prefer: string | undefined): Promise<BundleEntry> {
+  const e = parseEntry(raw, index, ctx.baseUrl);
+  if ((e.method === 'POST' || e.method === 'PUT') && e.type && e.resource) {
+    // Conditional references are resolved in batch entries too.
+    const resource = await new ReferenceResolver(t, ctx).rewrite(e.resource);
+    const ifMatch = e.request.ifMatch ? parseEtag(e.request.ifMatch) : undefined;
+    assertType(e.type);
+    const body = requireResource(e, resource);
+    let res: InteractionResult;
+    if (e.method === 'POST') {
+      res = await create(t, body, { ifNoneExist: e.request.ifNoneExist?.replace(/^.*\?/, '') });
+    } else if (e.id) {
+      assertId(e.id);
+      if (body.id !== e.id) throw errors.badRequest('idMismatch', String(body.id), e.id);
+      res = await update(t, e.type, e.id, body, { ifMatch });
+    } else {
+      res = await conditionalUpdate(t, e.type, e.query.toString(), body, { ifMatch });
+    }
+    return writeEntry(ctx, res, prefer);
+  }
+  const res = await dispatch(s, ctx, toRequest(e, e.method === 'PATCH' ? patchBody(e) : e.resource), t);
+  return responseEntry(ctx, res, e.method);
 }
 
 /** Resolves fullUrl aliases and conditional references (Type?query) inside resources. */
