@@ -4,6 +4,7 @@ import { FhirError } from '../fhir/outcome.js';
 import { executeSearch, type SearchResult } from '../search/engine.js';
 import type { SearchRequest } from '../search/parse.js';
 import { SqlParams } from '../search/sql.js';
+import { ResourceCache } from './cache.js';
 import { checkReferences } from './references.js';
 import type { PendingWrite, StoredResource, TransactionHook } from './types.js';
 import { writeChanges } from './write.js';
@@ -46,11 +47,19 @@ export interface HistoryEntry extends StoredResource {
 export class ResourceStore {
   private readonly hooks: TransactionHook[] = [];
   private readonly commitListeners: ((changes: readonly PendingWrite[]) => void)[] = [];
+  /** Only for the embedded backend, whose data belongs to this one process (see cache.ts). */
+  private readonly cache?: ResourceCache;
 
   constructor(
     readonly db: Database,
     readonly baseUrl: string,
-  ) {}
+  ) {
+    if (db.kind === 'pglite') {
+      const cache = new ResourceCache(20_000);
+      this.cache = cache;
+      this.onCommit((changes) => cache.committed(changes));
+    }
+  }
 
   addTransactionHook(hook: TransactionHook): void {
     this.hooks.push(hook);
@@ -69,7 +78,12 @@ export class ResourceStore {
   }
 
   async read(_ctx: RequestContext, type: string, id: string, t?: StoreTransaction): Promise<StoredResource | undefined> {
-    return readRow(await this.on(t), type, id);
+    if (t || !this.cache) return readRow(await this.on(t), type, id);
+    const cached = this.cache.get(type, id);
+    if (cached) return cached;
+    const row = await readRow(this.db, type, id);
+    if (row) this.cache.remember(row);
+    return row;
   }
 
   async vread(_ctx: RequestContext, type: string, id: string, version: number, t?: StoreTransaction): Promise<StoredResource | undefined> {

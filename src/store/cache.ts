@@ -1,0 +1,49 @@
+import type { PendingWrite, StoredResource } from './types.js';
+
+/**
+ * Current versions of recently read or written resources, for the embedded (PGlite) backend only: there the
+ * data folder belongs to one process, so every write passes through this process and the cache can never be
+ * stale. (With PostgreSQL, other processes write too, so the store does not cache.)
+ *
+ * Entries are replaced after each commit; a read that raced a commit never overwrites a newer version.
+ */
+export class ResourceCache {
+  private readonly entries = new Map<string, StoredResource>();
+
+  constructor(private readonly max: number) {}
+
+  get(type: string, id: string): StoredResource | undefined {
+    return this.entries.get(`${type}/${id}`);
+  }
+
+  /** Remembers a row read from the database, unless a newer version is already known. */
+  remember(row: StoredResource): void {
+    const key = `${row.type}/${row.id}`;
+    const known = this.entries.get(key);
+    if (known && known.version >= row.version) return;
+    this.set(key, row);
+  }
+
+  /** Records committed changes. */
+  committed(changes: readonly PendingWrite[]): void {
+    for (const c of changes) {
+      this.set(`${c.type}/${c.id}`, {
+        type: c.type,
+        id: c.id,
+        version: c.version,
+        lastUpdated: c.lastUpdated,
+        deleted: c.method === 'DELETE',
+        content: c.content,
+      });
+    }
+  }
+
+  private set(key: string, row: StoredResource): void {
+    this.entries.delete(key);
+    this.entries.set(key, row);
+    if (this.entries.size > this.max) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+    }
+  }
+}
