@@ -87,10 +87,12 @@ function addIndexWrites(writes: PendingWrite[], params: SqlParams, ctes: string[
 
   const rows = emptyIndexRows();
   for (const w of writes) if (w.resource && w.method !== 'DELETE') indexResource(w.resource, rows, baseUrl);
+  // Each column travels as one typed array (unnest), cheaper for PostgreSQL to read than JSON.
   for (const { table, columns, casts } of INDEX_TABLES) {
     const list = rows[table] as unknown[][];
-    const select = columns.map((_, k) => `(x->>${k + 3})::${casts[k]}`).join(', ');
+    const allCasts = ['text', 'text', 'text', ...casts];
+    const arrays = allCasts.map((cast, k) => `${params.add(list.map((row) => row[k] ?? null))}::${cast}[]`);
     ctes.push(`i_${table} AS (INSERT INTO sp_${table} (res_type, res_id, code, ${columns.join(', ')})
-      SELECT x->>0, x->>1, x->>2, ${select} FROM json_array_elements(${params.add(JSON.stringify(list))}::json) x)`);
+      SELECT * FROM unnest(${arrays.join(', ')}))`);
   }
 }
