@@ -4,7 +4,10 @@ import { FilterBuilder } from './filter.js';
 import { decodeCursor, encodeCursor, type Cursor } from './cursor.js';
 import { findIncludes } from './include.js';
 import type { SearchRequest } from './parse.js';
+import { ROW_COLUMNS, toSearchRow, type SearchRow } from './rows.js';
 import { SqlParams } from './sql.js';
+
+export type { SearchRow } from './rows.js';
 
 /**
  * Runs a SearchRequest: filters, sort, keyset paging, total and includes.
@@ -15,14 +18,6 @@ import { SqlParams } from './sql.js';
  * serve any page. The first sort key on an indexed parameter walks sp_sort; resources without a value for it
  * come after those with one ("phase" 1), in the order of the remaining keys.
  */
-export interface SearchRow {
-  type: string;
-  id: string;
-  pid: string;
-  version: number;
-  lastUpdated: string;
-  content: string;
-}
 
 export interface SearchResult {
   rows: SearchRow[];
@@ -41,7 +36,6 @@ interface KeyExpr {
   desc: boolean;
 }
 
-const COLS = 'r.res_type AS type, r.res_id AS id, r.pid::text AS pid, r.version, r.last_updated AS "lastUpdated", r.content';
 
 export async function executeSearch(q: Queryable, req: SearchRequest, baseUrl: string): Promise<SearchResult> {
   const params = new SqlParams();
@@ -99,7 +93,7 @@ export async function executeSearch(q: Queryable, req: SearchRequest, baseUrl: s
     }
     const from = `resource r ${phased && phase === 0 ? firstJoin() : ''} ${joins.join(' ')}`;
     const keyCols = keys.map((k, i) => (phased && phase === 1 && i === 0 ? `NULL::text AS k${i}` : `(${k.sql})::text AS k${i}`));
-    return `SELECT ${phase} AS phase, ${COLS}${keyCols.length ? ', ' + keyCols.join(', ') : ''} FROM ${from}
+    return `SELECT ${phase} AS phase, ${ROW_COLUMNS}${keyCols.length ? ', ' + keyCols.join(', ') : ''} FROM ${from}
       WHERE ${conds.join(' AND ')}
       ORDER BY ${order.map((k) => `${k.sql} ${dirOf(k) ? 'DESC' : 'ASC'}`).join(', ')} LIMIT ${limit}`;
   };
@@ -128,14 +122,7 @@ export async function executeSearch(q: Queryable, req: SearchRequest, baseUrl: s
     total = Math.round(parsed[0].Plan['Plan Rows']);
   }
   const result: SearchResult = {
-    rows: page.map((row) => ({
-      type: row.type as string,
-      id: row.id as string,
-      pid: row.pid as string,
-      version: Number(row.version),
-      lastUpdated: row.lastUpdated as string,
-      content: row.content as string,
-    })),
+    rows: page.map(toSearchRow),
     included: [],
     total,
   };

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import type { IncludeSpec, SearchRequest } from './parse.js';
-import type { SearchRow } from './engine.js';
+import { ROW_COLUMNS, toSearchRow, type SearchRow } from './rows.js';
 
 /**
  * _include and _revinclude (with :iterate and *): follow sp_reference from (or to) the page's resources and
@@ -9,7 +9,6 @@ import type { SearchRow } from './engine.js';
  */
 const MAX_DEPTH = 4;
 const MAX_INCLUDED = 1000;
-const COLS = 'r.res_type AS type, r.res_id AS id, r.pid::text AS pid, r.version, r.last_updated AS "lastUpdated", r.content';
 
 export async function findIncludes(q: Queryable, req: SearchRequest, matches: SearchRow[]): Promise<SearchRow[]> {
   const seen = new Set(matches.map((m) => `${m.type}/${m.id}`));
@@ -35,17 +34,6 @@ export async function findIncludes(q: Queryable, req: SearchRequest, matches: Se
   return included;
 }
 
-function toRows(rows: Record<string, unknown>[]): SearchRow[] {
-  return rows.map((row) => ({
-    type: row.type as string,
-    id: row.id as string,
-    pid: row.pid as string,
-    version: Number(row.version),
-    lastUpdated: row.lastUpdated as string,
-    content: row.content as string,
-  }));
-}
-
 async function forward(q: Queryable, spec: IncludeSpec, from: SearchRow[]): Promise<SearchRow[]> {
   const sources = from.filter((r) => spec.sourceType === '*' || r.type === spec.sourceType);
   if (sources.length === 0) return [];
@@ -60,13 +48,13 @@ async function forward(q: Queryable, spec: IncludeSpec, from: SearchRow[]): Prom
     cond += ` AND ref.target_type = $${params.length}`;
   }
   const { rows } = await q.query<Record<string, unknown>>(
-    `SELECT DISTINCT ${COLS} FROM sp_reference ref
+    `SELECT DISTINCT ${ROW_COLUMNS} FROM sp_reference ref
      JOIN unnest($1::text[], $2::text[]) AS src(id, type) ON ref.res_id = src.id AND ref.res_type = src.type
      JOIN resource r ON r.res_type = ref.target_type AND r.res_id = ref.target_id
      WHERE ref.target_id IS NOT NULL AND ref.grp IS NULL AND NOT r.deleted${cond}`,
     params,
   );
-  return toRows(rows);
+  return rows.map(toSearchRow);
 }
 
 async function reverse(q: Queryable, spec: IncludeSpec, to: SearchRow[]): Promise<SearchRow[]> {
@@ -81,12 +69,12 @@ async function reverse(q: Queryable, spec: IncludeSpec, to: SearchRow[]): Promis
     cond += ` AND ref.code = $${params.length}`;
   }
   const { rows } = await q.query<Record<string, unknown>>(
-    `SELECT DISTINCT ${COLS} FROM sp_reference ref
+    `SELECT DISTINCT ${ROW_COLUMNS} FROM sp_reference ref
      JOIN unnest($1::text[], $2::text[]) AS dst(id, type) ON ref.target_id = dst.id AND ref.target_type = dst.type
      JOIN resource r ON r.res_type = ref.res_type AND r.res_id = ref.res_id
      WHERE ref.grp IS NULL AND NOT r.deleted${cond}
      LIMIT ${MAX_INCLUDED}`,
     params,
   );
-  return toRows(rows);
+  return rows.map(toSearchRow);
 }
