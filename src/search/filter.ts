@@ -15,7 +15,7 @@ import {
   tokenTextCondition,
   uriCondition,
 } from './params/conditions.js';
-import { likeEscape, splitPipe, splitValues, SqlParams, unescape } from './sql.js';
+import { likeEscape, splitPipe, SqlParams, unescape } from './sql.js';
 
 /**
  * Filters → SQL. A filter is tested against a scope: a resource row alias (r at the top, a joined row
@@ -245,4 +245,3 @@ export function or(conds: string[]): string {
   return conds.length === 1 ? conds[0] : `(${conds.map((c) => `(${c})`).join(' OR ')})`;
 }
 
-export { splitValues };

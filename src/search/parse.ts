@@ -125,7 +125,7 @@ export function parseSearch(types: string[], query: URLSearchParams, defaults: {
 
 /** Parses one parameter name (with chains, _has and modifiers) and its value; undefined when unknown. */
 export function parseFilter(types: string[], key: string, raw: string): Filter | undefined {
-  if (key.startsWith('_has:')) return parseHas(types, key, raw);
+  if (key.startsWith('_has:')) return parseHas(key, raw);
   const dot = key.indexOf('.');
   if (dot > 0) {
     const [head, rest] = [key.slice(0, dot), key.slice(dot + 1)];
@@ -165,7 +165,7 @@ function checkModifier(key: string, param: IndexedParam | SpecialParam, modifier
 }
 
 /** _has:Source:via:rest — rest is a parameter of Source, or another _has. */
-function parseHas(types: string[], key: string, raw: string): Filter | undefined {
+function parseHas(key: string, raw: string): Filter | undefined {
   const m = /^_has:([A-Za-z]+):([^:]+):(.+)$/.exec(key);
   if (!m) throw errors.badRequest('invalidParam', key, raw);
   const [, sourceType, via, rest] = m;

@@ -1,6 +1,5 @@
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../../context.js';
-import { formatMessage } from '../../fhir/messages.js';
 import { errors, FhirError } from '../../fhir/outcome.js';
 import { findMatches, lockCondition } from '../../interactions/conditional.js';
 import { assertId, assertType, newId, parseEtag } from '../../interactions/resource.js';
@@ -9,7 +8,7 @@ import { conditionalUpdate, create, update } from '../../interactions/write.js';
 import type { StoreTransaction } from '../../store/store.js';
 import { dispatch } from '../dispatch.js';
 import { parsePrefer, RawJson, type FhirRequest, type FhirResponse } from '../request.js';
-import { inTransaction, type Services } from '../services.js';
+import type { Services } from '../services.js';
 
 /**
  * batch and transaction (http.html#transaction). A transaction runs in one database transaction and is
@@ -346,4 +345,3 @@ function responseEntry(ctx: RequestContext, res: FhirResponse, method: string): 
   return entry;
 }
 
-export { formatMessage };
