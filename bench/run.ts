@@ -42,10 +42,10 @@ import pg from 'pg';
 // dist/bench/run.js → repository root is two levels up.
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-type Backend = 'postgres' | 'pglite';
+export type Backend = 'postgres' | 'pglite';
 type ScenarioName = 'read' | 'create' | 'synthea';
 
-interface Options {
+export interface Options {
   duration: number;
   warmup: number;
   connections: number;
@@ -63,7 +63,7 @@ interface Options {
   out?: string;
 }
 
-interface Row {
+export interface Row {
   backend: Backend;
   scenario: string;
   throughput: number;
@@ -131,9 +131,9 @@ function readOptions(): Options {
 // ---------------------------------------------------------------------------------------------------------------
 // Cleanup: every resource the bench creates registers an undo step; they run in reverse on exit, error or signal.
 
-const cleanups: (() => Promise<void> | void)[] = [];
+export const cleanups: (() => Promise<void> | void)[] = [];
 let cleaning: Promise<void> | undefined;
-function runCleanups(): Promise<void> {
+export function runCleanups(): Promise<void> {
   cleaning ??= (async () => {
     while (cleanups.length) {
       const step = cleanups.pop() as () => Promise<void> | void;
@@ -157,7 +157,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 // CPU accounting from /proc (Linux): server process and whole machine.
 
 const TICK = 100; // USER_HZ; 100 on every Linux we run on
-function processTicks(pid: number | undefined): number {
+export function processTicks(pid: number | undefined): number {
   if (!pid) return 0;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -167,7 +167,7 @@ function processTicks(pid: number | undefined): number {
     return 0;
   }
 }
-function machineTicks(): { busy: number; total: number } {
+export function machineTicks(): { busy: number; total: number } {
   try {
     const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
     const total = f.reduce((a, b) => a + b, 0);
@@ -209,7 +209,7 @@ function ticksBetween(before: Map<number, number>, after: Map<number, number>): 
   return sum;
 }
 
-interface CpuUsage {
+export interface CpuUsage {
   /** Cores used (1.0 = one core busy all the time) by the server process, PostgreSQL, and this bench process. */
   serverCpu: number;
   dbCpu: number;
@@ -219,7 +219,7 @@ interface CpuUsage {
   otherCpu: number;
 }
 
-class CpuMeter {
+export class CpuMeter {
   private readonly p0: number;
   private readonly pg0: Map<number, number>;
   private readonly self0 = process.cpuUsage();
@@ -249,7 +249,7 @@ class CpuMeter {
  * Waits (up to maxSeconds) until the machine is quiet apart from `ours` (pids whose CPU is expected), so that
  * other work on a shared machine does not end up in the figures. Returns the busy cores seen last.
  */
-async function waitIdle(maxSeconds: number, ours: (number | undefined)[]): Promise<number> {
+export async function waitIdle(maxSeconds: number, ours: (number | undefined)[]): Promise<number> {
   if (maxSeconds <= 0) return 0;
   const deadline = Date.now() + maxSeconds * 1000;
   let warned = false;
@@ -288,7 +288,7 @@ function freePort(): Promise<number> {
   });
 }
 
-interface Server {
+export interface Server {
   url: string;
   /** PostgreSQL database name (undefined on PGlite). */
   db?: string;
@@ -296,7 +296,7 @@ interface Server {
   stop(): Promise<void>;
 }
 
-async function startServer(backend: Backend, env: Record<string, string>, o: Options): Promise<Server> {
+export async function startServer(backend: Backend, env: Record<string, string>, o: Options): Promise<Server> {
   const cli = join(ROOT, 'dist', 'src', 'cli.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" first (npm run bench does)`);
   const port = await freePort();
@@ -349,12 +349,12 @@ async function startServer(backend: Backend, env: Record<string, string>, o: Opt
   return { url, db, child, stop };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Statistics.
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const k = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[k];
@@ -363,9 +363,9 @@ function percentile(sorted: number[], p: number): number {
 // ---------------------------------------------------------------------------------------------------------------
 // Scenarios.
 
-const FHIR_JSON = 'application/fhir+json';
+export const FHIR_JSON = 'application/fhir+json';
 
-async function postJson(url: string, body: string): Promise<{ status: number; json: any; ms: number }> {
+export async function postJson(url: string, body: string): Promise<{ status: number; json: any; ms: number }> {
   const t0 = performance.now();
   const r = await fetch(url, { method: 'POST', headers: { 'content-type': FHIR_JSON, accept: FHIR_JSON }, body });
   const text = await r.text();
@@ -397,7 +397,7 @@ async function seedPatients(url: string, n: number): Promise<string[]> {
   return ids;
 }
 
-async function cannon(
+export async function cannon(
   opts: autocannon.Options,
   o: Options,
   server: Server,
@@ -473,13 +473,13 @@ async function createScenario(backend: Backend, server: Server, o: Options): Pro
   return { backend, scenario: 'create Patient', throughput: r.rps, unit: 'req/s', ...r, note: r.firstError };
 }
 
-interface BundleFile {
+export interface BundleFile {
   name: string;
   text: string;
   entries: number;
 }
 
-function loadBundles(o: Options): { shared: BundleFile[]; patients: BundleFile[] } {
+export function loadBundles(o: Options): { shared: BundleFile[]; patients: BundleFile[] } {
   const dir = join(o.corpora, 'synthea');
   if (!existsSync(dir)) throw new Error(`Synthea corpus not found at ${dir} (set BENCH_CORPORA)`);
   const read = (file: string): BundleFile => {
@@ -498,14 +498,14 @@ function loadBundles(o: Options): { shared: BundleFile[]; patients: BundleFile[]
   return { shared, patients };
 }
 
-function checkBundleResponse(name: string, r: { status: number; json: any }, kind: 'batch' | 'transaction'): void {
+export function checkBundleResponse(name: string, r: { status: number; json: any }, kind: 'batch' | 'transaction'): void {
   if (r.status !== 200) throw new Error(`${name}: HTTP ${r.status} ${JSON.stringify(r.json).slice(0, 800)}`);
   const bad = (r.json?.entry ?? []).filter((e: any) => !/^20[01]/.test(String(e?.response?.status)));
   if (bad.length) throw new Error(`${name}: ${bad.length} ${kind} entries failed, first: ${JSON.stringify(bad[0]).slice(0, 800)}`);
 }
 
 /** Posts bundles with `clients` concurrent clients taking the next bundle from a shared queue. */
-async function postBundles(server: Server, backend: Backend, o: Options, bundles: BundleFile[], clients: number, kind: 'batch' | 'transaction'): Promise<Omit<Row, 'backend' | 'scenario'>> {
+export async function postBundles(server: Server, backend: Backend, o: Options, bundles: BundleFile[], clients: number, kind: 'batch' | 'transaction'): Promise<Omit<Row, 'backend' | 'scenario'>> {
   const url = server.url;
   const latencies: number[] = [];
   let next = 0;
@@ -597,8 +597,8 @@ async function pgStatsPrint(url: string, label: string): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 // Backends.
 
-async function withPostgres<T>(o: Options, fn: (env: Record<string, string>, dbUrl: string) => Promise<T>): Promise<T> {
-  const name = `bench_${randomBytes(5).toString('hex')}`;
+export async function withPostgres<T>(o: Options, fn: (env: Record<string, string>, dbUrl: string) => Promise<T>, prefix = 'bench'): Promise<T> {
+  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: o.pgUrl });
   await admin.connect();
   try {
@@ -678,8 +678,8 @@ async function runBackend(backend: Backend, o: Options): Promise<Row[]> {
 // ---------------------------------------------------------------------------------------------------------------
 // Report.
 
-const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–');
-const ms = (n: number): string => (n >= 100 ? fmt(n) : fmt(n, 1));
+export const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–');
+export const ms = (n: number): string => (n >= 100 ? fmt(n) : fmt(n, 1));
 
 function formatRow(r: Row): string {
   return `${r.scenario}: ${fmt(r.throughput)} ${r.unit}, p50 ${ms(r.p50)} ms, p95 ${ms(r.p95)} ms, p99 ${ms(r.p99)} ms, ${r.count} requests, ${r.errors} errors, CPU cores: server ${fmt(r.serverCpu, 2)}, postgres ${fmt(r.dbCpu, 2)}, bench ${fmt(r.benchCpu, 2)}, other ${fmt(r.otherCpu, 2)}, machine ${fmt(r.machineCpu)} %${r.note ? ` (${r.note})` : ''}`;
@@ -738,12 +738,15 @@ async function main(): Promise<void> {
   }
 }
 
-try {
-  await main();
-  await runCleanups();
-  process.exit(0);
-} catch (err) {
-  console.error('\nbench failed:', err instanceof Error ? err.message : err);
-  await runCleanups();
-  process.exit(1);
+// Run only as the entry point: bench/search.ts imports the helpers above.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    await main();
+    await runCleanups();
+    process.exit(0);
+  } catch (err) {
+    console.error('\nbench failed:', err instanceof Error ? err.message : err);
+    await runCleanups();
+    process.exit(1);
+  }
 }
