@@ -169,6 +169,25 @@ describe('handling of unknown and malformed parameters', () => {
   });
 });
 
+describe('_total', () => {
+  test('by default a total only when the first page holds every match; _total=accurate always; none never', async () => {
+    for (let i = 0; i < 3; i++) await post('Organization', { name: `Total test ${i}` });
+    const one = await request('GET', `${server.base}/Organization?name=total test&_count=10`);
+    expect(one.json.total).toBe(3);
+    const paged = await request('GET', `${server.base}/Organization?name=total test&_count=2`);
+    expect(paged.json.total).toBeUndefined();
+    expect(paged.json.link.some((l: { relation: string }) => l.relation === 'next')).toBe(true);
+    const accurate = await request('GET', `${server.base}/Organization?name=total test&_count=2&_total=accurate`);
+    expect(accurate.json.total).toBe(3);
+    const none = await request('GET', `${server.base}/Organization?name=total test&_count=10&_total=none`);
+    expect(none.json.total).toBeUndefined();
+    const estimate = await request('GET', `${server.base}/Organization?name=total test&_count=2&_total=estimate`);
+    expect(typeof estimate.json.total).toBe('number');
+    const count = await request('GET', `${server.base}/Organization?name=total test&_summary=count`);
+    expect(count.json.total).toBe(3);
+  });
+});
+
 describe('the CapabilityStatement tells the truth', () => {
   test('every search parameter listed for every type is accepted (strict handling, :missing)', async () => {
     const cs = (await request('GET', `${server.base}/metadata`)).json as CapabilityStatement;

@@ -22,7 +22,9 @@ CREATE TABLE resource (
   content      text,
   PRIMARY KEY (res_type, res_id)
 );
-CREATE INDEX resource_type_pid ON resource (res_type, pid);
+-- Live resources only: type scans in creation order, and index-only liveness probes from the search index.
+CREATE INDEX resource_live_pid ON resource (res_type, pid) WHERE NOT deleted;
+CREATE INDEX resource_live_id ON resource (res_type, res_id) WHERE NOT deleted;
 CREATE INDEX resource_type_updated ON resource (res_type, last_updated);
 
 -- Every version ever written, in commit order (seq) for type and system history.
@@ -46,8 +48,11 @@ CREATE TABLE sp_token (
   res_type text NOT NULL, res_id text NOT NULL, code text NOT NULL,
   system text, value text, display text, grp int
 );
-CREATE INDEX sp_token_value ON sp_token (code, value, res_type);
+CREATE INDEX sp_token_value ON sp_token (code, value, res_type) INCLUDE (res_id, system);
 CREATE INDEX sp_token_res ON sp_token (res_id, res_type);
+-- code and value are strongly correlated (category=survey is common, code=survey is not): without joint
+-- statistics the planner misjudges how many resources a token matches and picks the wrong join order.
+CREATE STATISTICS sp_token_code_value (mcv, dependencies) ON code, value FROM sp_token;
 
 CREATE TABLE sp_string (
   res_type text NOT NULL, res_id text NOT NULL, code text NOT NULL,
@@ -60,7 +65,7 @@ CREATE TABLE sp_reference (
   res_type text NOT NULL, res_id text NOT NULL, code text NOT NULL,
   target_type text, target_id text, target_url text, grp int
 );
-CREATE INDEX sp_reference_target ON sp_reference (target_id, code, res_type);
+CREATE INDEX sp_reference_target ON sp_reference (target_id, code, res_type) INCLUDE (target_type, res_id);
 CREATE INDEX sp_reference_url ON sp_reference (target_url, code) WHERE target_url IS NOT NULL;
 CREATE INDEX sp_reference_res ON sp_reference (res_id, res_type);
 
@@ -94,6 +99,7 @@ CREATE TABLE sp_uri (
 );
 CREATE INDEX sp_uri_value ON sp_uri (code, value, res_type);
 CREATE INDEX sp_uri_res ON sp_uri (res_id, res_type);
+CREATE STATISTICS sp_uri_code_value (mcv, dependencies) ON code, value FROM sp_uri;
 
 -- special near (Location.position)
 CREATE TABLE sp_geo (

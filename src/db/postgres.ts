@@ -6,7 +6,8 @@ pg.types.setTypeParser(1184, (v) => v); // timestamptz
 pg.types.setTypeParser(1114, (v) => v); // timestamp
 
 export async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // Parallel query workers only add contention when many requests share few cores; each request stays on one.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c max_parallel_workers_per_gather=0' });
   pool.on('error', () => undefined); // idle client errors surface on the next query
   const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
     async query<T>(sql: string, params?: unknown[], name?: string): Promise<QueryResult<T>> {

@@ -1,11 +1,12 @@
 import type { Queryable } from '../db/database.js';
 import { errors } from '../fhir/outcome.js';
-import { FilterBuilder } from './filter.js';
+import { FilterBuilder, TOP } from './filter.js';
 import { decodeCursor, encodeCursor, type Cursor } from './cursor.js';
 import { findIncludes } from './include.js';
 import type { SearchRequest } from './parse.js';
 import { ROW_COLUMNS, toSearchRow, type SearchRow } from './rows.js';
 import { SqlParams } from './sql.js';
+import { statementName } from './statements.js';
 
 export type { SearchRow } from './rows.js';
 
@@ -40,14 +41,24 @@ interface KeyExpr {
 export async function executeSearch(q: Queryable, req: SearchRequest, baseUrl: string): Promise<SearchResult> {
   const params = new SqlParams();
   const fb = new FilterBuilder(params, q, baseUrl);
-  const where = [`NOT r.deleted`, ...(await fb.build(req.filters, { row: 'r' }))];
+  const where = [`NOT r.deleted`, ...(await fb.build(req.filters, TOP))];
   if (req.types.length === 1) where.unshift(`r.res_type = ${params.add(req.types[0])}`);
   else if (req.types.length > 1) where.unshift(`r.res_type = ANY(${params.add(req.types)}::text[])`);
   const whereSql = where.join(' AND ');
   const whereParams = params.values.slice();
 
   const countRows = async (): Promise<number> => {
-    const { rows } = await q.query<{ n: string }>(`SELECT count(*) AS n FROM resource r WHERE ${whereSql}`, whereParams);
+    let countSql = `SELECT count(*) AS n FROM resource r WHERE ${whereSql}`;
+    let countParams = whereParams;
+    if (req.types.length === 1 && req.filters.length === 1) {
+      const idsParams = new SqlParams();
+      const ids = await new FilterBuilder(idsParams, q, baseUrl).matchingIds(req.filters[0], req.types[0]);
+      if (ids) {
+        countSql = `SELECT count(DISTINCT res_id) AS n FROM (${ids}) m`;
+        countParams = idsParams.values;
+      }
+    }
+    const { rows } = await q.query<{ n: string }>(countSql, countParams, statementName(countSql));
     return Number(rows[0].n);
   };
   let total: number | undefined;
@@ -102,7 +113,7 @@ export async function executeSearch(q: Queryable, req: SearchRequest, baseUrl: s
   if (reverse) phases = phases.reverse();
   if (cursor && cursor.d !== 'l') phases = phases.filter((ph) => (reverse ? ph <= cursor.p : ph >= cursor.p));
   const sql = phases.length === 1 ? branch(phases[0]) : `SELECT * FROM ((${branch(phases[0])}) UNION ALL (${branch(phases[1])})) u LIMIT ${limit}`;
-  const { rows } = await q.query<Record<string, unknown>>(sql, params.values);
+  const { rows } = await q.query<Record<string, unknown>>(sql, params.values, statementName(sql));
   // Append runs its branches in order; a stable sort by branch keeps that guaranteed.
   rows.sort((a, b) => phases.indexOf(Number(a.phase) as 0 | 1) - phases.indexOf(Number(b.phase) as 0 | 1));
 
@@ -112,9 +123,10 @@ export async function executeSearch(q: Queryable, req: SearchRequest, baseUrl: s
   const position = (row: Record<string, unknown>, d: Cursor['d']): string =>
     encodeCursor({ d, p: Number(row.phase) as 0 | 1, k: keys.map((_, i) => (row[`k${i}`] as string | null) ?? null), pid: row.pid as string });
 
-  if (req.total === 'accurate') {
-    // A first page that holds every match needs no count query.
-    total = !cursor && !more ? page.length : await countRows();
+  if (!cursor && !more && req.total !== 'none') {
+    total = page.length; // the first page holds every match: the total is free
+  } else if (req.total === 'accurate') {
+    total = await countRows();
   } else if (req.total === 'estimate') {
     const { rows: plan } = await q.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) SELECT 1 FROM resource r WHERE ${whereSql}`, whereParams);
     const p = plan[0]['QUERY PLAN'];

@@ -18,14 +18,21 @@ import {
 import { likeEscape, splitPipe, SqlParams, unescape } from './sql.js';
 
 /**
- * Filters → SQL. A filter is tested against a scope: a resource row alias (r at the top, a joined row
- * inside chains and _has). Leaf parameters are EXISTS tests on their index table; chains and _has are
- * EXISTS joins through sp_reference, nested to any depth.
+ * Filters → SQL. A filter is tested against a scope: the SQL expressions of a resource's type and id (the row
+ * r at the top; the target or source columns of sp_reference inside chains and _has). Leaf parameters are
+ * EXISTS tests on their index table; chains and _has are EXISTS joins through sp_reference, nested to any
+ * depth. Index rows exist only for live resources (a delete removes them), so chains and _has need not
+ * visit the resource table; only the few leaves that read the row itself (_lastUpdated, _text, _content)
+ * do, through `withRow`.
  */
 export interface Scope {
-  /** alias of a `resource` row */
-  row: string;
+  type: string;
+  id: string;
+  /** alias of the `resource` row, when the scope has one */
+  row?: string;
 }
+
+export const TOP: Scope = { type: 'r.res_type', id: 'r.res_id', row: 'r' };
 
 export class FilterBuilder {
   private n = 0;
@@ -40,6 +47,25 @@ export class FilterBuilder {
     return `${prefix}${++this.n}`;
   }
 
+  private idsOnly = false;
+
+  /**
+   * For counting: when the search is one positive parameter test on one index table, the ids it matches,
+   * read from that table alone (index rows exist only for live resources, so the resource table is not
+   * needed). Undefined for any other filter.
+   */
+  async matchingIds(f: Filter, type: string): Promise<string | undefined> {
+    if (f.kind !== 'leaf' || !('definition' in f.param) || f.param.type === 'composite') return undefined;
+    if (f.modifier === 'missing' || f.modifier === 'not' || f.modifier === 'not-in') return undefined;
+    this.idsOnly = true;
+    try {
+      const sql = await this.leaf(f, { type: this.params.add(type), id: '' });
+      return sql.startsWith('SELECT ') ? sql : undefined;
+    } finally {
+      this.idsOnly = false;
+    }
+  }
+
   async build(filters: Filter[], scope: Scope): Promise<string[]> {
     const out: string[] = [];
     for (const f of filters) out.push(await this.filter(f, scope));
@@ -51,35 +77,35 @@ export class FilterBuilder {
       const parts: string[] = [];
       for (const t of f.targets) {
         const ref = this.alias('c');
-        const row = this.alias('t');
-        const inner = await this.filter(t.next, { row });
-        parts.push(`EXISTS (SELECT 1 FROM sp_reference ${ref} JOIN resource ${row} ON ${row}.res_type = ${ref}.target_type AND ${row}.res_id = ${ref}.target_id
-          WHERE ${ref}.res_id = ${scope.row}.res_id AND ${ref}.res_type = ${scope.row}.res_type AND ${ref}.code = ${this.params.add(f.via)}
-            AND ${ref}.target_type = ${this.params.add(t.type)} AND NOT ${row}.deleted AND ${inner})`);
+        const inner = await this.filter(t.next, { type: `${ref}.target_type`, id: `${ref}.target_id` });
+        parts.push(`EXISTS (SELECT 1 FROM sp_reference ${ref}
+          WHERE ${ref}.res_id = ${scope.id} AND ${ref}.res_type = ${scope.type} AND ${ref}.code = ${this.params.add(f.via)}
+            AND ${ref}.target_type = ${this.params.add(t.type)} AND ${inner})`);
       }
       return or(parts);
     }
     if (f.kind === 'has') {
       const ref = this.alias('h');
-      const row = this.alias('s');
-      const inner = await this.filter(f.next, { row });
-      return `EXISTS (SELECT 1 FROM sp_reference ${ref} JOIN resource ${row} ON ${row}.res_type = ${ref}.res_type AND ${row}.res_id = ${ref}.res_id
-        WHERE ${ref}.target_id = ${scope.row}.res_id AND ${ref}.target_type = ${scope.row}.res_type
-          AND ${ref}.res_type = ${this.params.add(f.sourceType)} AND ${ref}.code = ${this.params.add(f.via)} AND NOT ${row}.deleted AND ${inner})`;
+      const inner = await this.filter(f.next, { type: `${ref}.res_type`, id: `${ref}.res_id` });
+      // An uncorrelated IN lets the planner start from the inner filter (few matching sources) and hash.
+      return `(${scope.type}, ${scope.id}) IN (SELECT ${ref}.target_type, ${ref}.target_id FROM sp_reference ${ref}
+        WHERE ${ref}.res_type = ${this.params.add(f.sourceType)} AND ${ref}.code = ${this.params.add(f.via)} AND ${ref}.target_id IS NOT NULL AND ${inner})`;
     }
     return this.leaf(f, scope);
   }
 
   private async leaf(f: Extract<Filter, { kind: 'leaf' }>, scope: Scope): Promise<string> {
     const p = this.params;
-    const r = scope.row;
     // Built-in parameters (_id, _text, …) have no SearchParameter definition; `near` is special but indexed.
     if (!('definition' in f.param)) return this.special(f, f.param as SpecialParam, scope);
     const param = f.param as IndexedParam;
     const table = param.type === 'special' ? 'geo' : param.type;
     const exists = (code: string, cond: string, tableName = table): string => {
       const a = this.alias('x');
-      return `EXISTS (SELECT 1 FROM sp_${tableName} ${a} WHERE ${a}.res_id = ${r}.res_id AND ${a}.res_type = ${r}.res_type AND ${a}.code = ${p.add(code)} AND (${cond.replaceAll('§', a)}))`;
+      if (this.idsOnly) {
+        return `SELECT ${a}.res_id FROM sp_${tableName} ${a} WHERE ${a}.res_type = ${scope.type} AND ${a}.code = ${p.add(code)} AND (${cond.replaceAll('§', a)})`;
+      }
+      return `EXISTS (SELECT 1 FROM sp_${tableName} ${a} WHERE ${a}.res_id = ${scope.id} AND ${a}.res_type = ${scope.type} AND ${a}.code = ${p.add(code)} AND (${cond.replaceAll('§', a)}))`;
     };
 
     if (f.modifier === 'missing') {
@@ -160,39 +186,46 @@ export class FilterBuilder {
     for (let i = comps.length - 1; i >= 0; i--) {
       const a = aliases[i];
       const table = componentTable(param, i);
-      const link = i === 0 ? `${a}.res_id = ${scope.row}.res_id AND ${a}.res_type = ${scope.row}.res_type` : `${a}.res_id = ${aliases[0]}.res_id AND ${a}.res_type = ${aliases[0]}.res_type AND ${a}.grp = ${aliases[0]}.grp`;
+      const link = i === 0 ? `${a}.res_id = ${scope.id} AND ${a}.res_type = ${scope.type}` : `${a}.res_id = ${aliases[0]}.res_id AND ${a}.res_type = ${aliases[0]}.res_type AND ${a}.grp = ${aliases[0]}.grp`;
       sql = `EXISTS (SELECT 1 FROM sp_${table} ${a} WHERE ${link} AND ${a}.code = ${this.params.add(`${param.code}#${i}`)} AND (${conds[i]})${sql ? ` AND ${sql}` : ''})`;
     }
     return sql;
   }
 
+  /** A condition on the resource row of the scope (joining it when the scope has none). */
+  private withRow(scope: Scope, cond: (row: string) => string): string {
+    if (scope.row) return cond(scope.row);
+    const z = this.alias('z');
+    return `EXISTS (SELECT 1 FROM resource ${z} WHERE ${z}.res_type = ${scope.type} AND ${z}.res_id = ${scope.id} AND NOT ${z}.deleted AND ${cond(z)})`;
+  }
+
   private async special(f: Extract<Filter, { kind: 'leaf' }>, param: SpecialParam, scope: Scope): Promise<string> {
     const p = this.params;
-    const r = scope.row;
     if (f.modifier === 'missing') {
       // _id and _lastUpdated always exist; _text/_content/_list are not values one can miss
       return f.values[0] === 'true' ? 'false' : 'true';
     }
     switch (param.code) {
       case '_id':
-        return `${r}.res_id = ANY(${p.add(f.values.map(unescape))}::text[])`;
+        return this.withRow(scope, (r) => `${r}.res_id = ANY(${p.add(f.values.map(unescape))}::text[])`);
       case '_lastUpdated':
-        return or(f.values.map((v) => dateCondition(`${r}.last_updated`, `${r}.last_updated`, f.name, v, p)));
+        return this.withRow(scope, (r) => or(f.values.map((v) => dateCondition(`${r}.last_updated`, `${r}.last_updated`, f.name, v, p))));
       case '_content':
       case '_text': {
-        const field = param.code === '_text' ? `(${r}.content::json->'text'->>'div')` : `${r}.content`;
-        return or(
-          f.values.map((v) => {
-            const words = unescape(v).split(/\s+/).filter(Boolean);
-            if (words.length === 0) throw errors.badRequest('invalidParam', f.name, v);
-            return words.map((w) => `${field} ILIKE ${p.add('%' + likeEscape(w) + '%')}`).join(' AND ');
-          }),
-        );
+        const values = f.values.map((v) => {
+          const words = unescape(v).split(/\s+/).filter(Boolean);
+          if (words.length === 0) throw errors.badRequest('invalidParam', f.name, v);
+          return words;
+        });
+        return this.withRow(scope, (r) => {
+          const field = param.code === '_text' ? `(${r}.content::json->'text'->>'div')` : `${r}.content`;
+          return or(values.map((words) => words.map((w) => `${field} ILIKE ${p.add('%' + likeEscape(w) + '%')}`).join(' AND ')));
+        });
       }
       case '_list': {
         const l = this.alias('l');
         return `EXISTS (SELECT 1 FROM sp_reference ${l} WHERE ${l}.res_type = 'List' AND ${l}.res_id = ANY(${p.add(f.values.map(unescape))}::text[])
-          AND ${l}.code = 'item' AND ${l}.target_type = ${r}.res_type AND ${l}.target_id = ${r}.res_id)`;
+          AND ${l}.code = 'item' AND ${l}.target_type = ${scope.type} AND ${l}.target_id = ${scope.id})`;
       }
       default:
         throw errors.badRequest('unknownParam', f.name);

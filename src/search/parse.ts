@@ -41,7 +41,8 @@ export interface SearchRequest {
   sort: SortKey[];
   count: number;
   cursor?: string;
-  total: 'none' | 'estimate' | 'accurate';
+  /** undefined: a total only when it is free (the first page holds every match). */
+  total?: 'none' | 'estimate' | 'accurate';
   include: IncludeSpec[];
   revinclude: IncludeSpec[];
   unknown: string[];
@@ -87,7 +88,7 @@ export function resolveParam(types: string[], code: string): IndexedParam | Spec
 }
 
 export function parseSearch(types: string[], query: URLSearchParams, defaults: { count: number; maxCount: number }): SearchRequest {
-  const req: SearchRequest = { types, filters: [], sort: [], count: defaults.count, total: 'accurate', include: [], revinclude: [], unknown: [] };
+  const req: SearchRequest = { types, filters: [], sort: [], count: defaults.count, include: [], revinclude: [], unknown: [] };
   for (const [key, raw] of query) {
     switch (key) {
       case '_count':

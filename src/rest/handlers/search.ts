@@ -5,7 +5,7 @@ import { formatMessage } from '../../fhir/messages.js';
 import { errors } from '../../fhir/outcome.js';
 import { parseSearch } from '../../search/parse.js';
 import type { StoreTransaction } from '../../store/store.js';
-import { parsePrefer, type FhirRequest, type FhirResponse } from '../request.js';
+import { parsePrefer, RawJson, type FhirRequest, type FhirResponse } from '../request.js';
 import type { Services } from '../services.js';
 import { parseSummary, subset } from '../subset.js';
 
@@ -45,21 +45,25 @@ export async function search(s: Services, ctx: RequestContext, req: FhirRequest,
     if (result.next) links.push({ relation: 'next', url: link(result.next) });
     if (result.last) links.push({ relation: 'last', url: link(result.last) });
   }
-  const entry: BundleEntry[] = [];
-  const toEntry = (row: { type: string; id: string; content: string }, mode: 'match' | 'include'): BundleEntry => ({
-    fullUrl: `${ctx.baseUrl}/${row.type}/${row.id}`,
-    resource: subset(JSON.parse(row.content) as Resource, summary, elements),
-    search: { mode },
-  });
-  for (const row of result.rows) entry.push(toEntry(row, 'match'));
-  for (const row of result.included) entry.push(toEntry(row, 'include'));
+  const extra: BundleEntry[] = [];
   if (request.unknown.length > 0) {
     const outcome: OperationOutcome = {
       resourceType: 'OperationOutcome',
       issue: request.unknown.map((u) => ({ severity: 'warning', code: 'not-supported', diagnostics: formatMessage('unknownParam', [u], ctx.lang) })),
     };
-    entry.push({ resource: outcome, search: { mode: 'outcome' } });
+    extra.push({ resource: outcome, search: { mode: 'outcome' } });
   }
-  const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset', ...(result.total !== undefined ? { total: result.total } : {}), link: links, entry };
-  return { status: 200, headers: {}, body: bundle };
+  const head: Bundle = { resourceType: 'Bundle', type: 'searchset', ...(result.total !== undefined ? { total: result.total } : {}), link: links };
+  const subsetting = (summary && summary !== 'false') || elements;
+  // Stored JSON is spliced into the Bundle as it is, unless _summary/_elements need the parsed resource.
+  const entryJson = (row: { type: string; id: string; content: string }, mode: 'match' | 'include'): string => {
+    const resource = subsetting ? JSON.stringify(subset(JSON.parse(row.content) as Resource, summary, elements)) : row.content;
+    return `{"fullUrl":${JSON.stringify(`${ctx.baseUrl}/${row.type}/${row.id}`)},"resource":${resource},"search":{"mode":"${mode}"}}`;
+  };
+  const entries = [
+    ...result.rows.map((row) => entryJson(row, 'match')),
+    ...result.included.map((row) => entryJson(row, 'include')),
+    ...extra.map((e) => JSON.stringify(e)),
+  ];
+  return { status: 200, headers: {}, body: new RawJson(`${JSON.stringify(head).slice(0, -1)},"entry":[${entries.join(',')}]}`) };
 }
