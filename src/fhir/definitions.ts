@@ -77,8 +77,10 @@ export function getIndexedParams(resourceType: string): IndexedParam[] {
     plan = [];
     for (const [code, sp] of Object.entries(getSearchParameters(resourceType) ?? {})) {
       if (NON_R4_PARAMS.has(code) || !sp.expression) continue;
-      // A bare type name (the Observation code-value-* composites) is not split out by getExpressionForResourceType.
-      const expression = getExpressionForResourceType(resourceType, sp.expression) ?? (sp.expression === resourceType ? resourceType : undefined);
+      // A bare type name (the Observation code-value-* composites) or an expression without type prefixes
+      // (InsurancePlan.name is "name | alias") is not split out by getExpressionForResourceType.
+      const unprefixed = sp.expression === resourceType || !/(^|[\s|(])[A-Z][A-Za-z]+\./.test(sp.expression);
+      const expression = getExpressionForResourceType(resourceType, sp.expression) ?? (unprefixed ? sp.expression : undefined);
       if (!expression) continue;
       let atom: FhirPathAtom;
       try {
