@@ -49,7 +49,8 @@ CREATE TABLE sp_token (
   system text, value text, display text, grp int
 );
 CREATE INDEX sp_token_value ON sp_token (code, value, res_type) INCLUDE (res_id, system);
-CREATE INDEX sp_token_res ON sp_token (res_id, res_type);
+-- (res_id, res_type) first: deletes of a resource's rows; code and value: EXISTS probes from a known resource.
+CREATE INDEX sp_token_res ON sp_token (res_id, res_type, code, value);
 -- code and value are strongly correlated (category=survey is common, code=survey is not): without joint
 -- statistics the planner misjudges how many resources a token matches and picks the wrong join order.
 CREATE STATISTICS sp_token_code_value (mcv, dependencies) ON code, value FROM sp_token;
@@ -59,7 +60,7 @@ CREATE TABLE sp_string (
   value_norm text NOT NULL, value text NOT NULL, grp int
 );
 CREATE INDEX sp_string_value ON sp_string (code, value_norm text_pattern_ops, res_type);
-CREATE INDEX sp_string_res ON sp_string (res_id, res_type);
+CREATE INDEX sp_string_res ON sp_string (res_id, res_type, code);
 
 CREATE TABLE sp_reference (
   res_type text NOT NULL, res_id text NOT NULL, code text NOT NULL,
@@ -67,7 +68,7 @@ CREATE TABLE sp_reference (
 );
 CREATE INDEX sp_reference_target ON sp_reference (target_id, code, res_type) INCLUDE (target_type, res_id);
 CREATE INDEX sp_reference_url ON sp_reference (target_url, code) WHERE target_url IS NOT NULL;
-CREATE INDEX sp_reference_res ON sp_reference (res_id, res_type);
+CREATE INDEX sp_reference_res ON sp_reference (res_id, res_type, code);
 
 CREATE TABLE sp_date (
   res_type text NOT NULL, res_id text NOT NULL, code text NOT NULL,
