@@ -158,3 +158,31 @@ pgTest('concurrent transaction bundles with ifNoneExist on one identifier across
   const obs = await request('GET', `${bases[1]}/Observation?subject=Patient/${search.json.entry[0].resource.id}&_summary=count`);
   expect(obs.json.total).toBe(replies.length);
 });
+
+pgTest('a SearchParameter stored through one process becomes searchable through the other', async () => {
+  const [a, b] = (await two()).bases;
+  const code = `mp-${randomUUID().slice(0, 8)}`;
+  const p = await request('POST', `${a}/Patient`, { resourceType: 'Patient', name: [{ family: 'Giménez' }], birthDate: '1990-05-05' });
+  expect(p.status).toBe(201);
+  const sp = await request('POST', `${a}/SearchParameter`, {
+    resourceType: 'SearchParameter',
+    url: `https://fhir.mspbs.gov.py/SearchParameter/${code}`,
+    name: code,
+    status: 'active',
+    description: 'test',
+    code,
+    base: ['Patient'],
+    type: 'date',
+    expression: 'Patient.birthDate',
+  });
+  expect(sp.status).toBe(201);
+  // The other process registers it on its next poll (every 5 s); before that, strict handling refuses it.
+  let found: Reply | undefined;
+  for (let i = 0; i < 40; i++) {
+    found = await request('GET', `${b}/Patient?${code}=1990-05-05`, undefined, { Prefer: 'handling=strict' });
+    if (found.status === 200 && found.json.total === 1) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  expect(found?.status).toBe(200);
+  expect(found?.json.entry[0].resource.id).toBe(p.json.id);
+});

@@ -3,7 +3,7 @@ import type { Parameters, Resource } from '@medplum/fhirtypes';
 import fastJsonPatch from 'fast-json-patch';
 import { errors, FhirError } from '../fhir/outcome.js';
 import type { StoreTransaction } from '../store/store.js';
-import { findMatches, lockCondition } from './conditional.js';
+import { findSingleMatch } from './conditional.js';
 import type { InteractionResult } from './result.js';
 import { update } from './write.js';
 
@@ -25,11 +25,9 @@ export async function patch(t: StoreTransaction, type: string, id: string, body:
 }
 
 export async function conditionalPatch(t: StoreTransaction, type: string, query: string, body: PatchBody, opts: { ifMatch?: number } = {}): Promise<InteractionResult> {
-  await lockCondition(t, type, query);
-  const matches = await findMatches(t, type, query);
-  if (matches.length === 0) throw errors.notFound('notFound', `${type}?${query}`);
-  if (matches.length > 1) throw errors.preconditionFailed('multipleMatches', query, matches.length);
-  return patch(t, type, matches[0].id, body, opts);
+  const m = await findSingleMatch(t, type, query, { lock: true });
+  if (!m) throw errors.notFound('notFound', `${type}?${query}`);
+  return patch(t, type, m.id, body, opts);
 }
 
 function applyPatchBody(resource: Resource, body: PatchBody): Resource {

@@ -1,7 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { errors, informational } from '../fhir/outcome.js';
 import type { StoreTransaction } from '../store/store.js';
-import { findMatches, lockCondition } from './conditional.js';
+import { existingResult, findSingleMatch } from './conditional.js';
 import { newId, sameContent, stamp, validate } from './resource.js';
 import type { InteractionResult } from './result.js';
 
@@ -13,13 +13,8 @@ import type { InteractionResult } from './result.js';
 export async function create(t: StoreTransaction, resource: Resource, opts: { ifNoneExist?: string; id?: string } = {}): Promise<InteractionResult> {
   const type = resource.resourceType;
   if (opts.ifNoneExist) {
-    await lockCondition(t, type, opts.ifNoneExist);
-    const matches = await findMatches(t, type, opts.ifNoneExist);
-    if (matches.length > 1) throw errors.preconditionFailed('multipleMatches', opts.ifNoneExist, matches.length);
-    if (matches.length === 1) {
-      const m = matches[0];
-      return { status: 200, type, id: m.id, version: m.version, lastUpdated: m.lastUpdated, content: m.content };
-    }
+    const m = await findSingleMatch(t, type, opts.ifNoneExist, { lock: true });
+    if (m) return existingResult(m);
   }
   const id = opts.id ?? newId();
   const lastUpdated = new Date().toISOString();
@@ -63,11 +58,9 @@ export async function conditionalUpdate(
   resource: Resource,
   opts: { ifMatch?: number } = {},
 ): Promise<InteractionResult> {
-  await lockCondition(t, type, query);
-  const matches = await findMatches(t, type, query);
-  if (matches.length > 1) throw errors.preconditionFailed('multipleMatches', query, matches.length);
-  if (matches.length === 1) {
-    const id = matches[0].id;
+  const m = await findSingleMatch(t, type, query, { lock: true });
+  if (m) {
+    const id = m.id;
     if (resource.id !== undefined && resource.id !== id) throw errors.badRequest('idMismatch', resource.id, id);
     return update(t, type, id, { ...resource, id }, opts);
   }
@@ -90,9 +83,7 @@ export async function remove(t: StoreTransaction, type: string, id: string, opts
 }
 
 export async function conditionalDelete(t: StoreTransaction, type: string, query: string): Promise<InteractionResult> {
-  await lockCondition(t, type, query);
-  const matches = await findMatches(t, type, query);
-  if (matches.length > 1) throw errors.preconditionFailed('multipleMatches', query, matches.length);
-  if (matches.length === 0) return { status: 200, type, outcome: informational('nothingToDelete', [], t.ctx.lang) };
-  return remove(t, type, matches[0].id);
+  const m = await findSingleMatch(t, type, query, { lock: true });
+  if (!m) return { status: 200, type, outcome: informational('nothingToDelete', [], t.ctx.lang) };
+  return remove(t, type, m.id);
 }

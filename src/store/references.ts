@@ -2,6 +2,7 @@ import type { Queryable } from '../db/database.js';
 import { FhirError } from '../fhir/outcome.js';
 import { parseLocalReference } from '../search/params/reference.js';
 import type { PendingWrite } from './types.js';
+import { forEachReference } from '../fhir/references.js';
 
 /**
  * Referential integrity on write (HAPI's default): every local reference (Type/id, or our own base URL) must
@@ -16,7 +17,8 @@ export async function checkReferences(
   const wanted = new Map<string, string>(); // "Type/id" → original reference text
   for (const w of batch) {
     if (!w.resource || w.method === 'DELETE') continue;
-    collectReferences(w.resource, (ref) => {
+    forEachReference(w.resource, (ref) => {
+      if (ref.startsWith('#') || ref.startsWith('urn:')) return;
       const local = parseLocalReference(ref, baseUrl);
       if (!local) return;
       const key = `${local.type}/${local.id}`;
@@ -40,22 +42,5 @@ export async function checkReferences(
   const found = new Set(rows.map((r) => r.k));
   for (const k of keys) {
     if (!found.has(k)) throw new FhirError(400, 'invalid', 'invalidReference', [wanted.get(k) as string]);
-  }
-}
-
-/** Calls fn with every Reference.reference string in a resource (contained resources included, '#' refs skipped). */
-export function collectReferences(node: unknown, fn: (ref: string) => void): void {
-  const stack: unknown[] = [node];
-  while (stack.length > 0) {
-    const cur = stack.pop();
-    if (Array.isArray(cur)) {
-      for (const x of cur) if (x && typeof x === 'object') stack.push(x);
-    } else if (cur && typeof cur === 'object') {
-      for (const [k, v] of Object.entries(cur)) {
-        if (k === 'reference' && typeof v === 'string') {
-          if (!v.startsWith('#') && !v.startsWith('urn:')) fn(v);
-        } else if (v && typeof v === 'object') stack.push(v);
-      }
-    }
   }
 }

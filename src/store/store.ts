@@ -99,7 +99,7 @@ export class ResourceStore {
     return executeSearch(await this.on(t), req, this.baseUrl);
   }
 
-  async history(_ctx: RequestContext, o: HistoryOptions, t?: StoreTransaction): Promise<{ entries: HistoryEntry[]; total: number }> {
+  async history(_ctx: RequestContext, o: HistoryOptions, t?: StoreTransaction): Promise<HistoryEntry[]> {
     const q = await this.on(t);
     const params = new SqlParams();
     const where: string[] = [];
@@ -114,19 +114,13 @@ export class ResourceStore {
         ${filter ? filter + ' AND' : 'WHERE'} r.last_updated <= ${params.add(o.at)}::timestamptz
         ORDER BY r.res_type, r.res_id, r.seq DESC) r`;
     }
-    const totalRow = await q.query<{ n: string }>(`SELECT count(*) AS n FROM ${source}`, params.values);
-    const pageParams = new SqlParams();
-    pageParams.values.push(...params.values);
-    const cursor = o.before ? `WHERE r.seq < ${pageParams.add(o.before)}::bigint` : '';
+    const cursor = o.before ? `WHERE r.seq < ${params.add(o.before)}::bigint` : '';
     const { rows } = await q.query(
       `SELECT r.seq::text AS seq, r.method, r.res_type AS type, r.res_id AS id, r.version, r.last_updated AS "lastUpdated", r.method = 'DELETE' AS deleted, r.content
-       FROM (SELECT * FROM ${source}) r ${cursor} ORDER BY r.seq DESC LIMIT ${pageParams.add(o.count)}`,
-      pageParams.values,
+       FROM (SELECT * FROM ${source}) r ${cursor} ORDER BY r.seq DESC LIMIT ${params.add(o.count)}`,
+      params.values,
     );
-    return {
-      entries: rows.map((row) => ({ ...toStored(row), seq: row.seq as string, method: row.method as string })),
-      total: Number(totalRow.rows[0].n),
-    };
+    return rows.map((row) => ({ ...toStored(row), seq: row.seq as string, method: row.method as string }));
   }
 
   /** Runs fn in one database transaction; staged writes are flushed, checked and hooked before commit. */

@@ -1,7 +1,8 @@
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../../context.js';
 import { errors, FhirError } from '../../fhir/outcome.js';
-import { findMatches, lockCondition } from '../../interactions/conditional.js';
+import { conditionKey, existingResult, findSingleMatch } from '../../interactions/conditional.js';
+import { forEachReference } from '../../fhir/references.js';
 import { assertId, assertType, newId, parseEtag } from '../../interactions/resource.js';
 import type { InteractionResult } from '../../interactions/result.js';
 import { conditionalUpdate, create, update } from '../../interactions/write.js';
@@ -107,9 +108,9 @@ async function transaction(s: Services, ctx: RequestContext, rawEntries: BundleE
             refs.map(e.fullUrl, `${e.type}/${planned}`);
             continue;
           }
-          const found = await guard(e, () => ifNoneExistMatch(t, e.type as string, ifNoneExist));
+          const found = await guard(e, () => findSingleMatch(t, e.type as string, ifNoneExist, { lock: true }));
           if (found) {
-            plans.set(e.index, { kind: 'existing', id: found.id as string, existing: found });
+            plans.set(e.index, { kind: 'existing', id: found.id, existing: existingResult(found) });
             refs.map(e.fullUrl, `${e.type}/${found.id}`);
             continue;
           }
@@ -127,10 +128,8 @@ async function transaction(s: Services, ctx: RequestContext, rawEntries: BundleE
         } else {
           const query = e.query.toString();
           const id = await guard(e, async () => {
-            await lockCondition(t, e.type as string, query);
-            const m = await findMatches(t, e.type as string, query);
-            if (m.length > 1) throw errors.preconditionFailed('multipleMatches', query, m.length);
-            return m[0]?.id ?? (e.resource?.id as string | undefined) ?? newId();
+            const m = await findSingleMatch(t, e.type as string, query, { lock: true });
+            return m?.id ?? (e.resource?.id as string | undefined) ?? newId();
           });
           plans.set(e.index, { kind: 'update', id });
           refs.map(e.fullUrl, `${e.type}/${id}`);
@@ -207,17 +206,7 @@ class ReferenceResolver {
   async rewrite(resource: Resource | undefined): Promise<Resource | undefined> {
     if (!resource) return resource;
     const found: { holder: Record<string, unknown>; ref: string }[] = [];
-    const stack: unknown[] = [resource];
-    while (stack.length) {
-      const cur = stack.pop();
-      if (Array.isArray(cur)) for (const x of cur) (x && typeof x === 'object') && stack.push(x);
-      else if (cur && typeof cur === 'object') {
-        for (const [k, v] of Object.entries(cur)) {
-          if (k === 'reference' && typeof v === 'string') found.push({ holder: cur as Record<string, unknown>, ref: v });
-          else if (v && typeof v === 'object') stack.push(v);
-        }
-      }
-    }
+    forEachReference(resource, (ref, holder) => found.push({ ref, holder }));
     for (const f of found) {
       const alias = this.aliases.get(f.ref);
       if (alias) f.holder.reference = alias;
@@ -232,27 +221,12 @@ class ReferenceResolver {
     if (cached) return cached;
     const [type, query] = [ref.slice(0, ref.indexOf('?')), ref.slice(ref.indexOf('?') + 1)];
     assertType(type);
-    const matches = await findMatches(this.t, type, query);
-    if (matches.length === 0) throw new FhirError(404, 'not-found', 'conditionNoMatch', [ref]);
-    if (matches.length > 1) throw errors.preconditionFailed('multipleMatches', ref, matches.length);
-    const target = `${type}/${matches[0].id}`;
+    const m = await findSingleMatch(this.t, type, query, { lock: false });
+    if (!m) throw new FhirError(404, 'not-found', 'conditionNoMatch', [ref]);
+    const target = `${type}/${m.id}`;
     this.conditional.set(ref, target);
     return target;
   }
-}
-
-function conditionKey(type: string, query: string): string {
-  const params = new URLSearchParams(query);
-  params.sort();
-  return `${type}?${params.toString()}`;
-}
-
-async function ifNoneExistMatch(t: StoreTransaction, type: string, query: string): Promise<InteractionResult | undefined> {
-  await lockCondition(t, type, query);
-  const m = await findMatches(t, type, query);
-  if (m.length > 1) throw errors.preconditionFailed('multipleMatches', query, m.length);
-  if (m.length === 0) return undefined;
-  return { status: 200, type, id: m[0].id, version: m[0].version, lastUpdated: m[0].lastUpdated, content: m[0].content };
 }
 
 function requireResource(e: Entry, resource: Resource | undefined): Resource {

@@ -22,7 +22,7 @@ export async function history(s: Services, ctx: RequestContext, req: FhirRequest
     const current = await s.store.read(ctx, type, id, t);
     if (!current) throw errors.notFound('notFound', `${type}/${id}`);
   }
-  const { entries, total } = await s.store.history(ctx, { type, id, since, at, count: count + 1, before: cursor ?? undefined }, t);
+  const entries = await s.store.history(ctx, { type, id, since, at, count: count + 1, before: cursor ?? undefined }, t);
   const page = entries.slice(0, count);
   const path = [type, id, '_history'].filter(Boolean).join('/');
   const link: Bundle['link'] = [{ relation: 'self', url: `${ctx.baseUrl}/${path}${q.size ? '?' + q.toString() : ''}` }];
@@ -46,7 +46,10 @@ export async function history(s: Services, ctx: RequestContext, req: FhirRequest
       },
     } as BundleEntry;
   });
-  return { status: 200, headers: {}, body: { resourceType: 'Bundle', type: 'history', total, link, entry } };
+  // As for search: a total only when it is free (the first page holds every version); counting the whole
+  // history on every page would grow with the data.
+  const total = cursor === null && entries.length <= count ? page.length : undefined;
+  return { status: 200, headers: {}, body: { resourceType: 'Bundle', type: 'history', ...(total !== undefined ? { total } : {}), link, entry } };
 }
 
 function instantParam(name: string, value: string | null, upper = false): string | undefined {
