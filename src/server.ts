@@ -6,7 +6,9 @@ import { migrate } from './db/migrations.js';
 import { loadRequiredBindings } from './fhir/bindings.js';
 import { loadDefinitions } from './fhir/definitions.js';
 import { SearchParameterRegistry } from './fhir/search-parameters.js';
+import { loadFeatures } from './features.js';
 import { createHttpApp } from './rest/http.js';
+import type { Services } from './rest/services.js';
 import { ResourceStore } from './store/store.js';
 
 export interface RunningServer {
@@ -30,12 +32,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const searchParameters = new SearchParameterRegistry(db, store, log);
   const customParams = await searchParameters.start();
   if (customParams) log.info({ count: customParams }, 'stored SearchParameters registered');
-  const app = createHttpApp({ store, config }, db, log);
+  const services: Services = { store, config, db, log, features: await loadFeatures() };
+  for (const f of services.features) await f.start?.(services);
+  const app = createHttpApp(services);
   const server: Server = await new Promise((resolve, reject) => {
     const srv = app.listen(config.port, config.host, () => resolve(srv));
     srv.once('error', reject);
   });
   server.keepAliveTimeout = 65_000;
+  for (const f of services.features) f.listening?.(server, services);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
@@ -47,6 +52,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     log,
     async close() {
       searchParameters.stop();
+      for (const f of [...services.features].reverse()) await f.stop?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
       await db.close();

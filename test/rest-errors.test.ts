@@ -27,6 +27,12 @@ describe('request errors', () => {
     expect(await countPatients()).toBe(before);
   });
 
+  test('an operation the server does not offer is a 404 OperationOutcome at every level', async () => {
+    expectOutcome(await request('GET', `${server.base}/$no-such-op`), 404, /no-such-op/);
+    expectOutcome(await request('POST', `${server.base}/Patient/$no-such-op`, { resourceType: 'Parameters' }), 404, /no-such-op/);
+    expectOutcome(await request('GET', `${server.base}/Patient/abc/$no-such-op`), 404, /no-such-op/);
+  });
+
   test('a body that is not a resource is 400', async () => {
     expectOutcome(await request('POST', `${server.base}/Patient`, { name: [{ family: 'x' }] }), 400, /resourceType/);
     expectOutcome(await request('POST', `${server.base}/Patient`, '[1, 2]'), 400);

@@ -50,12 +50,21 @@ export const MESSAGES = {
   invalidSummary: { en: 'Invalid _summary "{0}"', es: '_summary inválido "{0}"' },
   conflict: { en: 'Conflicting concurrent write of {0}; retry', es: 'Escritura concurrente en conflicto de {0}; reintente' },
   unavailable: { en: 'Database unavailable', es: 'Base de datos no disponible' },
+  unknownOperation: { en: 'Unknown operation {0} on {1}', es: 'Operación desconocida {0} en {1}' },
 } satisfies Record<string, Template>;
 
-export type MessageKey = keyof typeof MESSAGES;
+/** A core message, or a feature's own message as "feature.key" (registered with defineMessages). */
+export type MessageKey = keyof typeof MESSAGES | `${string}.${string}`;
+
+const featureMessages = new Map<string, Template>();
+
+/** Lets a feature module keep its messages beside its code: defineMessages('security', { noToken: {...} }) → 'security.noToken'. */
+export function defineMessages(feature: string, messages: Record<string, Template>): void {
+  for (const [k, t] of Object.entries(messages)) featureMessages.set(`${feature}.${k}`, t);
+}
 
 export function formatMessage(key: MessageKey, params: readonly (string | number)[], lang: Lang): string {
-  const t: Template = MESSAGES[key];
+  const t: Template = (MESSAGES as Record<string, Template>)[key] ?? featureMessages.get(key) ?? { en: key };
   const template = t[lang] ?? (lang === 'gn' ? t.es : undefined) ?? t.en;
   return template.replace(/\{(\d+)\}/g, (_, i: string) => String(params[Number(i)] ?? ''));
 }

@@ -1,6 +1,7 @@
 import type { RequestContext } from '../context.js';
 import { errors, FhirError } from '../fhir/outcome.js';
 import { assertId, assertType } from '../interactions/resource.js';
+import { invokeOperation } from '../operations/registry.js';
 import type { StoreTransaction } from '../store/store.js';
 import { processBundle } from './handlers/bundle.js';
 import { history } from './handlers/history.js';
@@ -28,6 +29,7 @@ export async function dispatch(s: Services, ctx: RequestContext, req: FhirReques
     if (m === 'GET') return search(s, ctx, req, undefined, t);
     throw notAllowed();
   }
+  if (parts[0].startsWith('$') && parts.length === 1) return invokeOperation(s, ctx, req, parts[0], 'system', undefined, undefined, t);
   if (parts[0] === 'metadata' && parts.length === 1) {
     if (m !== 'GET') throw notAllowed();
     return { status: 200, headers: {}, body: capabilityStatement(s, ctx) };
@@ -66,9 +68,10 @@ export async function dispatch(s: Services, ctx: RequestContext, req: FhirReques
     if (m !== 'GET') throw notAllowed();
     return history(s, ctx, req, type, undefined, t);
   }
-  if (second.startsWith('$') || third?.startsWith('$')) throw new FhirError(404, 'not-supported', 'unknownRoute', [req.method, '/' + req.path]);
+  if (second.startsWith('$') && parts.length === 2) return invokeOperation(s, ctx, req, second, 'type', type, undefined, t);
   const id = second;
   assertId(id);
+  if (third?.startsWith('$') && parts.length === 3) return invokeOperation(s, ctx, req, third, 'instance', type, id, t);
   if (parts.length === 2) {
     switch (m) {
       case 'GET':

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { Logger } from 'pino';
 import type { RequestContext } from '../context.js';
 import { negotiateLanguage } from '../fhir/messages.js';
 import { errors, FhirError } from '../fhir/outcome.js';
-import type { Database } from '../db/database.js';
 import { dispatch } from './dispatch.js';
 import { RawJson, type FhirRequest, type FhirResponse } from './request.js';
 import type { Services } from './services.js';
@@ -16,7 +14,8 @@ import type { Services } from './services.js';
 const MAX_DEPTH = 100;
 const JSON_TYPES = ['application/fhir+json', 'application/json', 'application/json-patch+json'];
 
-export function createHttpApp(s: Services, db: Database, log: Logger): express.Express {
+export function createHttpApp(s: Services): express.Express {
+  const { db, log } = s;
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -33,6 +32,8 @@ export function createHttpApp(s: Services, db: Database, log: Logger): express.E
     }
   });
 
+  for (const f of s.features) f.routes?.(app, s);
+
   const fhir = express.Router();
   fhir.use(express.text({ type: () => true, limit: s.config.maxBodyBytes, defaultCharset: 'utf-8' }));
   fhir.use(async (req: Request, res: Response) => {
@@ -46,6 +47,7 @@ export function createHttpApp(s: Services, db: Database, log: Logger): express.E
       }
     });
     try {
+      for (const f of s.features) await f.authenticate?.(req, ctx, s);
       const fhirReq = toFhirRequest(req);
       checkAccept(req);
       const result = await dispatch(s, ctx, fhirReq);
@@ -69,7 +71,7 @@ export function createHttpApp(s: Services, db: Database, log: Logger): express.E
   return app;
 }
 
-function contextFor(req: Request, s: Services, log: Logger): RequestContext {
+function contextFor(req: Request, s: Services, log: Services['log']): RequestContext {
   const requestId = (req.header('x-request-id') ?? '').slice(0, 64) || randomUUID();
   const baseUrl = s.config.baseUrl ?? `${req.protocol}://${req.header('host') ?? 'localhost'}/fhir`;
   return {

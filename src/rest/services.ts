@@ -1,11 +1,17 @@
+import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { RequestContext } from '../context.js';
+import type { Database } from '../db/database.js';
+import type { Feature } from '../features.js';
 import type { ResourceStore, StoreTransaction } from '../store/store.js';
 
-/** What handlers need: the store and the configuration. */
+/** What handlers and features need: the store, the database, the configuration, the logger and the loaded features. */
 export interface Services {
   store: ResourceStore;
   config: Config;
+  db: Database;
+  log: Logger;
+  features: Feature[];
 }
 
 /** Runs fn in the caller's transaction (inside a transaction bundle) or in a new one. */

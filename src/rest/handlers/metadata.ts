@@ -1,6 +1,7 @@
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../../context.js';
 import { definitionsGeneration, getIndexedParams, getResourceTypes } from '../../fhir/definitions.js';
+import { operationsForType, systemOperations } from '../../operations/registry.js';
 import { MODIFIERS } from '../../search/parse.js';
 import type { Services } from '../services.js';
 
@@ -20,6 +21,7 @@ export function capabilityStatement(s: Services, ctx: RequestContext): Capabilit
     interaction: ['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'history-type', 'create', 'search-type'].map((code) => ({
       code: code as 'read',
     })),
+    ...(operationsForType(type).length ? { operation: operationsForType(type) } : {}),
     versioning: 'versioned-update',
     readHistory: true,
     updateCreate: true,
@@ -65,11 +67,12 @@ export function capabilityStatement(s: Services, ctx: RequestContext): Capabilit
           { name: '_id', type: 'token' },
           { name: '_lastUpdated', type: 'date' },
         ],
+        ...(systemOperations().length ? { operation: systemOperations() } : {}),
         documentation: 'Results: _sort (several keys, - for descending), _count, _total (none, estimate, accurate), _summary, _elements, _include/_revinclude (:iterate, *). Paging by keyset links (_cursor). _contained is not supported.',
       },
     ],
   };
+  for (const f of s.features) f.capability?.(cs, ctx, s);
   cached = { base: ctx.baseUrl, generation: definitionsGeneration(), cs };
-  void s;
   return cs;
 }

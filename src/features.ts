@@ -1,0 +1,32 @@
+import type { Server } from 'node:http';
+import type { CapabilityStatement } from '@medplum/fhirtypes';
+import type express from 'express';
+import type { RequestContext } from './context.js';
+import type { Services } from './rest/services.js';
+
+/**
+ * A feature module (validation, terminology, subscriptions, security, ...) plugs into the server through this
+ * one interface, so the core never imports a feature. Each feature lives in its own folder under src/ and
+ * exports one Feature; FEATURES lists them in start order.
+ */
+export interface Feature {
+  name: string;
+  /** After migration, with the store ready and before HTTP listens: register operations, transaction hooks, workers. */
+  start?(s: Services): Promise<void> | void;
+  /** Express routes outside the FHIR router (e.g. /ig/, /auth/token, /fhir/.well-known/...), mounted before it. */
+  routes?(app: express.Express, s: Services): void;
+  /** Every FHIR request, before dispatch: authentication fills ctx (actor, scopes, facility, subsystem); may throw a FhirError. */
+  authenticate?(req: express.Request, ctx: RequestContext, s: Services): Promise<void>;
+  /** Adds what the feature offers to the CapabilityStatement (called once per generation, result cached). */
+  capability?(cs: CapabilityStatement, ctx: RequestContext, s: Services): void;
+  /** The HTTP server is listening (websocket upgrades). */
+  listening?(server: Server, s: Services): void;
+  /** Shutdown, before the database closes. */
+  stop?(): Promise<void>;
+}
+
+/** The feature modules, in start order. Add one line per feature. */
+export async function loadFeatures(): Promise<Feature[]> {
+  const features: Feature[] = [];
+  return features;
+}
