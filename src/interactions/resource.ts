@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { OperationOutcomeError, validateResource } from '@medplum/core';
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
+import type { RequestContext } from '../context.js';
 import { checkRequiredBindings } from '../fhir/bindings.js';
 import { isResourceType } from '../fhir/definitions.js';
 import { errors, FhirError, outcomeFromIssues } from '../fhir/outcome.js';
@@ -33,8 +34,19 @@ export function assertBody(body: unknown, type: string, id?: string): Resource {
   return r;
 }
 
-/** Base R4 validation (structure, cardinality, types, invariants with @medplum/core; required code bindings); 422 with every issue. */
-export function validate(resource: Resource): void {
+/**
+ * Validation a feature adds on top of the base checks (profiles): returns issues already worded in ctx.lang.
+ * Issues of severity error or fatal reject the write with 422; others are ignored here.
+ */
+export type ResourceValidator = (resource: Resource, ctx: RequestContext) => OperationOutcomeIssue[];
+const validators: ResourceValidator[] = [];
+
+export function addResourceValidator(v: ResourceValidator): void {
+  validators.push(v);
+}
+
+/** Base R4 validation (structure, cardinality, types, invariants with @medplum/core; required code bindings), then registered validators; 422 with every issue. */
+export function validate(resource: Resource, ctx: RequestContext): void {
   let issues: OperationOutcomeIssue[];
   try {
     issues = validateResource(resource).filter((i) => i.severity === 'error' || i.severity === 'fatal');
@@ -43,6 +55,7 @@ export function validate(resource: Resource): void {
     else throw errors.unprocessable('invalidResource', (err as Error).message);
   }
   issues.push(...checkRequiredBindings(resource));
+  for (const v of validators) issues.push(...v(resource, ctx).filter((i) => i.severity === 'error' || i.severity === 'fatal'));
   if (issues.length > 0) throw outcomeFromIssues(422, issues);
 }
 
