@@ -38,7 +38,7 @@ export function assertBody(body: unknown, type: string, id?: string): Resource {
  * Validation a feature adds on top of the base checks (profiles): returns issues already worded in ctx.lang.
  * Issues of severity error or fatal reject the write with 422; others are ignored here.
  */
-export type ResourceValidator = (resource: Resource, ctx: RequestContext) => OperationOutcomeIssue[];
+export type ResourceValidator = (resource: Resource, ctx: RequestContext) => OperationOutcomeIssue[] | Promise<OperationOutcomeIssue[]>;
 const validators: ResourceValidator[] = [];
 
 export function addResourceValidator(v: ResourceValidator): void {
@@ -46,7 +46,7 @@ export function addResourceValidator(v: ResourceValidator): void {
 }
 
 /** Base R4 validation (structure, cardinality, types, invariants with @medplum/core; required code bindings), then registered validators; 422 with every issue. */
-export function validate(resource: Resource, ctx: RequestContext): void {
+export async function validate(resource: Resource, ctx: RequestContext): Promise<void> {
   let issues: OperationOutcomeIssue[];
   try {
     issues = validateResource(resource).filter((i) => i.severity === 'error' || i.severity === 'fatal');
@@ -55,7 +55,7 @@ export function validate(resource: Resource, ctx: RequestContext): void {
     else throw errors.unprocessable('invalidResource', (err as Error).message);
   }
   issues.push(...checkRequiredBindings(resource));
-  for (const v of validators) issues.push(...v(resource, ctx).filter((i) => i.severity === 'error' || i.severity === 'fatal'));
+  for (const v of validators) issues.push(...(await v(resource, ctx)).filter((i) => i.severity === 'error' || i.severity === 'fatal'));
   if (issues.length > 0) throw outcomeFromIssues(422, issues);
 }
 
