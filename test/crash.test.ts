@@ -109,9 +109,9 @@ test('kill -9 during a stream of transactions: acknowledged ones are complete, n
   for (const killAfter of [15, 25]) {
     const round = await streamAndKill(killAfter);
     expect(round.acked.length).toBeGreaterThanOrEqual(killAfter);
-    // Other workers had requests open when the process died.
+    // Other workers had requests open when the kill was sent (on a busy machine they may still be answered
+    // before the process dies, so how many end up unknown is not asserted).
     expect(round.inFlightAtKill).toBeGreaterThan(0);
-    expect(round.unknown.length).toBeGreaterThan(0);
     await server.restart();
     all.push(round);
     for (const r of all) await verify(r);
