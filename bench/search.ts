@@ -33,7 +33,8 @@
  *                                       the machine to stop (default 5; --quick 0)
  *   --timeout      [BENCH_TIMEOUT]      give up (and clean up) after this many seconds (default 1800)
  *   --out          [BENCH_OUT]          file: also write the results as JSON
- *   --md           [BENCH_MD]           file: also write the report (tables and plans) as Markdown
+ *   --md           [BENCH_MD]           file: write the report (tables and plans) as Markdown (default
+ *                                       $TMPDIR/hms-ops-search-bench-<time>.md; its path is printed)
  *   --from-json    [BENCH_FROM_JSON]    file: no run; re-render the report of an earlier run from its --out file
  *   --quick                             the quick settings above (explicit options still win)
  *
@@ -41,7 +42,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import {
@@ -128,7 +129,7 @@ function readOptions(): Options {
     waitIdle: num('wait-idle', 'BENCH_WAIT_IDLE', quick ? 0 : 5, 0),
     timeout: num('timeout', 'BENCH_TIMEOUT', 1800, 10),
     out: option('out', 'BENCH_OUT', '') || undefined,
-    md: option('md', 'BENCH_MD', '') || undefined,
+    md: option('md', 'BENCH_MD', '') || resolve(tmpdir(), `hms-ops-search-bench-${new Date().toISOString().replace(/[:.]/g, '-')}.md`),
     fromJson: option('from-json', 'BENCH_FROM_JSON', '') || undefined,
     quick,
   };
@@ -489,9 +490,9 @@ function report(o: Options, header: string[], loads: string[], r1: Measured[], r
   const lines: string[] = [];
   lines.push(...header.map((h) => `- ${h}`), '', ...loads.map((l) => `- ${l}`), '');
   lines.push(
-    `| query | 1× req/s | 1× p50 / p95 / p99 ms | ${scaleLabel} req/s | ${scaleLabel} p50 / p95 / p99 ms | 1× ÷ ${scaleLabel} req/s | server + PostgreSQL CPU ms per request (1× → ${scaleLabel}) | matches / total (1× → ${scaleLabel}) | other CPU cores (1×, ${scaleLabel}) | target | verdict |`,
+    `| query | 1× req/s | 1× p50 / p95 / p99 ms | ${scaleLabel} req/s | ${scaleLabel} p50 / p95 / p99 ms | 1× ÷ ${scaleLabel} req/s | ${scaleLabel} ÷ 1× p95 | server + PostgreSQL CPU ms per request (1× → ${scaleLabel}) | matches / total (1× → ${scaleLabel}) | other CPU cores (1×, ${scaleLabel}) | target | verdict |`,
   );
-  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const cpuMs = (m?: Measured): string => (m && m.row.throughput > 0 ? fmt(((m.row.serverCpu + m.row.dbCpu) * 1000) / m.row.throughput, 2) : '–');
   for (const q of QUERIES) {
     const a = r1.find((m) => m.id === q.id);
@@ -500,7 +501,7 @@ function report(o: Options, header: string[], loads: string[], r1: Measured[], r
     const lat = (m?: Measured): string => (m ? `${ms(m.row.p50)} / ${ms(m.row.p95)} / ${ms(m.row.p99)}` : '–');
     const res = (m?: Measured): string => (m ? `${fmt(m.matches, m.matches < 10 ? 1 : 0)} / ${fmt(m.total)}${m.included ? ` +${fmt(m.included)} inc.` : ''}` : '–');
     lines.push(
-      `| \`${q.label}\` | ${a ? fmt(a.row.throughput) : '–'} | ${lat(a)} | ${b ? fmt(b.row.throughput) : '–'} | ${lat(b)} | ${a && b ? fmt(a.row.throughput / b.row.throughput, 2) : '–'} | ${cpuMs(a)} → ${cpuMs(b)} | ${res(a)} → ${res(b)} | ${a ? fmt(a.row.otherCpu, 2) : '–'}, ${b ? fmt(b.row.otherCpu, 2) : '–'} | ${targetText(q.target)} | ${verdict(q, a, b)} |`,
+      `| \`${q.label}\` | ${a ? fmt(a.row.throughput) : '–'} | ${lat(a)} | ${b ? fmt(b.row.throughput) : '–'} | ${lat(b)} | ${a && b ? fmt(a.row.throughput / b.row.throughput, 2) : '–'} | ${a && b ? fmt(b.row.p95 / a.row.p95, 2) : '–'} | ${cpuMs(a)} → ${cpuMs(b)} | ${res(a)} → ${res(b)} | ${a ? fmt(a.row.otherCpu, 2) : '–'}, ${b ? fmt(b.row.otherCpu, 2) : '–'} | ${targetText(q.target)} | ${verdict(q, a, b)} |`,
     );
   }
   lines.push('');
