@@ -61,7 +61,7 @@ export async function executeSearch(q: Queryable, req: SearchRequest, baseUrl: s
         countParams = idsParams.values;
       }
     }
-    const { rows } = await q.query<{ n: string }>(countSql, countParams, statementName(countSql));
+    const { rows } = await q.query<{ n: string }>(countSql, countParams, fb.customPlan ? undefined : statementName(countSql));
     return Number(rows[0].n);
   };
   let total: number | undefined;
@@ -136,7 +136,7 @@ export async function executeSearch(q: Queryable, req: SearchRequest, baseUrl: s
     sql: phases.length === 1 ? branch(phases[0]) : `SELECT * FROM ((${branch(phases[0])}) UNION ALL (${branch(phases[1])})) u LIMIT ${limit}`,
     values: params.values,
   };
-  const { rows } = await q.query<Record<string, unknown>>(pageQuery.sql, pageQuery.values, statementName(pageQuery.sql));
+  const { rows } = await q.query<Record<string, unknown>>(pageQuery.sql, pageQuery.values, fb.customPlan ? undefined : statementName(pageQuery.sql));
   // Append runs its branches in order; a stable sort by branch keeps that guaranteed.
   rows.sort((a, b) => phases.indexOf(Number(a.phase) as 0 | 1) - phases.indexOf(Number(b.phase) as 0 | 1));
 

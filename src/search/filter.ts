@@ -52,6 +52,18 @@ export class FilterBuilder {
   }
 
   private idsOnly = false;
+  /**
+   * Inside a _has that probes candidates: parameter tests are scalar subqueries too, so even a generic plan
+   * (which cannot tell a common value from a rare one) tests each source by its id instead of joining every
+   * index row of the value.
+   */
+  private probing = false;
+  /**
+   * Set when the SQL probes _has candidates: the caller must run it unprepared, so PostgreSQL plans it for
+   * the actual (common) value. A generic plan estimates one row for any value and may scan every index row of
+   * the value for each probe instead of looking the source up by id.
+   */
+  customPlan = false;
 
   /**
    * When the search is one positive parameter test on one index table: the pids of the resources it matches
@@ -114,9 +126,12 @@ export class FilterBuilder {
     if (f.kind === 'has') {
       const ref = this.alias('h');
       const common = await this.manySources(f);
-      const inner = await this.filter(f.next, { type: `${ref}.res_type`, id: `${ref}.res_id` });
+      const probing = this.probing;
+      this.probing = probing || common;
+      const inner = await this.filter(f.next, { type: `${ref}.res_type`, id: `${ref}.res_id` }).finally(() => (this.probing = probing));
       const sources = `sp_reference ${ref} WHERE ${ref}.res_type = ${this.params.add(f.sourceType)} AND ${ref}.code = ${this.params.add(f.via)}`;
       if (common) {
+        this.customPlan = true;
         // Many sources match: test each candidate (in the caller's order, pid at the top) for its first source.
         // A scalar subquery stays a per-row test (the planner never turns it into a join that reads every
         // source before the first page), and its unknown selectivity keeps the ordered walk that stops early.
@@ -153,7 +168,8 @@ export class FilterBuilder {
       if (this.idsOnly) {
         return `SELECT ${a}.pid FROM sp_${tableName} ${a} WHERE ${a}.res_type = ${scope.type} AND ${a}.code = ${p.add(code)} AND (${cond.replaceAll('§', a)})`;
       }
-      return `EXISTS (SELECT 1 FROM sp_${tableName} ${a} WHERE ${a}.res_id = ${scope.id} AND ${a}.res_type = ${scope.type} AND ${a}.code = ${p.add(code)} AND (${cond.replaceAll('§', a)}))`;
+      const test = `SELECT 1 FROM sp_${tableName} ${a} WHERE ${a}.res_id = ${scope.id} AND ${a}.res_type = ${scope.type} AND ${a}.code = ${p.add(code)} AND (${cond.replaceAll('§', a)})`;
+      return this.probing ? `(${test} LIMIT 1) IS NOT NULL` : `EXISTS (${test})`;
     };
 
     if (f.modifier === 'missing') {
