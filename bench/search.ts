@@ -36,6 +36,8 @@
  *   --md           [BENCH_MD]           file: write the report (tables and plans) as Markdown (default
  *                                       $TMPDIR/hms-ops-search-bench-<time>.md; its path is printed)
  *   --from-json    [BENCH_FROM_JSON]    file: no run; re-render the report of an earlier run from its --out file
+ *   --compare      [BENCH_COMPARE]      file: the --out file of an earlier run (e.g. before a change); the report
+ *                                       adds a before/after table per query and scale
  *   --quick                             the quick settings above (explicit options still win)
  *
  * The server is stopped and the database dropped on success, failure, timeout and SIGINT/SIGTERM.
@@ -88,13 +90,14 @@ interface Options {
   out?: string;
   md?: string;
   fromJson?: string;
+  compare?: string;
   quick: boolean;
 }
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
 function readOptions(): Options {
-  const known = ['duration', 'warmup', 'connections', 'scale', 'clients', 'queries', 'explain', 'pool', 'pg-url', 'pg-settings', 'corpora', 'wait-idle', 'timeout', 'out', 'md', 'from-json', 'quick'];
+  const known = ['duration', 'warmup', 'connections', 'scale', 'clients', 'queries', 'explain', 'pool', 'pg-url', 'pg-settings', 'corpora', 'wait-idle', 'timeout', 'out', 'md', 'from-json', 'compare', 'quick'];
   for (const a of process.argv.slice(2)) {
     const name = a.replace(/^--/, '').split('=')[0];
     if (!a.startsWith('--') || !known.includes(name)) throw new Error(`unknown argument "${a}" (see the header of bench/search.ts)`);
@@ -131,6 +134,7 @@ function readOptions(): Options {
     out: option('out', 'BENCH_OUT', '') || undefined,
     md: option('md', 'BENCH_MD', '') || resolve(tmpdir(), `hms-ops-search-bench-${new Date().toISOString().replace(/[:.]/g, '-')}.md`),
     fromJson: option('from-json', 'BENCH_FROM_JSON', '') || undefined,
+    compare: option('compare', 'BENCH_COMPARE', '') || undefined,
     quick,
   };
 }
@@ -505,6 +509,7 @@ function report(o: Options, header: string[], loads: string[], r1: Measured[], r
     );
   }
   lines.push('');
+  if (o.compare) lines.push(...comparison(o.compare, r1, r10, scaleLabel), '');
   lines.push(`CPU during each measurement (cores; server / postgres / bench / other):`, '');
   lines.push('| query | 1× | ' + scaleLabel + ' |', '| --- | --- | --- |');
   for (const q of QUERIES) {
@@ -522,6 +527,29 @@ function report(o: Options, header: string[], loads: string[], r1: Measured[], r
   return lines.join('\n');
 }
 
+/** Before (an earlier run's --out file) and after (this run), per query and scale. */
+function comparison(file: string, r1: Measured[], r10: Measured[], scaleLabel: string): string[] {
+  const before = JSON.parse(readFileSync(file, 'utf8')) as { date?: string; r1: Measured[]; r10: Measured[] };
+  const cpuMs = (m?: Measured): string => (m && m.row.throughput > 0 ? fmt(((m.row.serverCpu + m.row.dbCpu) * 1000) / m.row.throughput, 2) : '–');
+  const lines = [
+    `Before (${file}${before.date ? `, ${before.date}` : ''}) → after (this run):`,
+    '',
+    '| query | scale | req/s before → after | p95 ms before → after | server + PostgreSQL CPU ms per request before → after | other CPU cores before, after |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const q of QUERIES) {
+    for (const [scale, a, b] of [['1×', before.r1, r1], [scaleLabel, before.r10, r10]] as const) {
+      const x = a.find((m) => m.id === q.id);
+      const y = b.find((m) => m.id === q.id);
+      if (!x || !y) continue;
+      lines.push(
+        `| \`${q.label}\` | ${scale} | ${fmt(x.row.throughput)} → ${fmt(y.row.throughput)} | ${ms(x.row.p95)} → ${ms(y.row.p95)} | ${cpuMs(x)} → ${cpuMs(y)} | ${fmt(x.row.otherCpu, 2)}, ${fmt(y.row.otherCpu, 2)} |`,
+      );
+    }
+  }
+  return lines;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -529,9 +557,9 @@ async function main(): Promise<void> {
   if (o.fromJson) {
     // Re-render the report of an earlier run (its --out file).
     const j = JSON.parse(readFileSync(o.fromJson, 'utf8')) as { options: Options; header: string[]; loads: string[]; r1: Measured[]; r10: Measured[]; explained: Explained[] };
-    const md = report(j.options, j.header, j.loads, j.r1, j.r10, j.explained, `${j.options.scale}×`);
+    const md = report({ ...j.options, compare: o.compare }, j.header, j.loads, j.r1, j.r10, j.explained, `${j.options.scale}×`);
+    console.log(md);
     if (o.md) writeFileSync(o.md, md + '\n');
-    else console.log(md);
     return;
   }
   const ro = runOptions(o);
