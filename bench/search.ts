@@ -33,15 +33,18 @@
  *                                       the machine to stop (default 5; --quick 0)
  *   --timeout      [BENCH_TIMEOUT]      give up (and clean up) after this many seconds (default 1800)
  *   --out          [BENCH_OUT]          file: also write the results as JSON
- *   --md           [BENCH_MD]           file: also write the report (tables and plans) as Markdown
+ *   --md           [BENCH_MD]           file: write the report (tables and plans) as Markdown (default
+ *                                       $TMPDIR/hms-ops-search-bench-<time>.md; its path is printed)
  *   --from-json    [BENCH_FROM_JSON]    file: no run; re-render the report of an earlier run from its --out file
+ *   --compare      [BENCH_COMPARE]      file: the --out file of an earlier run (e.g. before a change); the report
+ *                                       adds a before/after table per query and scale
  *   --quick                             the quick settings above (explicit options still win)
  *
  * The server is stopped and the database dropped on success, failure, timeout and SIGINT/SIGTERM.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import {
@@ -87,13 +90,14 @@ interface Options {
   out?: string;
   md?: string;
   fromJson?: string;
+  compare?: string;
   quick: boolean;
 }
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
 function readOptions(): Options {
-  const known = ['duration', 'warmup', 'connections', 'scale', 'clients', 'queries', 'explain', 'pool', 'pg-url', 'pg-settings', 'corpora', 'wait-idle', 'timeout', 'out', 'md', 'from-json', 'quick'];
+  const known = ['duration', 'warmup', 'connections', 'scale', 'clients', 'queries', 'explain', 'pool', 'pg-url', 'pg-settings', 'corpora', 'wait-idle', 'timeout', 'out', 'md', 'from-json', 'compare', 'quick'];
   for (const a of process.argv.slice(2)) {
     const name = a.replace(/^--/, '').split('=')[0];
     if (!a.startsWith('--') || !known.includes(name)) throw new Error(`unknown argument "${a}" (see the header of bench/search.ts)`);
@@ -128,8 +132,9 @@ function readOptions(): Options {
     waitIdle: num('wait-idle', 'BENCH_WAIT_IDLE', quick ? 0 : 5, 0),
     timeout: num('timeout', 'BENCH_TIMEOUT', 1800, 10),
     out: option('out', 'BENCH_OUT', '') || undefined,
-    md: option('md', 'BENCH_MD', '') || undefined,
+    md: option('md', 'BENCH_MD', '') || resolve(tmpdir(), `hms-ops-search-bench-${new Date().toISOString().replace(/[:.]/g, '-')}.md`),
     fromJson: option('from-json', 'BENCH_FROM_JSON', '') || undefined,
+    compare: option('compare', 'BENCH_COMPARE', '') || undefined,
     quick,
   };
 }
@@ -489,9 +494,9 @@ function report(o: Options, header: string[], loads: string[], r1: Measured[], r
   const lines: string[] = [];
   lines.push(...header.map((h) => `- ${h}`), '', ...loads.map((l) => `- ${l}`), '');
   lines.push(
-    `| query | 1× req/s | 1× p50 / p95 / p99 ms | ${scaleLabel} req/s | ${scaleLabel} p50 / p95 / p99 ms | 1× ÷ ${scaleLabel} req/s | server + PostgreSQL CPU ms per request (1× → ${scaleLabel}) | matches / total (1× → ${scaleLabel}) | other CPU cores (1×, ${scaleLabel}) | target | verdict |`,
+    `| query | 1× req/s | 1× p50 / p95 / p99 ms | ${scaleLabel} req/s | ${scaleLabel} p50 / p95 / p99 ms | 1× ÷ ${scaleLabel} req/s | ${scaleLabel} ÷ 1× p95 | server + PostgreSQL CPU ms per request (1× → ${scaleLabel}) | matches / total (1× → ${scaleLabel}) | other CPU cores (1×, ${scaleLabel}) | target | verdict |`,
   );
-  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const cpuMs = (m?: Measured): string => (m && m.row.throughput > 0 ? fmt(((m.row.serverCpu + m.row.dbCpu) * 1000) / m.row.throughput, 2) : '–');
   for (const q of QUERIES) {
     const a = r1.find((m) => m.id === q.id);
@@ -500,10 +505,11 @@ function report(o: Options, header: string[], loads: string[], r1: Measured[], r
     const lat = (m?: Measured): string => (m ? `${ms(m.row.p50)} / ${ms(m.row.p95)} / ${ms(m.row.p99)}` : '–');
     const res = (m?: Measured): string => (m ? `${fmt(m.matches, m.matches < 10 ? 1 : 0)} / ${fmt(m.total)}${m.included ? ` +${fmt(m.included)} inc.` : ''}` : '–');
     lines.push(
-      `| \`${q.label}\` | ${a ? fmt(a.row.throughput) : '–'} | ${lat(a)} | ${b ? fmt(b.row.throughput) : '–'} | ${lat(b)} | ${a && b ? fmt(a.row.throughput / b.row.throughput, 2) : '–'} | ${cpuMs(a)} → ${cpuMs(b)} | ${res(a)} → ${res(b)} | ${a ? fmt(a.row.otherCpu, 2) : '–'}, ${b ? fmt(b.row.otherCpu, 2) : '–'} | ${targetText(q.target)} | ${verdict(q, a, b)} |`,
+      `| \`${q.label}\` | ${a ? fmt(a.row.throughput) : '–'} | ${lat(a)} | ${b ? fmt(b.row.throughput) : '–'} | ${lat(b)} | ${a && b ? fmt(a.row.throughput / b.row.throughput, 2) : '–'} | ${a && b ? fmt(b.row.p95 / a.row.p95, 2) : '–'} | ${cpuMs(a)} → ${cpuMs(b)} | ${res(a)} → ${res(b)} | ${a ? fmt(a.row.otherCpu, 2) : '–'}, ${b ? fmt(b.row.otherCpu, 2) : '–'} | ${targetText(q.target)} | ${verdict(q, a, b)} |`,
     );
   }
   lines.push('');
+  if (o.compare) lines.push(...comparison(o.compare, r1, r10, scaleLabel), '');
   lines.push(`CPU during each measurement (cores; server / postgres / bench / other):`, '');
   lines.push('| query | 1× | ' + scaleLabel + ' |', '| --- | --- | --- |');
   for (const q of QUERIES) {
@@ -521,6 +527,29 @@ function report(o: Options, header: string[], loads: string[], r1: Measured[], r
   return lines.join('\n');
 }
 
+/** Before (an earlier run's --out file) and after (this run), per query and scale. */
+function comparison(file: string, r1: Measured[], r10: Measured[], scaleLabel: string): string[] {
+  const before = JSON.parse(readFileSync(file, 'utf8')) as { date?: string; r1: Measured[]; r10: Measured[] };
+  const cpuMs = (m?: Measured): string => (m && m.row.throughput > 0 ? fmt(((m.row.serverCpu + m.row.dbCpu) * 1000) / m.row.throughput, 2) : '–');
+  const lines = [
+    `Before (${file}${before.date ? `, ${before.date}` : ''}) → after (this run):`,
+    '',
+    '| query | scale | req/s before → after | p95 ms before → after | server + PostgreSQL CPU ms per request before → after | other CPU cores before, after |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const q of QUERIES) {
+    for (const [scale, a, b] of [['1×', before.r1, r1], [scaleLabel, before.r10, r10]] as const) {
+      const x = a.find((m) => m.id === q.id);
+      const y = b.find((m) => m.id === q.id);
+      if (!x || !y) continue;
+      lines.push(
+        `| \`${q.label}\` | ${scale} | ${fmt(x.row.throughput)} → ${fmt(y.row.throughput)} | ${ms(x.row.p95)} → ${ms(y.row.p95)} | ${cpuMs(x)} → ${cpuMs(y)} | ${fmt(x.row.otherCpu, 2)}, ${fmt(y.row.otherCpu, 2)} |`,
+      );
+    }
+  }
+  return lines;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -528,9 +557,9 @@ async function main(): Promise<void> {
   if (o.fromJson) {
     // Re-render the report of an earlier run (its --out file).
     const j = JSON.parse(readFileSync(o.fromJson, 'utf8')) as { options: Options; header: string[]; loads: string[]; r1: Measured[]; r10: Measured[]; explained: Explained[] };
-    const md = report(j.options, j.header, j.loads, j.r1, j.r10, j.explained, `${j.options.scale}×`);
+    const md = report({ ...j.options, compare: o.compare }, j.header, j.loads, j.r1, j.r10, j.explained, `${j.options.scale}×`);
+    console.log(md);
     if (o.md) writeFileSync(o.md, md + '\n');
-    else console.log(md);
     return;
   }
   const ro = runOptions(o);

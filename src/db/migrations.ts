@@ -120,6 +120,54 @@ CREATE INDEX sp_sort_hi ON sp_sort (res_type, code, hi);
 CREATE INDEX sp_sort_res ON sp_sort (res_id, res_type);
 `,
   },
+  {
+    version: 2,
+    name: 'search: creation order (pid) in the index tables',
+    sql: `
+-- Every index row carries the pid of its resource (the default search order and the last key of every paging
+-- cursor), so a page of one parameter's matches is an ordered index walk that stops after the page, counts read
+-- one index, and no match needs the resource row before it is on the page.
+ALTER TABLE sp_token ADD COLUMN pid bigint;
+ALTER TABLE sp_string ADD COLUMN pid bigint;
+ALTER TABLE sp_reference ADD COLUMN pid bigint;
+ALTER TABLE sp_date ADD COLUMN pid bigint;
+ALTER TABLE sp_number ADD COLUMN pid bigint;
+ALTER TABLE sp_quantity ADD COLUMN pid bigint;
+ALTER TABLE sp_uri ADD COLUMN pid bigint;
+ALTER TABLE sp_geo ADD COLUMN pid bigint;
+ALTER TABLE sp_sort ADD COLUMN pid bigint;
+UPDATE sp_token s SET pid = r.pid FROM resource r WHERE r.res_type = s.res_type AND r.res_id = s.res_id;
+UPDATE sp_string s SET pid = r.pid FROM resource r WHERE r.res_type = s.res_type AND r.res_id = s.res_id;
+UPDATE sp_reference s SET pid = r.pid FROM resource r WHERE r.res_type = s.res_type AND r.res_id = s.res_id;
+UPDATE sp_date s SET pid = r.pid FROM resource r WHERE r.res_type = s.res_type AND r.res_id = s.res_id;
+UPDATE sp_number s SET pid = r.pid FROM resource r WHERE r.res_type = s.res_type AND r.res_id = s.res_id;
+UPDATE sp_quantity s SET pid = r.pid FROM resource r WHERE r.res_type = s.res_type AND r.res_id = s.res_id;
+UPDATE sp_uri s SET pid = r.pid FROM resource r WHERE r.res_type = s.res_type AND r.res_id = s.res_id;
+UPDATE sp_geo s SET pid = r.pid FROM resource r WHERE r.res_type = s.res_type AND r.res_id = s.res_id;
+UPDATE sp_sort s SET pid = r.pid FROM resource r WHERE r.res_type = s.res_type AND r.res_id = s.res_id;
+ALTER TABLE sp_token ALTER COLUMN pid SET NOT NULL;
+ALTER TABLE sp_string ALTER COLUMN pid SET NOT NULL;
+ALTER TABLE sp_reference ALTER COLUMN pid SET NOT NULL;
+ALTER TABLE sp_date ALTER COLUMN pid SET NOT NULL;
+ALTER TABLE sp_number ALTER COLUMN pid SET NOT NULL;
+ALTER TABLE sp_quantity ALTER COLUMN pid SET NOT NULL;
+ALTER TABLE sp_uri ALTER COLUMN pid SET NOT NULL;
+ALTER TABLE sp_geo ALTER COLUMN pid SET NOT NULL;
+ALTER TABLE sp_sort ALTER COLUMN pid SET NOT NULL;
+-- Equality on the leading columns leaves the rows in pid order.
+DROP INDEX sp_token_value;
+CREATE INDEX sp_token_value ON sp_token (code, value, res_type, pid) INCLUDE (res_id, system);
+DROP INDEX sp_reference_target;
+CREATE INDEX sp_reference_target ON sp_reference (target_id, code, res_type, pid) INCLUDE (target_type, res_id);
+DROP INDEX sp_uri_value;
+CREATE INDEX sp_uri_value ON sp_uri (code, value, res_type, pid);
+-- Ranges and prefixes: pid for index-only counts.
+DROP INDEX sp_string_value;
+CREATE INDEX sp_string_value ON sp_string (code, value_norm text_pattern_ops, res_type) INCLUDE (pid);
+DROP INDEX sp_date_value;
+CREATE INDEX sp_date_value ON sp_date (res_type, code, lo, hi) INCLUDE (pid);
+`,
+  },
 ];
 
 const MIGRATION_LOCK = 7_342_001; // advisory lock key for migrations

@@ -47,18 +47,21 @@ export async function executeSearch(q: Queryable, req: SearchRequest, baseUrl: s
   const whereSql = where.join(' AND ');
   const whereParams = params.values.slice();
 
+  // One positive parameter test on one type: its index table alone answers (see matchingIds).
+  const single = req.types.length === 1 && req.filters.length === 1 ? req.filters[0] : undefined;
   const countRows = async (): Promise<number> => {
     let countSql = `SELECT count(*) AS n FROM resource r WHERE ${whereSql}`;
     let countParams = whereParams;
-    if (req.types.length === 1 && req.filters.length === 1) {
+    if (single) {
       const idsParams = new SqlParams();
-      const ids = await new FilterBuilder(idsParams, q, baseUrl).matchingIds(req.filters[0], req.types[0]);
+      const ids = await new FilterBuilder(idsParams, q, baseUrl).matchingIds(single, req.types[0]);
       if (ids) {
-        countSql = `SELECT count(DISTINCT res_id) AS n FROM (${ids}) m`;
+        // DISTINCT over the index's pid order is a Unique without a sort (count(DISTINCT) would sort).
+        countSql = `SELECT count(*) AS n FROM (SELECT DISTINCT m.pid FROM (${ids}) m) d`;
         countParams = idsParams.values;
       }
     }
-    const { rows } = await q.query<{ n: string }>(countSql, countParams, statementName(countSql));
+    const { rows } = await q.query<{ n: string }>(countSql, countParams, fb.customPlan ? undefined : statementName(countSql));
     return Number(rows[0].n);
   };
   let total: number | undefined;
@@ -109,11 +112,31 @@ export async function executeSearch(q: Queryable, req: SearchRequest, baseUrl: s
       ORDER BY ${order.map((k) => `${k.sql} ${dirOf(k) ? 'DESC' : 'ASC'}`).join(', ')} LIMIT ${limit}`;
   };
 
+  /**
+   * Default order and one parameter test whose index reads in pid order: walk that index from the cursor and
+   * stop after the page, reading only the page's resource rows — however many resources match.
+   */
+  const walk = async (): Promise<{ sql: string; values: unknown[] } | undefined> => {
+    if (!single || req.sort.length > 0 || !FilterBuilder.walksInPidOrder(single)) return undefined;
+    const wp = new SqlParams();
+    const ids = await new FilterBuilder(wp, q, baseUrl).matchingIds(single, req.types[0]);
+    if (!ids) return undefined;
+    const after = cursor && cursor.d !== 'l' ? `WHERE m.pid ${reverse ? '<' : '>'} ${wp.add(cursor.pid)}::bigint` : '';
+    const dir = reverse ? 'DESC' : 'ASC';
+    // The page's pids first (index rows exist only for live resources), then their rows.
+    const sql = `SELECT 0 AS phase, ${ROW_COLUMNS} FROM (SELECT DISTINCT m.pid FROM (${ids}) m ${after} ORDER BY m.pid ${dir} LIMIT ${limit}) d
+      JOIN resource r ON r.pid = d.pid WHERE NOT r.deleted ORDER BY d.pid ${dir}`;
+    return { sql, values: wp.values };
+  };
+
   let phases: (0 | 1)[] = phased ? [0, 1] : [0];
   if (reverse) phases = phases.reverse();
   if (cursor && cursor.d !== 'l') phases = phases.filter((ph) => (reverse ? ph <= cursor.p : ph >= cursor.p));
-  const sql = phases.length === 1 ? branch(phases[0]) : `SELECT * FROM ((${branch(phases[0])}) UNION ALL (${branch(phases[1])})) u LIMIT ${limit}`;
-  const { rows } = await q.query<Record<string, unknown>>(sql, params.values, statementName(sql));
+  const pageQuery = (await walk()) ?? {
+    sql: phases.length === 1 ? branch(phases[0]) : `SELECT * FROM ((${branch(phases[0])}) UNION ALL (${branch(phases[1])})) u LIMIT ${limit}`,
+    values: params.values,
+  };
+  const { rows } = await q.query<Record<string, unknown>>(pageQuery.sql, pageQuery.values, fb.customPlan ? undefined : statementName(pageQuery.sql));
   // Append runs its branches in order; a stable sort by branch keeps that guaranteed.
   rows.sort((a, b) => phases.indexOf(Number(a.phase) as 0 | 1) - phases.indexOf(Number(b.phase) as 0 | 1));
 

@@ -16,6 +16,7 @@ import {
   uriCondition,
 } from './params/conditions.js';
 import { likeEscape, splitPipe, SqlParams, unescape } from './sql.js';
+import { statementName } from './statements.js';
 
 /**
  * Filters → SQL. A filter is tested against a scope: the SQL expressions of a resource's type and id (the row
@@ -31,6 +32,9 @@ export interface Scope {
   /** alias of the `resource` row, when the scope has one */
   row?: string;
 }
+
+/** From this many matching sources on, _has walks the candidates instead of collecting the sources. */
+const MANY_SOURCES = 500;
 
 export const TOP: Scope = { type: 'r.res_type', id: 'r.res_id', row: 'r' };
 
@@ -48,11 +52,23 @@ export class FilterBuilder {
   }
 
   private idsOnly = false;
+  /**
+   * Inside a _has that probes candidates: parameter tests are scalar subqueries too, so even a generic plan
+   * (which cannot tell a common value from a rare one) tests each source by its id instead of joining every
+   * index row of the value.
+   */
+  private probing = false;
+  /**
+   * Set when the SQL probes _has candidates: the caller must run it unprepared, so PostgreSQL plans it for
+   * the actual (common) value. A generic plan estimates one row for any value and may scan every index row of
+   * the value for each probe instead of looking the source up by id.
+   */
+  customPlan = false;
 
   /**
-   * For counting: when the search is one positive parameter test on one index table, the ids it matches,
-   * read from that table alone (index rows exist only for live resources, so the resource table is not
-   * needed). Undefined for any other filter.
+   * When the search is one positive parameter test on one index table: the pids of the resources it matches
+   * (with repeats when a resource has several matching values), read from that table alone (index rows exist
+   * only for live resources, so the resource table is not needed). Undefined for any other filter.
    */
   async matchingIds(f: Filter, type: string): Promise<string | undefined> {
     if (f.kind !== 'leaf' || !('definition' in f.param) || f.param.type === 'composite') return undefined;
@@ -63,6 +79,29 @@ export class FilterBuilder {
       return sql.startsWith('SELECT ') ? sql : undefined;
     } finally {
       this.idsOnly = false;
+    }
+  }
+
+  /**
+   * True when matchingIds(f) reads its index in pid order: one value compared for equality on the leading
+   * index columns (token code, reference id, uri), so the first page is an index walk that stops after it.
+   */
+  static walksInPidOrder(f: Filter): boolean {
+    if (f.kind !== 'leaf' || !('definition' in f.param) || f.values.length !== 1) return false;
+    const v = f.values[0];
+    switch (f.param.type) {
+      case 'token': {
+        if (f.modifier !== undefined) return false;
+        const parts = splitPipe(v);
+        return parts.length === 1 || parts[1] !== '';
+      }
+      case 'reference':
+        // a local reference or a plain id (a canonical URL is matched on target_url)
+        return (f.modifier === undefined || /^[A-Z]/.test(f.modifier)) && !/^[a-z][a-z0-9+.-]*:/i.test(unescape(v));
+      case 'uri':
+        return f.modifier === undefined;
+      default:
+        return false;
     }
   }
 
@@ -86,12 +125,36 @@ export class FilterBuilder {
     }
     if (f.kind === 'has') {
       const ref = this.alias('h');
-      const inner = await this.filter(f.next, { type: `${ref}.res_type`, id: `${ref}.res_id` });
-      // An uncorrelated IN lets the planner start from the inner filter (few matching sources) and hash.
-      return `(${scope.type}, ${scope.id}) IN (SELECT ${ref}.target_type, ${ref}.target_id FROM sp_reference ${ref}
-        WHERE ${ref}.res_type = ${this.params.add(f.sourceType)} AND ${ref}.code = ${this.params.add(f.via)} AND ${ref}.target_id IS NOT NULL AND ${inner})`;
+      const common = await this.manySources(f);
+      const probing = this.probing;
+      this.probing = probing || common;
+      const inner = await this.filter(f.next, { type: `${ref}.res_type`, id: `${ref}.res_id` }).finally(() => (this.probing = probing));
+      const sources = `sp_reference ${ref} WHERE ${ref}.res_type = ${this.params.add(f.sourceType)} AND ${ref}.code = ${this.params.add(f.via)}`;
+      if (common) {
+        this.customPlan = true;
+        // Many sources match: test each candidate (in the caller's order, pid at the top) for its first source.
+        // A scalar subquery stays a per-row test (the planner never turns it into a join that reads every
+        // source before the first page), and its unknown selectivity keeps the ordered walk that stops early.
+        return `(SELECT 1 FROM ${sources} AND ${ref}.target_id = ${scope.id} AND ${ref}.target_type = ${scope.type} AND ${inner} LIMIT 1) IS NOT NULL`;
+      }
+      // Few sources: an uncorrelated IN lets the planner start from them and hash.
+      return `(${scope.type}, ${scope.id}) IN (SELECT ${ref}.target_type, ${ref}.target_id FROM ${sources} AND ${ref}.target_id IS NOT NULL AND ${inner})`;
     }
     return this.leaf(f, scope);
+  }
+
+  /**
+   * Whether the inner parameter test of a _has matches at least MANY_SOURCES resources: a bounded index-only
+   * probe of its index table (prepared statements cannot tell a placeholder code carried by a quarter of all
+   * Observations from a rare one). Nested chains and _has count as few.
+   */
+  private async manySources(f: Extract<Filter, { kind: 'has' }>): Promise<boolean> {
+    const probeParams = new SqlParams();
+    const ids = await new FilterBuilder(probeParams, this.q, this.baseUrl).matchingIds(f.next, f.sourceType);
+    if (!ids) return false;
+    const sql = `SELECT count(*) AS n FROM (${ids} LIMIT ${MANY_SOURCES}) s`;
+    const { rows } = await this.q.query<{ n: string }>(sql, probeParams.values, statementName(sql));
+    return Number(rows[0].n) >= MANY_SOURCES;
   }
 
   private async leaf(f: Extract<Filter, { kind: 'leaf' }>, scope: Scope): Promise<string> {
@@ -103,9 +166,10 @@ export class FilterBuilder {
     const exists = (code: string, cond: string, tableName = table): string => {
       const a = this.alias('x');
       if (this.idsOnly) {
-        return `SELECT ${a}.res_id FROM sp_${tableName} ${a} WHERE ${a}.res_type = ${scope.type} AND ${a}.code = ${p.add(code)} AND (${cond.replaceAll('§', a)})`;
+        return `SELECT ${a}.pid FROM sp_${tableName} ${a} WHERE ${a}.res_type = ${scope.type} AND ${a}.code = ${p.add(code)} AND (${cond.replaceAll('§', a)})`;
       }
-      return `EXISTS (SELECT 1 FROM sp_${tableName} ${a} WHERE ${a}.res_id = ${scope.id} AND ${a}.res_type = ${scope.type} AND ${a}.code = ${p.add(code)} AND (${cond.replaceAll('§', a)}))`;
+      const test = `SELECT 1 FROM sp_${tableName} ${a} WHERE ${a}.res_id = ${scope.id} AND ${a}.res_type = ${scope.type} AND ${a}.code = ${p.add(code)} AND (${cond.replaceAll('§', a)})`;
+      return this.probing ? `(${test} LIMIT 1) IS NOT NULL` : `EXISTS (${test})`;
     };
 
     if (f.modifier === 'missing') {

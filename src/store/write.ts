@@ -57,6 +57,11 @@ function buildStatement(writes: PendingWrite[], baseUrl: string | undefined, wri
   const params = new SqlParams();
   const ctes: string[] = [];
   if (writeRows) addRowWrites(writes, params, ctes);
+  else {
+    // Reindexing stored resources: their pids are in the resource table.
+    ctes.push(`w_pid AS (SELECT r.res_type, r.res_id, r.pid FROM resource r
+      JOIN unnest(${params.add(writes.map((w) => w.type))}::text[], ${params.add(writes.map((w) => w.id))}::text[]) AS k(t, i) ON r.res_type = k.t AND r.res_id = k.i)`);
+  }
   addIndexWrites(writes, params, ctes, baseUrl);
   return { sql: `WITH ${ctes.join(',\n')}\nSELECT 1`, params };
 }
@@ -70,7 +75,10 @@ function addRowWrites(writes: PendingWrite[], params: SqlParams, ctes: string[])
   ctes.push(`w_res AS (INSERT INTO resource (res_type, res_id, version, last_updated, deleted, content)
     SELECT t, i, v, u, d, c FROM rec
     ON CONFLICT (res_type, res_id) DO UPDATE SET version = excluded.version, last_updated = excluded.last_updated,
-      deleted = excluded.deleted, content = excluded.content)`);
+      deleted = excluded.deleted, content = excluded.content
+    RETURNING res_type, res_id, pid)`);
+  // Index rows carry their resource's pid (new or kept), as the insert returned it.
+  ctes.push(`w_pid AS (SELECT res_type, res_id, pid FROM w_res)`);
   ctes.push(`w_hist AS (INSERT INTO resource_history (res_type, res_id, version, last_updated, method, content)
     SELECT t, i, v, u, m, c FROM rec)`);
 }
@@ -92,7 +100,8 @@ function addIndexWrites(writes: PendingWrite[], params: SqlParams, ctes: string[
     const list = rows[table] as unknown[][];
     const allCasts = ['text', 'text', 'text', ...casts];
     const arrays = allCasts.map((cast, k) => `${params.add(list.map((row) => row[k] ?? null))}::${cast}[]`);
-    ctes.push(`i_${table} AS (INSERT INTO sp_${table} (res_type, res_id, code, ${columns.join(', ')})
-      SELECT * FROM unnest(${arrays.join(', ')}))`);
+    const names = allCasts.map((_, k) => `c${k}`);
+    ctes.push(`i_${table} AS (INSERT INTO sp_${table} (res_type, res_id, code, ${columns.join(', ')}, pid)
+      SELECT u.*, w.pid FROM unnest(${arrays.join(', ')}) AS u(${names.join(', ')}) JOIN w_pid w ON w.res_type = u.c0 AND w.res_id = u.c1)`);
   }
 }
