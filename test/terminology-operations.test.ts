@@ -95,6 +95,9 @@ describe('ValueSet/$expand', () => {
     expect(codes(await expand(`url=${u(VS('clin-but-ped'))}`))).toEqual(['clin', 'med', 'cardio', 'neumo', 'neo']);
     expect(codes(await expand(`url=${u(VS('nested'))}`))).toEqual(['clin', 'med', 'cardio', 'neumo', 'ped', 'neo', 'urg']);
     expect(codes(await expand(`url=${u(VS('intersection'))}`))).toEqual(['cardio', 'neumo', 'neo']);
+    // An import cycle (a imports b imports a) ends: each value set counts once.
+    expect(codes(await expand(`url=${u(VS('cycle-a'))}`))).toEqual(['cardio', 'urg']);
+    expect(codes(await expand(`url=${u(VS('cycle-b'))}`))).toEqual(['urg', 'cardio']);
     const listed = await expand(`url=${u(VS('listed'))}`);
     // no-such-code is not in the (complete) code system, so it is left out; the value set's own display wins.
     expect(listed.expansion?.contains?.map((c) => [c.code, c.display])).toEqual([

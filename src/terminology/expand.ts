@@ -71,8 +71,12 @@ export async function computeByUrl(q: Queryable, canonical: string, stack: strin
 
 /** The full expansion of a ValueSet (cached when it comes from a source and the read is not inside a transaction). */
 export function computeExpansion(q: Queryable, vs: ValueSet, stack: string[] = []): Promise<Computed> {
+  // A value set that imports itself (directly or through others) contributes nothing the second time.
+  if (vs.url && stack.includes(vs.url)) return Promise.resolve(emptyComputed());
   const id = vs.url ? `${vs.url}|${vs.version ?? ''}|${vs.meta?.versionId ?? ''}` : undefined;
-  if (!id || !isCacheable(q)) return compute(q, vs, stack);
+  // Imported value sets are computed in place (not cached): inside an import cycle the result depends on
+  // where the cycle was entered, and the importing value set's own expansion is cached anyway.
+  if (!id || !isCacheable(q) || stack.length) return compute(q, vs, stack);
   const generation = currentGeneration();
   const hit = cache.get(id);
   if (hit && hit.generation === generation) return hit.value;
@@ -85,7 +89,6 @@ export function computeExpansion(q: Queryable, vs: ValueSet, stack: string[] = [
 
 async function compute(q: Queryable, vs: ValueSet, stack: string[]): Promise<Computed> {
   const out = emptyComputed();
-  if (vs.url && stack.includes(vs.url)) return out;
   const inner = vs.url ? [...stack, vs.url] : stack;
   if (!vs.compose && vs.expansion?.contains) {
     const walk = (list: ValueSetExpansionContains[] | undefined): void => {
