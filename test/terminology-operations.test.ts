@@ -64,6 +64,11 @@ describe('ValueSet/$expand', () => {
       [GENDER, 'unknown', 'Unknown'],
     ]);
     expect(vs.expansion?.parameter).toContainEqual({ name: 'used-codesystem', valueUri: `${GENDER}|4.0.1` });
+    // A version in the canonical (as in bindings) is preferred; the held edition serves when it differs.
+    expect((await expand(`url=${u(`${GENDER_VS}|4.0.1`)}`)).expansion?.total).toBe(4);
+    expect((await expand(`url=${u(`${GENDER_VS}|9.9.9`)}`)).version).toBe('4.0.1');
+    // An explicit valueSetVersion must match.
+    expect((await get(`ValueSet/$expand?url=${u(GENDER_VS)}&valueSetVersion=9.9.9`)).status).toBe(404);
   });
 
   test('HL7 terminology v3 ActEncounterCode (is-a _ActEncounterCode minus itself), nested with excludeNested=false', async () => {
@@ -211,6 +216,8 @@ describe('ValueSet/$validate-code', () => {
     const bad = await validate(`url=${u(GENDER_VS)}&system=${u(GENDER)}&code=woman`);
     expect(param(bad, 'result')).toBe(false);
     expect(param(bad, 'message')).toContain('woman');
+    const es = await request('GET', `${server.base}/ValueSet/$validate-code?url=${u(GENDER_VS)}&system=${u(GENDER)}&code=woman`, undefined, { 'Accept-Language': 'es' });
+    expect(param(es.json, 'message')).toContain('Código desconocido "woman"');
   });
 
   test('own value sets: member, non-member, unknown code, display matching a designation', async () => {

@@ -169,16 +169,22 @@ function sources(q: Queryable, type: TermType, url: string): (() => Promise<Term
   return [() => fromDb(q, type, url), () => added[type].get(url) ?? [], () => thoDirect(type, url), () => coreIndex()[type].get(url) ?? [], () => thoOther(type, url)];
 }
 
-/** The resource for `url` or `url|version` (an explicit version argument wins over the one in the URL). */
+/**
+ * The resource for `url` or `url|version`. An explicit `version` argument must match; a version inside the
+ * canonical (as in bindings: `…/administrative-gender|4.0.1`) is preferred, and the best held version serves
+ * when none matches (as HAPI does), so a binding to another edition still gets an answer.
+ */
 export async function find<T extends TermResource>(q: Queryable, type: TermType, canonical: string, version?: string): Promise<T | undefined> {
   const [url, v] = splitCanonical(canonical);
   const wanted = version ?? v;
+  let fallback: TermResource | undefined;
   for (const source of sources(q, type, url)) {
     const list = await source();
     const hit = wanted ? list.find((r) => (r as { version?: string }).version === wanted) : list[0];
     if (hit) return hit as T;
+    fallback ??= list[0];
   }
-  return undefined;
+  return version === undefined ? (fallback as T | undefined) : undefined;
 }
 
 export function splitCanonical(canonical: string): [string, string | undefined] {
