@@ -326,7 +326,7 @@ export function renderExpansion(vs: ValueSet, computed: Computed, opts: ExpandOp
 }
 
 function designationOut(d: CodeSystemConceptDesignation): ValueSetComposeIncludeConceptDesignation {
-  return { ...(d.language ? { language: d.language } : {}), ...(d.use ? { use: d.use } : {}), value: d.value };
+  return { ...(d.extension ? { extension: d.extension } : {}), ...(d.language ? { language: d.language } : {}), ...(d.use ? { use: d.use } : {}), value: d.value };
 }
 
 /** Nests each item under its nearest ancestor present in the expansion (same system). */
