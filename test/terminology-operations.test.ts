@@ -129,6 +129,8 @@ describe('ValueSet/$expand', () => {
   test('filter (text in code, display or designations), count/offset with total, activeOnly, inactive and abstract flags', async () => {
     expect(codes(await expand(`url=${u(VS('all'))}&filter=cardio`))).toEqual(['cardio']);
     expect(codes(await expand(`url=${u(VS('all'))}&filter=${u('cirugía')}`))).toEqual(['cirgen']);
+    expect(codes(await expand(`url=${u(VS('all'))}&filter=${u('CIRUGIA gen')}`))).toEqual(['cirgen']);
+    expect(codes(await expand(`url=${u(VS('all'))}&filter=${u('cirugia trauma')}`))).toEqual([]);
     expect(codes(await expand(`url=${u(VS('all'))}&filter=surgery`))).toEqual(['cirgen']);
     expect(codes(await expand(`url=${u(VS('all'))}&filter=neo`))).toEqual(['neo']);
     const page = await expand(`url=${u(VS('clin'))}&offset=2&count=2`);
@@ -170,6 +172,12 @@ describe('ValueSet/$expand', () => {
     ]);
     expect(inline.status).toBe(200);
     expect(inline.json.expansion.contains.map((c: { code: string }) => c.code)).toEqual(['quir', 'cirgen', 'trauma']);
+    // The ValueSet itself as the body.
+    const bare = await request('POST', `${server.base}/ValueSet/$expand?activeOnly=true`, { resourceType: 'ValueSet', status: 'draft', compose: { include: [{ system: SVC, concept: [{ code: 'neo' }, { code: 'ped' }] }] } });
+    expect(bare.status).toBe(200);
+    expect(bare.json.expansion.contains.map((c: { code: string }) => c.code)).toEqual(['ped']);
+    const wrongType = await postOp('ValueSet/$expand', [{ name: 'valueSet', resource: { resourceType: 'Patient' } }]);
+    expect(wrongType.status).toBe(400);
   });
 
   test('a code system the server does not hold: whole LOINC/SNOMED is too-costly (422), listed codes still expand', async () => {

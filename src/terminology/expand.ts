@@ -270,8 +270,13 @@ export function checkExpandable(computed: Computed, url: string): void {
   if (unknown.length) throw new FhirError(422, 'not-found', 'terminology.systemNotHeldExpand', [unknown.join(', '), url]);
 }
 
+/** Lower case without diacritics: "Cirugía" and "cirugia" match alike. */
+function fold(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
 function matchesText(item: Item, words: string[], lang?: string): boolean {
-  const texts = [item.code, displayIn(item.cs, item, lang) ?? '', ...allDisplays(item)].map((t) => t.toLowerCase());
+  const texts = [item.code, displayIn(item.cs, item, lang) ?? '', ...allDisplays(item)].map(fold);
   return words.every((w) => texts.some((t) => t.startsWith(w) || t.split(/[\s\-_/(),.]+/).some((part) => part.startsWith(w))));
 }
 
@@ -279,7 +284,7 @@ function matchesText(item: Item, words: string[], lang?: string): boolean {
 export function renderExpansion(vs: ValueSet, computed: Computed, opts: ExpandOptions): ValueSet {
   let items = computed.items;
   if (opts.activeOnly) items = items.filter((i) => !i.inactive);
-  const words = (opts.filter ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  const words = fold(opts.filter ?? '').split(/\s+/).filter(Boolean);
   if (words.length) items = items.filter((i) => matchesText(i, words, opts.displayLanguage));
   if (!opts.count && !opts.filter && items.length > MAX_EXPANSION) throw new FhirError(422, 'too-costly', 'terminology.tooLarge', [vs.url ?? '(posted)', items.length, MAX_EXPANSION]);
   const offset = opts.offset ?? 0;

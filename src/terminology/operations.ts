@@ -83,7 +83,8 @@ class Inputs {
 
   resource<T extends Resource>(name: string, type: string): T | undefined {
     const p = this.raw(name);
-    const r = p?.resource ?? (this.body?.resourceType === type && name !== 'coding' ? this.body : undefined);
+    // POST with the resource itself as the body (not wrapped in Parameters) counts as that parameter.
+    const r = p?.resource ?? (this.body?.resourceType === type ? this.body : undefined);
     if (!r) return undefined;
     if (r.resourceType !== type) throw bad('badParam', [name, `expected a ${type}, got ${r.resourceType}`]);
     return r as T;
