@@ -187,6 +187,11 @@ describe('ValueSet/$expand', () => {
     const snomed = await get(`ValueSet/$expand?url=${u(VS('snomed-all'))}`);
     expect(snomed.status).toBe(422);
     expect(snomed.json.issue[0].code).toBe('too-costly');
+    // A filter over a system not held cannot be evaluated here: 422 not-found naming the system.
+    const findings = await get(`ValueSet/$expand?url=${u('http://hl7.org/fhir/ValueSet/clinical-findings')}`);
+    expect(findings.status).toBe(422);
+    expect(findings.json.issue[0].code).toBe('not-found');
+    expect(findings.json.issue[0].diagnostics).toContain('http://snomed.info/sct');
     const listed = await expand(`url=${u(VS('loinc-listed'))}`);
     expect(listed.expansion?.contains).toEqual([{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }]);
     const missing = await get(`ValueSet/$expand?url=${u(VS('unknown-import'))}`);

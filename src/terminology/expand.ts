@@ -31,6 +31,8 @@ export interface Computed {
   byKey: Map<string, Item>;
   /** Systems the value set needs but the server does not hold (whole or filtered). */
   unknownSystems: Set<string>;
+  /** Of those, the systems included whole (no filter): search matches them by system alone. */
+  wholeSystems: Set<string>;
   /** Value sets it imports that the server does not hold. */
   missingValueSets: Set<string>;
   usedSystems: Set<string>;
@@ -39,7 +41,7 @@ export interface Computed {
 const key = (system: string, code: string): string => `${system}|${code}`;
 
 function emptyComputed(): Computed {
-  return { items: [], byKey: new Map(), unknownSystems: new Set(), missingValueSets: new Set(), usedSystems: new Set() };
+  return { items: [], byKey: new Map(), unknownSystems: new Set(), wholeSystems: new Set(), missingValueSets: new Set(), usedSystems: new Set() };
 }
 
 function push(out: Computed, item: Item): void {
@@ -51,6 +53,7 @@ function push(out: Computed, item: Item): void {
 
 function merge(into: Computed, from: Computed): void {
   for (const s of from.unknownSystems) into.unknownSystems.add(s);
+  for (const s of from.wholeSystems) into.wholeSystems.add(s);
   for (const s of from.missingValueSets) into.missingValueSets.add(s);
   for (const s of from.usedSystems) into.usedSystems.add(s);
 }
@@ -140,9 +143,12 @@ async function includeItems(q: Queryable, inc: ValueSetComposeInclude, stack: st
           cs,
         });
       }
-    } else if (!cs || (!cs.complete && !inc.filter?.length)) {
+    } else if (!cs) {
       out.unknownSystems.add(system);
+      if (!inc.filter?.length) out.wholeSystems.add(system);
     } else {
+      // A fragment answers for the codes it lists; anything else in it is not known here.
+      if (!cs.complete) out.unknownSystems.add(system);
       const tests = (inc.filter ?? []).map((f) => filterTest(cs, f));
       for (const concept of cs.concepts.values()) {
         if (tests.every((t) => t(concept))) push(out, itemOf(system, cs, concept));
@@ -257,7 +263,6 @@ export interface ExpandOptions {
   activeOnly?: boolean;
   /** Nest contains under their parents where the code system is hierarchical (excludeNested=false). */
   nested?: boolean;
-  includeDefinition?: boolean;
 }
 
 /** Raises the honest error when the expansion cannot be produced from what the server holds. */
@@ -265,7 +270,7 @@ export function checkExpandable(computed: Computed, url: string): void {
   const missingVs = [...computed.missingValueSets];
   if (missingVs.length) throw new FhirError(422, 'not-found', 'terminology.valueSetNotHeld', [missingVs.join(', ')]);
   const unknown = [...computed.unknownSystems];
-  const large = unknown.filter((s) => LARGE_SYSTEMS.includes(s));
+  const large = [...computed.wholeSystems].filter((s) => LARGE_SYSTEMS.includes(s));
   if (large.length) throw new FhirError(422, 'too-costly', 'terminology.tooCostly', [url, large.join(', ')]);
   if (unknown.length) throw new FhirError(422, 'not-found', 'terminology.systemNotHeldExpand', [unknown.join(', '), url]);
 }
