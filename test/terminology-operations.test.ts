@@ -208,6 +208,10 @@ describe('ValueSet/$expand', () => {
     expect((await get(`ValueSet/$expand?url=${u(VS('clin'))}&count=abc`)).status).toBe(400);
     const badOp = await postOp('ValueSet/$expand', [{ name: 'valueSet', resource: { resourceType: 'ValueSet', status: 'draft', compose: { include: [{ system: SVC, filter: [{ property: 'concept', op: 'sideways' as 'in', value: 'x' }] }] } } }]);
     expect(badOp.status).toBe(400);
+    // A posted ValueSet that is not a valid R4 resource is a 400 naming the element, never a 500.
+    const malformed = await postOp('ValueSet/$expand', [{ name: 'valueSet', resource: { resourceType: 'ValueSet', status: 'draft', compose: { include: [{ system: 5 }] } } as never }]);
+    expect(malformed.status).toBe(400);
+    expect(malformed.json.issue[0].expression).toEqual(['ValueSet.compose.include[0].system']);
   });
 });
 
