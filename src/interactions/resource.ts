@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { OperationOutcomeError, validateResource } from '@medplum/core';
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
-import { checkRequiredBindings } from '../fhir/bindings.js';
 import { isResourceType } from '../fhir/definitions.js';
 import { errors, FhirError, outcomeFromIssues } from '../fhir/outcome.js';
 
@@ -45,7 +44,7 @@ export function addResourceValidator(v: ResourceValidator): void {
   validators.push(v);
 }
 
-/** Base R4 validation (structure, cardinality, types, invariants with @medplum/core; required code bindings), then registered validators; 422 with every issue. */
+/** Base R4 validation (structure, cardinality, types, invariants with @medplum/core), then registered validators (profiles, bindings: src/validation); 422 with every issue. */
 export async function validate(resource: Resource, ctx: RequestContext): Promise<void> {
   let issues: OperationOutcomeIssue[];
   try {
@@ -54,7 +53,6 @@ export async function validate(resource: Resource, ctx: RequestContext): Promise
     if (err instanceof OperationOutcomeError) issues = err.outcome.issue ?? [];
     else throw errors.unprocessable('invalidResource', (err as Error).message);
   }
-  issues.push(...checkRequiredBindings(resource));
   for (const v of validators) issues.push(...(await v(resource, ctx)).filter((i) => i.severity === 'error' || i.severity === 'fatal'));
   if (issues.length > 0) throw outcomeFromIssues(422, issues);
 }
