@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CapabilityStatementRestResource } from '@medplum/fhirtypes';
 import type { Feature } from '../features.js';
+import { guidePackageDir, guidePackagePath } from '../ig/index.js';
 import { addResourceValidator } from '../interactions/resource.js';
 import { getStructureDefinition, listLoadedDefinitions, loadPackages, preloadBaseDefinitions, StoredDefinitions } from '../conformance/index.js';
 import { addLocalTerminology, localCodeValidator } from './codes.js';
@@ -14,10 +14,9 @@ import { parseRequiredProfiles, ProfileValidator } from './policy.js';
 export { validateProfiles, baseIssues } from './validator.js';
 export type { CodeValidator } from './bindings.js';
 
-/** The Paraguay guide's package, as `npm run ig` writes it (the .tgz, or the unpacked folder). */
-function guidePackage(): string | undefined {
-  const root = fileURLToPath(new URL('../../../implementation-guide/output/', import.meta.url));
-  for (const p of [`${root}package.tgz`, `${root}package`]) if (existsSync(p)) return p;
+/** The Paraguay guide's package as `npm run ig` writes it (the unpacked folder, else the .tgz). */
+function guidePackage(config: { igDir?: string }): string | undefined {
+  for (const p of [guidePackageDir(config), guidePackagePath(config)]) if (existsSync(p)) return p;
   return undefined;
 }
 
@@ -42,7 +41,7 @@ export const validationFeature: Feature = {
   async start(s) {
     preloadBaseDefinitions();
     baseErrorConstraintKeys();
-    const paths = [guidePackage(), ipsPackage(), ...(s.config.fhirPackages ?? '').split(',').map((p) => p.trim())].filter((p): p is string => !!p);
+    const paths = [guidePackage(s.config), ipsPackage(), ...(s.config.fhirPackages ?? '').split(',').map((p) => p.trim())].filter((p): p is string => !!p);
     for (const r of await loadPackages(paths, (resources) => addLocalTerminology(resources))) {
       if (r.error) s.log.error({ package: r.path, err: r.error }, 'FHIR package not loaded');
       else s.log.info({ package: `${r.name}#${r.version}`, profiles: r.profiles, terminology: r.terminology, searchParameters: r.searchParameters }, 'FHIR package loaded');
