@@ -58,7 +58,7 @@ export function baseIssues(resource: Resource): OperationOutcomeIssue[] {
     if (!(err instanceof OperationOutcomeError)) return [{ severity: 'error', code: 'structure', diagnostics: (err as Error).message }];
     issues = err.outcome.issue ?? [];
   }
-  return issues.map((i) => ({ ...i, diagnostics: i.diagnostics ?? i.details?.text }));
+  return issues.map((i) => ({ ...i, diagnostics: i.details?.text ?? i.diagnostics }));
 }
 
 function dedupe(findings: Finding[]): Finding[] {
