@@ -155,7 +155,7 @@ test('a StructureDefinition stored through the API is usable as a profile at onc
     type: 'Device',
     baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Device',
     derivation: 'constraint',
-    snapshot: { element: [{ id: 'Device', path: 'Device', definition: 'A device', min: 0, max: '*' }, { id: 'Device.serialNumber', path: 'Device.serialNumber', definition: 'Serial number', min: 1, max: '1', base: { path: 'Device.serialNumber', min: 0, max: '1' }, type: [{ code: 'string' }] }] },
+    snapshot: { element: [{ id: 'Device', path: 'Device', definition: 'A device', min: 0, max: '*', base: { path: 'Device', min: 0, max: '*' } }, { id: 'Device.serialNumber', path: 'Device.serialNumber', definition: 'Serial number', min: 1, max: '1', base: { path: 'Device.serialNumber', min: 0, max: '1' }, type: [{ code: 'string' }] }] },
   };
   expect((await request('POST', `${server.base}/StructureDefinition`, profile)).status).toBe(201);
   const bad = await request('POST', `${server.base}/Device`, { resourceType: 'Device', meta: { profile: [`${SD}stored-device`] } });

@@ -32,6 +32,7 @@ export function pyPatient(cedula = '4567890'): Record<string, unknown> {
   return {
     resourceType: 'Patient',
     meta: { profile: [PY_PATIENT] },
+    text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">Rosa Giménez</div>' },
     identifier: [{ system: CEDULA, value: cedula }],
     name: [{ family: 'Giménez', given: ['Rosa'] }],
     gender: 'female',
@@ -47,6 +48,9 @@ export function issueLines(outcome: any): string[] {
   );
 }
 
+/** The write path (outcomeFromIssues) prefixes the first issue with "Invalid resource: "; this strips it. */
 export function errorsOf(outcome: unknown): string[] {
-  return issueLines(outcome).filter((l) => l.startsWith('error|') || l.startsWith('fatal|'));
+  return issueLines(outcome)
+    .filter((l) => l.startsWith('error|') || l.startsWith('fatal|'))
+    .map((l) => l.replace(/^(error\|[^|]*\|)(Invalid resource|Recurso inválido): /, '$1'));
 }
