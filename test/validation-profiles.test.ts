@@ -45,6 +45,11 @@ test('slice contents: invariant, pattern and closed slicing inside identifier sl
   ]));
 });
 
+test('maxLength of a slice child', async () => {
+  const lines = await validate(variant((p) => (p.identifier[0].value = '12345678901')));
+  expect(lines).toEqual([expect.stringMatching(/^error\|Patient\.identifier\[0\]\.value\|The value is longer than the 10 characters allowed \(11\)/)]);
+});
+
 test('slice cardinality and slice child cardinality', async () => {
   const two = await validate(variant((p) => p.identifier.push({ system: 'http://example.org/dni', value: '9' })));
   expect(two).toEqual(expect.arrayContaining([expect.stringMatching(/^error\|Patient\|Slice 'dni' of Patient\.identifier: expected 0\.\.1 values, found 2/)]));
@@ -140,6 +145,11 @@ test('create of a resource claiming a profile answers 422 listing every issue wi
 test('messages in Spanish with Accept-Language: es', async () => {
   const lines = await validate(variant((p) => (p.maritalStatus = { coding: [{ system: COLORS, code: 'blue' }] })), 'es');
   expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^error\|Patient\.maritalStatus\|El código .*#blue no está en el conjunto de valores required/)]));
+  const base = await validate({ resourceType: 'Patient', colour: 'red', gender: 'masculino' }, 'es');
+  expect(base).toEqual(expect.arrayContaining([
+    expect.stringMatching(/^error\|Patient\.colour\|Propiedad adicional inválida "colour"/),
+    expect.stringMatching(/^error\|Patient\.gender\|El código masculino no está en el conjunto de valores required/),
+  ]));
   const ok = await request('POST', `${server.base}/Patient/$validate`, goodTestPatient(), { 'Accept-Language': 'es' });
   expect(issueLines(ok.json)).toEqual(['information||Validación correcta: no se encontraron problemas']);
 });

@@ -3,6 +3,7 @@ import type { OperationOutcomeIssue, Resource, StructureDefinition } from '@medp
 import { getBaseDefinition, getStructureDefinition } from '../conformance/index.js';
 import { formatMessage, type Lang } from '../fhir/messages.js';
 import type { CodeValidator } from './bindings.js';
+import { localizeBaseIssues } from './base-messages.js';
 import { Walker, type Finding } from './walker.js';
 import './messages.js';
 
@@ -26,7 +27,7 @@ export interface ValidationOptions {
  * worded in opts.lang.
  */
 export async function validateProfiles(resource: Resource, opts: ValidationOptions): Promise<OperationOutcomeIssue[]> {
-  const issues: OperationOutcomeIssue[] = opts.base ? baseIssues(resource) : [];
+  const issues: OperationOutcomeIssue[] = opts.base ? localizeBaseIssues(baseIssues(resource), opts.lang) : [];
   const walker = new Walker(resource, { codes: opts.codes, resolve: opts.resolve, errorsOnly: opts.errorsOnly ?? false });
   const profiles: StructureDefinition[] = [];
   const seen = new Set<string>();
@@ -58,7 +59,7 @@ export function baseIssues(resource: Resource): OperationOutcomeIssue[] {
     if (!(err instanceof OperationOutcomeError)) return [{ severity: 'error', code: 'structure', diagnostics: (err as Error).message }];
     issues = err.outcome.issue ?? [];
   }
-  return issues.map((i) => ({ ...i, diagnostics: i.details?.text ?? i.diagnostics }));
+  return issues;
 }
 
 function dedupe(findings: Finding[]): Finding[] {

@@ -111,6 +111,7 @@ export class Walker {
     const typeDef = typeFor(el, v.type);
     if (v.value === undefined) return;
     if (node.fixed) this.checkFixed(node.fixed, v);
+    if (el.maxLength !== undefined && typeof v.value === 'string' && v.value.length > el.maxLength) this.report('error', 'too-long', 'maxLength', [el.maxLength, v.value.length], v.path);
     if (el.binding?.valueSet && el.binding.strength !== 'example') await checkBinding(this, el.binding.strength, el.binding.valueSet, v);
     this.constraints(def, node, v);
     if (v.value === null || typeof v.value !== 'object') return;
@@ -144,6 +145,12 @@ export class Walker {
       return;
     }
     if (v.type === 'BackboneElement' || v.type === 'Element') return;
+    if (isResourceType(v.type)) {
+      // a contained or bundled resource: checked against the profiles it claims that are held here, else its base definition
+      const claimed = ((obj.meta as { profile?: string[] } | undefined)?.profile ?? []).map((p) => getStructureDefinition(p)).filter((sd) => sd?.snapshot && sd.type === v.type);
+      for (const sd of claimed) await this.walkDefinition(sd as StructureDefinition, obj, v.type, v.path);
+      if (claimed.length) return;
+    }
     const base = getBaseDefinition(v.type);
     if (base?.snapshot && base.kind !== 'primitive-type') await this.walkDefinition(base, obj, v.type, v.path);
   }
@@ -158,6 +165,10 @@ export class Walker {
       // @medplum/core evaluates the base definitions' error invariants on the base structure.
       if (c.base && c.severity === 'error') continue;
       if (c.severity === 'warning' && this.opts.errorsOnly) continue;
+      if (c.key === 'dom-3') {
+        if (!this.containedReferenced(v.value)) this.report(c.severity, 'invariant', 'constraint', [c.key, c.human], v.path);
+        continue;
+      }
       if (!c.atom) {
         this.report('warning', 'invariant', 'constraintError', [c.key, 'unparsable expression'], v.path);
         continue;
@@ -177,6 +188,21 @@ export class Walker {
     void def;
   }
 
+  /** dom-3 (FHIRPath over descendants().as(canonical) is beyond @medplum/core): every contained resource is referenced as "#id" somewhere in the resource. */
+  private containedReferenced(resource: unknown): boolean {
+    const contained = (resource as { contained?: Resource[] }).contained ?? [];
+    if (!contained.length) return true;
+    const refs = new Set<string>();
+    const scan = (x: unknown): void => {
+      if (typeof x === 'string') {
+        if (x.startsWith('#')) refs.add(x);
+      } else if (Array.isArray(x)) x.forEach(scan);
+      else if (x && typeof x === 'object') Object.values(x).forEach(scan);
+    };
+    scan(resource);
+    return contained.every((r) => refs.has(`#${r.id}`) || refs.has('#'));
+  }
+
   /** targetProfile: the referenced resource's type must be allowed; local profiles are checked on contained or stored targets. */
   private async reference(typeDef: ElementDefinitionType, v: Located): Promise<void> {
     const ref = (v.value as { reference?: unknown }).reference;
@@ -191,7 +217,7 @@ export class Walker {
       type = target?.resourceType;
     } else {
       const m = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(ref);
-      if (!m || (ref.includes('://') && !ref.includes('/fhir/'))) return;
+      if (!m || !isResourceType(m[1]) || (ref.includes('://') && !ref.includes('/fhir/'))) return;
       type = m[1];
       if (!allowedTypes.has(type)) {
         this.report('error', 'structure', 'referenceType', [ref, [...allowedTypes].join(', ')], `${v.path}.reference`);
