@@ -29,6 +29,7 @@ export interface Feature {
 export async function loadFeatures(): Promise<Feature[]> {
   const features: Feature[] = [];
   features.push((await import('./ig/index.js')).igFeature);
+  features.push((await import('./terminology/index.js')).terminologyFeature);
   features.push((await import('./validation/index.js')).validationFeature);
   return features;
 }
