@@ -16,11 +16,13 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Resource } from '@medplum/fhirtypes';
+import type { Queryable } from '../src/db/database.js';
 import { loadPackages } from '../src/conformance/index.js';
 import { loadDefinitions } from '../src/fhir/definitions.js';
 import { guidePackageDir } from '../src/ig/index.js';
-import { addLocalTerminology, localCodeValidator } from '../src/validation/codes.js';
-import { validateProfiles } from '../src/validation/index.js';
+import { addTerminologyResources } from '../src/terminology/index.js';
+import { setPool } from '../src/terminology/sources.js';
+import { terminologyCodes, validateProfiles } from '../src/validation/index.js';
 import { cannon, fmt, ms, percentile, runCleanups, startServer, withPostgres, type Options } from './run.js';
 
 const PY_PATIENT = 'https://fhir.mspbs.gov.py/StructureDefinition/py-patient';
@@ -43,7 +45,11 @@ function arg(name: string, env: string, fallback: string): string {
 
 async function inProcess(): Promise<{ full: number[]; write: number[] }> {
   loadDefinitions();
-  await loadPackages([guidePackageDir()], (r) => addLocalTerminology(r));
+  await loadPackages([guidePackageDir()], addTerminologyResources);
+  // no database here: the terminology module sees an empty one (and may cache, as it does on the server's pool)
+  const noDb = { query: async () => ({ rows: [], rowCount: 0 }) } as unknown as Queryable;
+  setPool(noDb);
+  const localCodeValidator = terminologyCodes(noDb);
   const run = async (base: boolean, errorsOnly: boolean): Promise<number[]> => {
     const times: number[] = [];
     for (let i = 0; i < 2200; i++) {

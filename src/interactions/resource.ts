@@ -4,6 +4,7 @@ import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
 import { isResourceType } from '../fhir/definitions.js';
 import { errors, FhirError, outcomeFromIssues } from '../fhir/outcome.js';
+import type { StoreTransaction } from '../store/store.js';
 
 /** Shared rules for a resource body: shape, id, type, base R4 validity, and stamping meta. */
 export const ID_RE = /^[A-Za-z0-9\-.]{1,64}$/;
@@ -35,9 +36,10 @@ export function assertBody(body: unknown, type: string, id?: string): Resource {
 
 /**
  * Validation a feature adds on top of the base checks (profiles): returns issues already worded in ctx.lang.
- * Issues of severity error or fatal reject the write with 422; others are ignored here.
+ * Issues of severity error or fatal reject the write with 422; others are ignored here. `t` is the write's
+ * transaction: database reads during validation must go through it (PGlite has a single connection).
  */
-export type ResourceValidator = (resource: Resource, ctx: RequestContext) => OperationOutcomeIssue[] | Promise<OperationOutcomeIssue[]>;
+export type ResourceValidator = (resource: Resource, ctx: RequestContext, t?: StoreTransaction) => OperationOutcomeIssue[] | Promise<OperationOutcomeIssue[]>;
 const validators: ResourceValidator[] = [];
 
 export function addResourceValidator(v: ResourceValidator): void {
@@ -45,7 +47,7 @@ export function addResourceValidator(v: ResourceValidator): void {
 }
 
 /** Base R4 validation (structure, cardinality, types, invariants with @medplum/core), then registered validators (profiles, bindings: src/validation); 422 with every issue. */
-export async function validate(resource: Resource, ctx: RequestContext): Promise<void> {
+export async function validate(resource: Resource, ctx: RequestContext, t?: StoreTransaction): Promise<void> {
   let issues: OperationOutcomeIssue[];
   try {
     issues = validateResource(resource).filter((i) => i.severity === 'error' || i.severity === 'fatal');
@@ -53,7 +55,7 @@ export async function validate(resource: Resource, ctx: RequestContext): Promise
     if (err instanceof OperationOutcomeError) issues = err.outcome.issue ?? [];
     else throw errors.unprocessable('invalidResource', (err as Error).message);
   }
-  for (const v of validators) issues.push(...(await v(resource, ctx)).filter((i) => i.severity === 'error' || i.severity === 'fatal'));
+  for (const v of validators) issues.push(...(await v(resource, ctx, t)).filter((i) => i.severity === 'error' || i.severity === 'fatal'));
   if (issues.length > 0) throw outcomeFromIssues(422, issues);
 }
 

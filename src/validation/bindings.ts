@@ -1,3 +1,4 @@
+import type { Lang } from '../fhir/messages.js';
 import type { Located } from './slicing.js';
 import type { Walker } from './walker.js';
 
@@ -11,6 +12,7 @@ export interface CodeCheck {
   system?: string;
   code: string;
   display?: string;
+  lang?: Lang;
 }
 export type CodeValidator = (args: CodeCheck) => Promise<{ result: boolean; known: boolean; message?: string }>;
 
@@ -51,7 +53,7 @@ export async function checkBinding(w: Walker, strength: Strength, valueSet: stri
   let anyKnown = false;
   let message: string | undefined;
   for (const c of list) {
-    const r = await w.codes({ valueSet, ...c });
+    const r = await w.codes({ valueSet, ...c, lang: w.opts.lang });
     if (r.result) return;
     if (r.known) anyKnown = true;
     else message ??= r.message;

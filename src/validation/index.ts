@@ -2,11 +2,14 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import type { Queryable } from '../db/database.js';
 import type { Feature } from '../features.js';
 import { guidePackageDir, guidePackagePath } from '../ig/index.js';
 import { addResourceValidator } from '../interactions/resource.js';
 import { getStructureDefinition, listLoadedDefinitions, loadPackages, preloadBaseDefinitions, StoredDefinitions } from '../conformance/index.js';
-import { addLocalTerminology, localCodeValidator } from './codes.js';
+import { addTerminologyResources, validateCode } from '../terminology/index.js';
+import { currentGeneration } from '../terminology/sources.js';
+import type { CodeValidator } from './bindings.js';
 import { baseErrorConstraintKeys } from './keys.js';
 import { registerValidateOperation } from './operation.js';
 import { parseRequiredProfiles, ProfileValidator } from './policy.js';
@@ -29,6 +32,34 @@ function ipsPackage(): string | undefined {
 }
 
 /**
+ * Binding checks answered by the terminology module, on the given connection. Verdicts are kept until what the
+ * server holds changes (terminology's generation), so a write (whose reads go through its transaction, where
+ * terminology does not cache) pays for a ValueSet once, not on every write.
+ */
+const verdicts = new Map<string, Promise<{ result: boolean; known: boolean; message?: string }>>();
+let verdictGeneration = -1;
+
+export function terminologyCodes(q: Queryable): CodeValidator {
+  return (args) => {
+    const generation = currentGeneration();
+    if (generation !== verdictGeneration || verdicts.size > 50_000) {
+      verdicts.clear();
+      verdictGeneration = generation;
+    }
+    const key = `${args.lang ?? 'en'}|${args.valueSet}|${args.system ?? ''}|${args.code}|${args.display ?? ''}`;
+    let v = verdicts.get(key);
+    if (!v) {
+      v = validateCode(q, args).catch((err: unknown) => {
+        verdicts.delete(key);
+        return { result: false, known: false, message: (err as Error).message };
+      });
+      verdicts.set(key, v);
+    }
+    return v;
+  };
+}
+
+/**
  * The validation feature: loads the FHIR packages (Paraguay guide, IPS, FHIR_PACKAGES) and stored
  * StructureDefinitions, validates every write against the profiles it claims and the REQUIRED_PROFILES of its
  * type (422 with every issue), and offers $validate.
@@ -42,7 +73,7 @@ export const validationFeature: Feature = {
     preloadBaseDefinitions();
     baseErrorConstraintKeys();
     const paths = [guidePackage(s.config), ipsPackage(), ...(s.config.fhirPackages ?? '').split(',').map((p) => p.trim())].filter((p): p is string => !!p);
-    for (const r of await loadPackages(paths, (resources) => addLocalTerminology(resources))) {
+    for (const r of await loadPackages(paths, addTerminologyResources)) {
       if (r.error) s.log.error({ package: r.path, err: r.error }, 'FHIR package not loaded');
       else s.log.info({ package: `${r.name}#${r.version}`, profiles: r.profiles, terminology: r.terminology, searchParameters: r.searchParameters }, 'FHIR package loaded');
       if (r.unresolved.length) s.log.warn({ package: r.name, unresolved: r.unresolved }, 'FHIR package refers to definitions not available here; those parts are not checked');
@@ -51,9 +82,9 @@ export const validationFeature: Feature = {
     await stored.start();
     const required = parseRequiredProfiles(s.config.requiredProfiles);
     for (const [type, urls] of required) for (const url of urls) if (!getStructureDefinition(url)) s.log.error({ type, profile: url }, 'REQUIRED_PROFILES names a profile that is not loaded: writes of this type will be rejected');
-    validator = new ProfileValidator(required, localCodeValidator, s.store);
+    validator = new ProfileValidator(required, terminologyCodes, s.store, s.db);
     const v = validator;
-    addResourceValidator((resource, ctx) => v.validate(resource, ctx, { base: false, errorsOnly: true }));
+    addResourceValidator((resource, ctx, t) => v.validate(resource, ctx, { base: false, errorsOnly: true }, t));
     registerValidateOperation(v);
   },
   capability(cs) {

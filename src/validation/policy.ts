@@ -1,6 +1,7 @@
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
-import type { ResourceStore } from '../store/store.js';
+import type { Queryable } from '../db/database.js';
+import type { ResourceStore, StoreTransaction } from '../store/store.js';
 import type { CodeValidator } from './bindings.js';
 import { validateProfiles } from './validator.js';
 
@@ -22,29 +23,34 @@ export function parseRequiredProfiles(setting: string | undefined): Map<string, 
   return out;
 }
 
+/** Answers code checks for a given connection (the pool, or a write's transaction). */
+export type CodesFor = (q: Queryable) => CodeValidator;
+
 export class ProfileValidator {
   constructor(
     private readonly required: Map<string, string[]>,
-    private readonly codes: CodeValidator,
+    private readonly codesFor: CodesFor,
     private readonly store: ResourceStore,
+    private readonly db: Queryable,
   ) {}
 
   requiredFor(type: string): string[] {
     return this.required.get(type) ?? [];
   }
 
-  async validate(resource: Resource, ctx: RequestContext, o: { profile?: string; base: boolean; errorsOnly: boolean }): Promise<OperationOutcomeIssue[]> {
+  /** `t`: the write's transaction (reads go through it, and see what the transaction has staged). */
+  async validate(resource: Resource, ctx: RequestContext, o: { profile?: string; base: boolean; errorsOnly: boolean }, t?: StoreTransaction): Promise<OperationOutcomeIssue[]> {
     const required = o.profile ? [o.profile] : this.requiredFor(resource.resourceType);
     return validateProfiles(resource, {
       required,
       claimed: resource.meta?.profile ?? [],
       lang: ctx.lang,
-      codes: this.codes,
+      codes: this.codesFor(t?.tx ?? this.db),
       base: o.base,
       errorsOnly: o.errorsOnly,
       resolve: async (ref) => {
         const [type, id] = ref.split('/');
-        const r = await this.store.read(ctx, type, id).catch(() => undefined);
+        const r = await (t ? t.read(type, id) : this.store.read(ctx, type, id)).catch(() => undefined);
         return r && !r.deleted && r.content ? (JSON.parse(r.content) as Resource) : undefined;
       },
     });

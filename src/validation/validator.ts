@@ -28,7 +28,7 @@ export interface ValidationOptions {
  */
 export async function validateProfiles(resource: Resource, opts: ValidationOptions): Promise<OperationOutcomeIssue[]> {
   const issues: OperationOutcomeIssue[] = opts.base ? localizeBaseIssues(baseIssues(resource), opts.lang) : [];
-  const walker = new Walker(resource, { codes: opts.codes, resolve: opts.resolve, errorsOnly: opts.errorsOnly ?? false });
+  const walker = new Walker(resource, { codes: opts.codes, resolve: opts.resolve, errorsOnly: opts.errorsOnly ?? false, lang: opts.lang });
   const profiles: StructureDefinition[] = [];
   const seen = new Set<string>();
   const want = [...(opts.required ?? []).map((url) => ({ url, required: true })), ...(opts.claimed ?? []).map((url) => ({ url, required: false }))];

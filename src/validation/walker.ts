@@ -2,6 +2,7 @@ import { evalFhirPathTyped, toTypedValue, type TypedValue } from '@medplum/core'
 import type { ElementDefinitionType, OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import { getBaseDefinition, getStructureDefinition } from '../conformance/index.js';
 import { isResourceType } from '../fhir/definitions.js';
+import type { Lang } from '../fhir/messages.js';
 import { checkBinding, type CodeValidator } from './bindings.js';
 import { compile, typeFor, type CompiledDefinition, type ElementNode } from './elements.js';
 import { baseErrorConstraintKeys } from './keys.js';
@@ -28,6 +29,7 @@ export interface WalkOptions {
   resolve?: (reference: string) => Promise<Resource | undefined>;
   /** Skip everything that can only produce warnings (writes only need errors). */
   errorsOnly: boolean;
+  lang?: Lang;
 }
 
 export class Walker {
