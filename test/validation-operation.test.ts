@@ -40,17 +40,17 @@ describe('$validate', () => {
     expect(errorsOf(r.json)).toEqual(expect.arrayContaining([
       expect.stringMatching(/^error\|Patient\.identifier\[0\]\|.*py-ci-1/),
       expect.stringMatching(/^error\|Patient\.gender\|/),
-      expect.stringMatching(/^error\|Patient\|Patient\.birthDate: expected 1\.\.1 values, found 0/),
+      expect.stringMatching(/^error\|Patient\.birthDate\|Patient\.birthDate: expected 1\.\.1 values, found 0/),
     ]));
   });
 
   test('the profile parameter validates against that profile only; an unknown profile is a 400', async () => {
     const plain = { resourceType: 'Patient', name: [{ family: 'X' }] };
     const asPy = await request('POST', `${server.base}/Patient/$validate`, params({ name: 'resource', resource: plain }, { name: 'profile', valueCanonical: PY_PATIENT }));
-    expect(errorsOf(asPy.json)).toEqual(expect.arrayContaining([expect.stringMatching(/^error\|Patient\|Patient\.identifier: expected 1\.\.\* values, found 0/)]));
+    expect(errorsOf(asPy.json)).toEqual(expect.arrayContaining([expect.stringMatching(/^error\|Patient\.identifier\|Patient\.identifier: expected 1\.\.\* values, found 0/)]));
     const asIps = await request('POST', `${server.base}/Patient/$validate?profile=${encodeURIComponent(`${IPS}Patient-uv-ips`)}`, plain);
     expect(asIps.status).toBe(200);
-    expect(errorsOf(asIps.json)).toEqual(expect.arrayContaining([expect.stringMatching(/^error\|Patient\|Patient\.birthDate/)]));
+    expect(errorsOf(asIps.json)).toEqual(expect.arrayContaining([expect.stringMatching(/^error\|Patient\.birthDate\|Patient\.birthDate/)]));
     expect(errorsOf(asIps.json).some((l) => l.includes('identifier'))).toBe(false);
     const unknown = await request('POST', `${server.base}/Patient/$validate`, params({ name: 'resource', resource: plain }, { name: 'profile', valueCanonical: 'http://example.org/none' }));
     expect(unknown.status).toBe(400);
@@ -95,8 +95,8 @@ describe('REQUIRED_PROFILES', () => {
     const r = await request('POST', `${server.base}/Patient`, { resourceType: 'Patient', name: [{ family: 'X' }], gender: 'male' }, { 'Accept-Language': 'es' });
     expect(r.status).toBe(422);
     expect(errorsOf(r.json)).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^error\|Patient\|Patient\.identifier: se esperaban 1\.\.\* valores, hay 0/),
-      expect.stringMatching(/^error\|Patient\|Patient\.birthDate: se esperaban 1\.\.1 valores/),
+      expect.stringMatching(/^error\|Patient\.identifier\|Patient\.identifier: se esperaban 1\.\.\* valores, hay 0/),
+      expect.stringMatching(/^error\|Patient\.birthDate\|Patient\.birthDate: se esperaban 1\.\.1 valores/),
     ]));
   });
 
@@ -125,7 +125,7 @@ describe('IPS package (hl7.fhir.uv.ips 2.0.0)', () => {
     expect(errorsOf(ok.json)).toEqual([]);
     const { birthDate: _b, ...noBirth } = patient;
     const bad = await request('POST', `${server.base}/Patient/$validate?profile=${encodeURIComponent(`${IPS}Patient-uv-ips`)}`, noBirth);
-    expect(errorsOf(bad.json)).toEqual(expect.arrayContaining([expect.stringMatching(/^error\|Patient\|Patient\.birthDate: expected 1\.\.1/)]));
+    expect(errorsOf(bad.json)).toEqual(expect.arrayContaining([expect.stringMatching(/^error\|Patient\.birthDate\|Patient\.birthDate: expected 1\.\.1/)]));
   });
 
   test('IPS example Bundle validates against Bundle-uv-ips (entry slices by profile); without its Composition it fails', async () => {

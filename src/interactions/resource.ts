@@ -46,15 +46,24 @@ export function addResourceValidator(v: ResourceValidator): void {
   validators.push(v);
 }
 
+/** The base R4 validation of a write: @medplum/core's validateResource; a feature may word its issues (language, element names). */
+export type BaseValidation = (resource: Resource, ctx: RequestContext) => OperationOutcomeIssue[];
+let baseValidation: BaseValidation = (resource) => {
+  try {
+    return validateResource(resource);
+  } catch (err) {
+    if (err instanceof OperationOutcomeError) return err.outcome.issue ?? [];
+    throw errors.unprocessable('invalidResource', (err as Error).message);
+  }
+};
+
+export function setBaseValidation(fn: BaseValidation): void {
+  baseValidation = fn;
+}
+
 /** Base R4 validation (structure, cardinality, types, invariants with @medplum/core), then registered validators (profiles, bindings: src/validation); 422 with every issue. */
 export async function validate(resource: Resource, ctx: RequestContext, t?: StoreTransaction): Promise<void> {
-  let issues: OperationOutcomeIssue[];
-  try {
-    issues = validateResource(resource).filter((i) => i.severity === 'error' || i.severity === 'fatal');
-  } catch (err) {
-    if (err instanceof OperationOutcomeError) issues = err.outcome.issue ?? [];
-    else throw errors.unprocessable('invalidResource', (err as Error).message);
-  }
+  const issues = baseValidation(resource, ctx).filter((i) => i.severity === 'error' || i.severity === 'fatal');
   for (const v of validators) issues.push(...(await v(resource, ctx, t)).filter((i) => i.severity === 'error' || i.severity === 'fatal'));
   if (issues.length > 0) throw outcomeFromIssues(422, issues);
 }

@@ -28,6 +28,9 @@ export function localizeBaseIssues(issues: OperationOutcomeIssue[], lang: Lang):
     .map((i) => {
       let text = i.details?.text ?? i.diagnostics ?? '';
       if (lang !== 'en') for (const [re, es] of ES) if (re.test(text)) text = text.replace(re, es);
+      // name the element: "Invalid date format" says nothing on its own
+      const where = i.expression?.[0];
+      if (where && !text.includes(where) && !/^Constraint|^No se cumple/.test(text)) text = `${where}: ${text}`;
       return { ...i, details: { text }, diagnostics: text };
     });
 }

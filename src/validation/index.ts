@@ -5,7 +5,7 @@ import type { CapabilityStatementRestResource } from '@medplum/fhirtypes';
 import type { Queryable } from '../db/database.js';
 import type { Feature } from '../features.js';
 import { guidePackageDir, guidePackagePath } from '../ig/index.js';
-import { addResourceValidator } from '../interactions/resource.js';
+import { addResourceValidator, setBaseValidation } from '../interactions/resource.js';
 import { getStructureDefinition, listLoadedDefinitions, loadPackages, preloadBaseDefinitions, StoredDefinitions } from '../conformance/index.js';
 import { addTerminologyResources, validateCode } from '../terminology/index.js';
 import { currentGeneration } from '../terminology/sources.js';
@@ -13,6 +13,9 @@ import type { CodeValidator } from './bindings.js';
 import { baseErrorConstraintKeys } from './keys.js';
 import { registerValidateOperation } from './operation.js';
 import { parseRequiredProfiles, ProfileValidator } from './policy.js';
+
+import { baseIssues } from './validator.js';
+import { localizeBaseIssues } from './base-messages.js';
 
 export { validateProfiles, baseIssues } from './validator.js';
 export type { CodeValidator } from './bindings.js';
@@ -84,6 +87,7 @@ export const validationFeature: Feature = {
     for (const [type, urls] of required) for (const url of urls) if (!getStructureDefinition(url)) s.log.error({ type, profile: url }, 'REQUIRED_PROFILES names a profile that is not loaded: writes of this type will be rejected');
     validator = new ProfileValidator(required, terminologyCodes, s.store, s.db);
     const v = validator;
+    setBaseValidation((resource, ctx) => localizeBaseIssues(baseIssues(resource), ctx.lang));
     addResourceValidator((resource, ctx, t) => v.validate(resource, ctx, { base: false, errorsOnly: true }, t));
     registerValidateOperation(v);
   },

@@ -73,7 +73,7 @@ export class Walker {
   private async element(def: CompiledDefinition, node: ElementNode, values: Located[], parentPath: string): Promise<void> {
     const el = node.el;
     if (!def.isBase && node.ownCardinality && (values.length < (el.min ?? 0) || values.length > node.max)) {
-      this.report('error', 'structure', 'cardinality', [el.path, el.min ?? 0, el.max ?? '*', values.length], parentPath);
+      this.report('error', 'structure', 'cardinality', [el.id ?? el.path, el.min ?? 0, el.max ?? '*', values.length], `${parentPath}.${node.name.replace('[x]', '')}`);
     }
     if (values.length === 0) return;
     if (el.slicing && node.slices.length) {
@@ -87,7 +87,7 @@ export class Walker {
       for (const slice of node.slices) {
         const got = matched.get(slice) ?? [];
         if (got.length < (slice.el.min ?? 0) || got.length > slice.max) {
-          this.report('error', 'structure', 'sliceCardinality', [slice.el.sliceName ?? slice.name, el.path, slice.el.min ?? 0, slice.el.max ?? '*', got.length], parentPath);
+          this.report('error', 'structure', 'sliceCardinality', [slice.el.sliceName ?? slice.name, el.id ?? el.path, slice.el.min ?? 0, slice.el.max ?? '*', got.length], `${parentPath}.${node.name.replace('[x]', '')}`);
         }
         for (const v of got) await this.value(def, slice, v, node);
       }
@@ -106,7 +106,7 @@ export class Walker {
     const types = el.type ?? [];
     if (types.length > 1 || el.path.endsWith('[x]')) {
       if (types.length && !types.some((t) => t.code === v.type)) {
-        this.report('error', 'structure', 'typeNotAllowed', [v.type, types.map((t) => t.code).join(', ')], v.path);
+        this.report('error', 'structure', 'typeNotAllowed', [v.type, types.map((t) => t.code).join(', '), el.id ?? el.path], v.path);
         return;
       }
     }
@@ -123,6 +123,8 @@ export class Walker {
     const children = node.children.length ? node.children : (target?.children ?? slicedFrom?.children ?? []);
     if (children.length) {
       for (const child of children) await this.element(def, child, childValues(v, child), v.path);
+      // an element typed by a profile (an extension slice whose snapshot only fixes its url) is also checked against that profile
+      if (typeDef?.profile?.length) await this.byType(typeDef, v);
       return;
     }
     await this.byType(typeDef, v);
@@ -142,8 +144,12 @@ export class Walker {
       return;
     }
     if (v.type === 'Extension') {
-      const sd = typeof obj.url === 'string' ? getStructureDefinition(obj.url) : undefined;
+      const url = typeof obj.url === 'string' ? obj.url : '';
+      const sd = url ? getStructureDefinition(url) : undefined;
       if (sd?.snapshot && sd.type === 'Extension') await this.walkDefinition(sd, obj, 'Extension', v.path);
+      // a relative url names a sub-extension, which only its parent extension's definition can allow
+      else if (url && !url.includes(':')) this.report('error', 'structure', 'unknownSubExtension', [url], v.path);
+      else if (url) this.report('warning', 'not-found', 'unknownExtension', [url], v.path);
       return;
     }
     if (v.type === 'BackboneElement' || v.type === 'Element') return;
