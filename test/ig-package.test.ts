@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { indexStructureDefinitionBundle, loadDataType, validateResource } from '@medplum/core';
+import { evalFhirPath, indexStructureDefinitionBundle, loadDataType, validateResource } from '@medplum/core';
 import type { Bundle, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import * as tar from 'tar';
 import { backend } from './helpers/server.js';
@@ -110,6 +110,21 @@ describeOnce('npm run ig output', () => {
     expect(ids('br-cns')).toContain('uri:https://saude.gov.br/fhir/sid/cns');
     expect(ids('cl-run')).toContain('uri:http://regcivil.cl/Validacion/RUN');
     expect(ids('uy-ci')).toContain('oid:2.16.858.1.858.68909');
+  });
+
+  test('the SearchParameters of the guide select the coded values of the examples', () => {
+    const examples = packageResources('example');
+    const found = (code: string): string[] => {
+      const sp = packageResources().find((r) => r.resourceType === 'SearchParameter' && r.code === code)!;
+      return examples.filter((r) => sp.base.includes(r.resourceType))
+        .flatMap((r) => evalFhirPath(sp.expression as string, r).map((v) => `${r.id}=${(v as Json).code ?? (v as Json).coding?.[0]?.code}`)).sort();
+    };
+    expect(found('especialidad-tradicional')).toEqual(['partera-mbya=partera-tradicional', 'yuyero-dinasapi=huesero-componedor', 'yuyero-dinasapi=yuyero-herbolario']);
+    expect(found('pueblo-indigena')).toEqual(['paciente-indigena-boqueron=61', 'partera-mbya=43']);
+    expect(found('tipo-establecimiento')).toEqual(['hg-san-lorenzo=HG', 'usf-bahia-negra=USF']);
+    expect(found('departamento')).toContain('paciente-indigena-boqueron=16');
+    expect(found('region-sanitaria')).toContain('usf-bahia-negra=17');
+    expect(found('subsector')).toContain('ips-central-org=ips');
   });
 
   test('the package round-trips through SUSHI: a guide depending on py.mspbs.core compiles against it', async () => {
