@@ -66,7 +66,8 @@ export async function buildSite(input: SiteInput): Promise<number> {
     const md = fs.readFileSync(path.join(contentDir, f), 'utf8');
     const heading = /^#\s+(.+)$/m.exec(md)?.[1];
     const lang = LANGS[/-(en|gn)\.md$/.exec(f)?.[1] ?? ''] ?? 'es';
-    const body = await marked.parse(heading ? md.replace(/^#\s+.+$/m, '') : md);
+    // Markdown tables scroll sideways on phones like the generated ones.
+    const body = (await marked.parse(heading ? md.replace(/^#\s+.+$/m, '') : md)).replace(/<table>/g, '<div class="tbl"><table>').replace(/<\/table>/g, '</table></div>');
     write(name, pageTitles.get(name) ?? heading ?? name, body, lang);
   }
 

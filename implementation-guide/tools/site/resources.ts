@@ -135,12 +135,12 @@ export function valueSetBody(vs: R, links: Links, codeSystems: Map<string, R>): 
       const what = inc.concept ? `${inc.concept.length} códigos enumerados` : inc.filter ? `filtro ${esc(JSON.stringify(inc.filter))}` : 'todo el sistema';
       rows.push([kind, links.ref(inc.system, inc.system), (inc.valueSet ?? []).map((v: string) => links.ref(v)).join(', '), what]);
       if (kind !== 'include') continue;
-      if (inc.concept) {
-        for (const c of inc.concept) expansion.push([`<code>${esc(c.code)}</code>`, esc(c.display ?? ''), esc(inc.system)]);
-      } else if (!inc.filter && codeSystems.has(inc.system)) {
-        for (const [c] of flatten(codeSystems.get(inc.system)!.concept)) {
-          expansion.push([`<code>${esc(c.code)}</code>`, esc(c.display ?? ''), links.ref(inc.system)]);
-        }
+      const local = codeSystems.get(inc.system);
+      const concepts: R[] = inc.concept ?? (!inc.filter && local ? flatten(local.concept).map(([c]) => c) : []);
+      for (const c of concepts) {
+        // Designations: the ValueSet's own, else the local CodeSystem's.
+        const full = c.designation ? c : flatten(local?.concept).map(([x]) => x).find((x) => x.code === c.code) ?? c;
+        expansion.push([`<code>${esc(c.code)}</code>`, esc(c.display ?? full.display ?? ''), designation(full, 'gn'), designation(full, 'en'), links.ref(inc.system, inc.system)]);
       }
     }
   }
@@ -150,7 +150,7 @@ ${table(['Propiedad', 'Valor'], [['URL canónica', `<code>${esc(vs.url)}</code>`
 ${table(['', 'Sistema', 'ValueSet', 'Contenido'], rows)}
 <h2>Expansión</h2>
 <p class="muted">Calculada al construir la guía a partir de los CodeSystems locales y de los códigos enumerados (${expansion.length} códigos).</p>
-${table(['Código', 'Display', 'Sistema'], expansion)}`;
+${table(['Código', 'Display (es)', 'gn', 'en', 'Sistema'], expansion)}`;
 }
 
 export function conceptMapBody(cm: R, links: Links): string {
