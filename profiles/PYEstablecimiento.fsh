@@ -34,6 +34,7 @@ Description: "Lugar físico de un establecimiento de salud: código MSPBS, tipo 
 * address.extension contains PYDepartamento named departamento 1..1 and PYDistrito named distrito 0..1
 * address obeys py-dir-1
 * position obeys py-loc-1
+* type from PYTipoLugarV3VS (extensible)
 * managingOrganization only Reference(PYOrganization)
 
 Invariant: py-loc-1

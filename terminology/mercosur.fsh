@@ -101,3 +101,30 @@ Description: "Los mismos países con el sistema ISO 3166-1 alfa-2 (urn:iso:std:i
 * urn:iso:std:iso:3166#CO "Colombia"
 * urn:iso:std:iso:3166#EC "Ecuador"
 * urn:iso:std:iso:3166#PE "Perú"
+
+ValueSet: PYTipoIdentificadorVS
+Id: py-tipo-identificador
+Title: "Tipos de identificador usados en la guía"
+Description: "Los códigos de HL7 v2-0203 que la guía usa en Identifier.type (cédula y documentos nacionales NI, CPF TAX, CNS HC, historia clínica MR, establecimiento PRN, registro profesional MD, registro de agentes RI, pasaporte PPN). Enumerados para expandirse sin servidor de terminología."
+* insert MetadatosPY
+* ^url = "https://fhir.mspbs.gov.py/ValueSet/py-tipo-identificador"
+* $v2-0203#NI "National unique individual identifier"
+* $v2-0203#TAX "Tax ID number"
+* $v2-0203#HC "Health Card Number"
+* $v2-0203#MR "Medical record number"
+* $v2-0203#PRN "Provider number"
+* $v2-0203#MD "Medical License number"
+* $v2-0203#RI "Resource identifier"
+* $v2-0203#PPN "Passport number"
+
+ValueSet: PYTipoLugarV3VS
+Id: py-tipo-lugar-v3
+Title: "Tipos de lugar HL7 v3 para establecimientos"
+Description: "Los códigos de HL7 v3 RoleCode (ServiceDeliveryLocationRoleType) a los que mapean los tipos de establecimiento paraguayos (ConceptMap py-tipo-establecimiento-v3), para Location.type."
+* insert MetadatosPY
+* ^url = "https://fhir.mspbs.gov.py/ValueSet/py-tipo-lugar-v3"
+* $v3-RoleCode#PC "Primary care clinic"
+* $v3-RoleCode#OF "Outpatient facility"
+* $v3-RoleCode#HOSP "Hospital"
+* $v3-RoleCode#GACH "Hospitals; General Acute Care Hospital"
+* $v3-RoleCode#MBL "medical laboratory"

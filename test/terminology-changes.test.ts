@@ -52,6 +52,32 @@ describe('changes to stored terminology', () => {
     expect(await expandCodes(server.base)).toBe(404);
   });
 
+  test('operations inside batch and transaction bundles, seeing what the transaction wrote before them', async () => {
+    const url = 'https://fhir.example.py/ValueSet/test-en-transaccion';
+    const r = await request('POST', server.base, {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        { fullUrl: 'urn:uuid:6b0c3f5e-0d55-4d8e-9d5a-2f7d1d5e0a01', resource: { resourceType: 'ValueSet', url, status: 'active', compose: { include: [{ system: 'http://hl7.org/fhir/administrative-gender', concept: [{ code: 'male' }, { code: 'other' }] }] } }, request: { method: 'POST', url: 'ValueSet' } },
+        { request: { method: 'GET', url: `ValueSet/$expand?url=${u(url)}` } },
+      ],
+    });
+    expect(r.status).toBe(200);
+    expect(r.json.entry[1].resource.expansion.contains.map((c: { code: string }) => c.code)).toEqual(['male', 'other']);
+    const batch = await request('POST', server.base, {
+      resourceType: 'Bundle',
+      type: 'batch',
+      entry: [
+        { request: { method: 'GET', url: `CodeSystem/$lookup?system=${u('http://hl7.org/fhir/administrative-gender')}&code=female` } },
+        { request: { method: 'GET', url: `CodeSystem/$lookup?system=${u('http://hl7.org/fhir/administrative-gender')}&code=nope` } },
+        { request: { method: 'GET', url: `ValueSet/$validate-code?url=${u(url)}&system=${u('http://hl7.org/fhir/administrative-gender')}&code=female` } },
+      ],
+    });
+    expect(batch.status).toBe(200);
+    expect(batch.json.entry.map((e: { response: { status: string } }) => e.response.status.slice(0, 3))).toEqual(['200', '404', '200']);
+    expect(batch.json.entry[2].resource.parameter[0]).toEqual({ name: 'result', valueBoolean: false });
+  });
+
   test('search :in / :not-in accept HL7 terminology value sets; :below follows their hierarchies', async () => {
     const patient = await request('POST', `${server.base}/Patient`, { resourceType: 'Patient', gender: 'female' });
     const ROLE = 'http://terminology.hl7.org/CodeSystem/v3-RoleCode';

@@ -101,6 +101,8 @@ export const valueSets: ValueSet[] = [
   vs('loinc-listed', { include: [{ system: 'http://loinc.org', concept: [{ code: '8867-4', display: 'Heart rate' }] }] }),
   vs('snomed-all', { include: [{ system: 'http://snomed.info/sct' }] }),
   vs('unknown-import', { include: [{ valueSet: ['https://fhir.example.py/ValueSet/does-not-exist'] }] }),
+  vs('cycle-a', { include: [{ valueSet: [VS('cycle-b')] }, { system: SVC, concept: [{ code: 'urg' }] }] }),
+  vs('cycle-b', { include: [{ valueSet: [VS('cycle-a')] }, { system: SVC, concept: [{ code: 'cardio' }] }] }),
   vs('big', { include: [{ system: 'https://fhir.example.py/CodeSystem/test-big' }] }),
 ];
 

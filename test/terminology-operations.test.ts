@@ -64,6 +64,11 @@ describe('ValueSet/$expand', () => {
       [GENDER, 'unknown', 'Unknown'],
     ]);
     expect(vs.expansion?.parameter).toContainEqual({ name: 'used-codesystem', valueUri: `${GENDER}|4.0.1` });
+    // A version in the canonical (as in bindings) is preferred; the held edition serves when it differs.
+    expect((await expand(`url=${u(`${GENDER_VS}|4.0.1`)}`)).expansion?.total).toBe(4);
+    expect((await expand(`url=${u(`${GENDER_VS}|9.9.9`)}`)).version).toBe('4.0.1');
+    // An explicit valueSetVersion must match.
+    expect((await get(`ValueSet/$expand?url=${u(GENDER_VS)}&valueSetVersion=9.9.9`)).status).toBe(404);
   });
 
   test('HL7 terminology v3 ActEncounterCode (is-a _ActEncounterCode minus itself), nested with excludeNested=false', async () => {
@@ -95,6 +100,9 @@ describe('ValueSet/$expand', () => {
     expect(codes(await expand(`url=${u(VS('clin-but-ped'))}`))).toEqual(['clin', 'med', 'cardio', 'neumo', 'neo']);
     expect(codes(await expand(`url=${u(VS('nested'))}`))).toEqual(['clin', 'med', 'cardio', 'neumo', 'ped', 'neo', 'urg']);
     expect(codes(await expand(`url=${u(VS('intersection'))}`))).toEqual(['cardio', 'neumo', 'neo']);
+    // An import cycle (a imports b imports a) ends: each value set counts once.
+    expect(codes(await expand(`url=${u(VS('cycle-a'))}`))).toEqual(['cardio', 'urg']);
+    expect(codes(await expand(`url=${u(VS('cycle-b'))}`))).toEqual(['urg', 'cardio']);
     const listed = await expand(`url=${u(VS('listed'))}`);
     // no-such-code is not in the (complete) code system, so it is left out; the value set's own display wins.
     expect(listed.expansion?.contains?.map((c) => [c.code, c.display])).toEqual([
@@ -121,6 +129,8 @@ describe('ValueSet/$expand', () => {
   test('filter (text in code, display or designations), count/offset with total, activeOnly, inactive and abstract flags', async () => {
     expect(codes(await expand(`url=${u(VS('all'))}&filter=cardio`))).toEqual(['cardio']);
     expect(codes(await expand(`url=${u(VS('all'))}&filter=${u('cirugía')}`))).toEqual(['cirgen']);
+    expect(codes(await expand(`url=${u(VS('all'))}&filter=${u('CIRUGIA gen')}`))).toEqual(['cirgen']);
+    expect(codes(await expand(`url=${u(VS('all'))}&filter=${u('cirugia trauma')}`))).toEqual([]);
     expect(codes(await expand(`url=${u(VS('all'))}&filter=surgery`))).toEqual(['cirgen']);
     expect(codes(await expand(`url=${u(VS('all'))}&filter=neo`))).toEqual(['neo']);
     const page = await expand(`url=${u(VS('clin'))}&offset=2&count=2`);
@@ -162,6 +172,12 @@ describe('ValueSet/$expand', () => {
     ]);
     expect(inline.status).toBe(200);
     expect(inline.json.expansion.contains.map((c: { code: string }) => c.code)).toEqual(['quir', 'cirgen', 'trauma']);
+    // The ValueSet itself as the body.
+    const bare = await request('POST', `${server.base}/ValueSet/$expand?activeOnly=true`, { resourceType: 'ValueSet', status: 'draft', compose: { include: [{ system: SVC, concept: [{ code: 'neo' }, { code: 'ped' }] }] } });
+    expect(bare.status).toBe(200);
+    expect(bare.json.expansion.contains.map((c: { code: string }) => c.code)).toEqual(['ped']);
+    const wrongType = await postOp('ValueSet/$expand', [{ name: 'valueSet', resource: { resourceType: 'Patient' } }]);
+    expect(wrongType.status).toBe(400);
   });
 
   test('a code system the server does not hold: whole LOINC/SNOMED is too-costly (422), listed codes still expand', async () => {
@@ -171,6 +187,11 @@ describe('ValueSet/$expand', () => {
     const snomed = await get(`ValueSet/$expand?url=${u(VS('snomed-all'))}`);
     expect(snomed.status).toBe(422);
     expect(snomed.json.issue[0].code).toBe('too-costly');
+    // A filter over a system not held cannot be evaluated here: 422 not-found naming the system.
+    const findings = await get(`ValueSet/$expand?url=${u('http://hl7.org/fhir/ValueSet/clinical-findings')}`);
+    expect(findings.status).toBe(422);
+    expect(findings.json.issue[0].code).toBe('not-found');
+    expect(findings.json.issue[0].diagnostics).toContain('http://snomed.info/sct');
     const listed = await expand(`url=${u(VS('loinc-listed'))}`);
     expect(listed.expansion?.contains).toEqual([{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }]);
     const missing = await get(`ValueSet/$expand?url=${u(VS('unknown-import'))}`);
@@ -187,6 +208,10 @@ describe('ValueSet/$expand', () => {
     expect((await get(`ValueSet/$expand?url=${u(VS('clin'))}&count=abc`)).status).toBe(400);
     const badOp = await postOp('ValueSet/$expand', [{ name: 'valueSet', resource: { resourceType: 'ValueSet', status: 'draft', compose: { include: [{ system: SVC, filter: [{ property: 'concept', op: 'sideways' as 'in', value: 'x' }] }] } } }]);
     expect(badOp.status).toBe(400);
+    // A posted ValueSet that is not a valid R4 resource is a 400 naming the element, never a 500.
+    const malformed = await postOp('ValueSet/$expand', [{ name: 'valueSet', resource: { resourceType: 'ValueSet', status: 'draft', compose: { include: [{ system: 5 }] } } as never }]);
+    expect(malformed.status).toBe(400);
+    expect(malformed.json.issue[0].expression).toEqual(['ValueSet.compose.include[0].system']);
   });
 });
 
@@ -208,6 +233,8 @@ describe('ValueSet/$validate-code', () => {
     const bad = await validate(`url=${u(GENDER_VS)}&system=${u(GENDER)}&code=woman`);
     expect(param(bad, 'result')).toBe(false);
     expect(param(bad, 'message')).toContain('woman');
+    const es = await request('GET', `${server.base}/ValueSet/$validate-code?url=${u(GENDER_VS)}&system=${u(GENDER)}&code=woman`, undefined, { 'Accept-Language': 'es' });
+    expect(param(es.json, 'message')).toContain('Código desconocido "woman"');
   });
 
   test('own value sets: member, non-member, unknown code, display matching a designation', async () => {

@@ -59,8 +59,19 @@ async function main(): Promise<void> {
   for (const p of problems) console.warn(`ig: sushi ${p.trim()}`);
 
   const resources = readResources(path.join(generated, 'resources'));
+  // Extension definitions by URL, from the guide (before enrichment) and from the core package, for unfolding slices.
+  const extensions = new Map<string, Resource>();
+  for (const r of resources) if (r.resourceType === 'StructureDefinition' && r.type === 'Extension' && r.url) extensions.set(r.url, JSON.parse(JSON.stringify(r)) as Resource);
+  const coreDir = path.join(CACHE, 'hl7.fhir.r4.core#4.0.1', 'package');
+  const resolveExtension = (url: string): Resource | undefined => {
+    if (!extensions.has(url) && url.startsWith('http://hl7.org/fhir/StructureDefinition/')) {
+      const f = path.join(coreDir, `StructureDefinition-${url.split('/').pop()}.json`);
+      if (fs.existsSync(f)) extensions.set(url, JSON.parse(fs.readFileSync(f, 'utf8')) as Resource);
+    }
+    return extensions.get(url);
+  };
   let enriched = 0;
-  for (const r of resources) if (r.resourceType === 'StructureDefinition') enriched += enrichExtensionSlices(r as never);
+  for (const r of resources) if (r.resourceType === 'StructureDefinition') enriched += enrichExtensionSlices(r as never, resolveExtension as never);
   lap('enrich');
 
   const ig = resources.find((r) => r.resourceType === 'ImplementationGuide') as Record<string, unknown> | undefined;

@@ -42,14 +42,13 @@ export function guideRoutes(app: express.Express, s: Services): void {
     if (download) res.setHeader('Content-Disposition', `attachment; filename="${download}"`);
     res.sendFile(file, { dotfiles: 'allow', headers: {} });
   };
-  app.get('/ig', (_req, res) => { res.redirect(301, '/ig/'); });
-  app.get('/ig/package.tgz', (req, res, next) => {
-    if (!fs.existsSync(tgz)) { next(); return; }
-    sendFile(res, tgz, 'package.tgz');
-  });
-  app.get('/ig/{*rest}', (req, res, next) => {
-    const rel = req.path.slice('/ig'.length) || '/';
-    const file = resolveSitePath(siteDir, rel);
+  // A middleware (not a route with a path parameter): express would answer a malformed %-escape itself, as HTML.
+  app.use('/ig', (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') { next(); return; }
+    const [pathname, query] = req.originalUrl.split(/\?(.*)/s);
+    if (pathname === '/ig') { res.redirect(301, `/ig/${query ? `?${query}` : ''}`); return; }
+    if (req.path === '/package.tgz' && fs.existsSync(tgz)) { sendFile(res, tgz, 'package.tgz'); return; }
+    const file = resolveSitePath(siteDir, req.path);
     if (!file) { next(); return; }
     sendFile(res, file);
   });

@@ -31,6 +31,8 @@ export interface Computed {
   byKey: Map<string, Item>;
   /** Systems the value set needs but the server does not hold (whole or filtered). */
   unknownSystems: Set<string>;
+  /** Of those, the systems included whole (no filter): search matches them by system alone. */
+  wholeSystems: Set<string>;
   /** Value sets it imports that the server does not hold. */
   missingValueSets: Set<string>;
   usedSystems: Set<string>;
@@ -39,7 +41,7 @@ export interface Computed {
 const key = (system: string, code: string): string => `${system}|${code}`;
 
 function emptyComputed(): Computed {
-  return { items: [], byKey: new Map(), unknownSystems: new Set(), missingValueSets: new Set(), usedSystems: new Set() };
+  return { items: [], byKey: new Map(), unknownSystems: new Set(), wholeSystems: new Set(), missingValueSets: new Set(), usedSystems: new Set() };
 }
 
 function push(out: Computed, item: Item): void {
@@ -51,6 +53,7 @@ function push(out: Computed, item: Item): void {
 
 function merge(into: Computed, from: Computed): void {
   for (const s of from.unknownSystems) into.unknownSystems.add(s);
+  for (const s of from.wholeSystems) into.wholeSystems.add(s);
   for (const s of from.missingValueSets) into.missingValueSets.add(s);
   for (const s of from.usedSystems) into.usedSystems.add(s);
 }
@@ -71,8 +74,12 @@ export async function computeByUrl(q: Queryable, canonical: string, stack: strin
 
 /** The full expansion of a ValueSet (cached when it comes from a source and the read is not inside a transaction). */
 export function computeExpansion(q: Queryable, vs: ValueSet, stack: string[] = []): Promise<Computed> {
+  // A value set that imports itself (directly or through others) contributes nothing the second time.
+  if (vs.url && stack.includes(vs.url)) return Promise.resolve(emptyComputed());
   const id = vs.url ? `${vs.url}|${vs.version ?? ''}|${vs.meta?.versionId ?? ''}` : undefined;
-  if (!id || !isCacheable(q)) return compute(q, vs, stack);
+  // Imported value sets are computed in place (not cached): inside an import cycle the result depends on
+  // where the cycle was entered, and the importing value set's own expansion is cached anyway.
+  if (!id || !isCacheable(q) || stack.length) return compute(q, vs, stack);
   const generation = currentGeneration();
   const hit = cache.get(id);
   if (hit && hit.generation === generation) return hit.value;
@@ -85,7 +92,6 @@ export function computeExpansion(q: Queryable, vs: ValueSet, stack: string[] = [
 
 async function compute(q: Queryable, vs: ValueSet, stack: string[]): Promise<Computed> {
   const out = emptyComputed();
-  if (vs.url && stack.includes(vs.url)) return out;
   const inner = vs.url ? [...stack, vs.url] : stack;
   if (!vs.compose && vs.expansion?.contains) {
     const walk = (list: ValueSetExpansionContains[] | undefined): void => {
@@ -137,9 +143,12 @@ async function includeItems(q: Queryable, inc: ValueSetComposeInclude, stack: st
           cs,
         });
       }
-    } else if (!cs || (!cs.complete && !inc.filter?.length)) {
+    } else if (!cs) {
       out.unknownSystems.add(system);
+      if (!inc.filter?.length) out.wholeSystems.add(system);
     } else {
+      // A fragment answers for the codes it lists; anything else in it is not known here.
+      if (!cs.complete) out.unknownSystems.add(system);
       const tests = (inc.filter ?? []).map((f) => filterTest(cs, f));
       for (const concept of cs.concepts.values()) {
         if (tests.every((t) => t(concept))) push(out, itemOf(system, cs, concept));
@@ -254,7 +263,6 @@ export interface ExpandOptions {
   activeOnly?: boolean;
   /** Nest contains under their parents where the code system is hierarchical (excludeNested=false). */
   nested?: boolean;
-  includeDefinition?: boolean;
 }
 
 /** Raises the honest error when the expansion cannot be produced from what the server holds. */
@@ -262,13 +270,18 @@ export function checkExpandable(computed: Computed, url: string): void {
   const missingVs = [...computed.missingValueSets];
   if (missingVs.length) throw new FhirError(422, 'not-found', 'terminology.valueSetNotHeld', [missingVs.join(', ')]);
   const unknown = [...computed.unknownSystems];
-  const large = unknown.filter((s) => LARGE_SYSTEMS.includes(s));
+  const large = [...computed.wholeSystems].filter((s) => LARGE_SYSTEMS.includes(s));
   if (large.length) throw new FhirError(422, 'too-costly', 'terminology.tooCostly', [url, large.join(', ')]);
   if (unknown.length) throw new FhirError(422, 'not-found', 'terminology.systemNotHeldExpand', [unknown.join(', '), url]);
 }
 
+/** Lower case without diacritics: "Cirugía" and "cirugia" match alike. */
+function fold(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
 function matchesText(item: Item, words: string[], lang?: string): boolean {
-  const texts = [item.code, displayIn(item.cs, item, lang) ?? '', ...allDisplays(item)].map((t) => t.toLowerCase());
+  const texts = [item.code, displayIn(item.cs, item, lang) ?? '', ...allDisplays(item)].map(fold);
   return words.every((w) => texts.some((t) => t.startsWith(w) || t.split(/[\s\-_/(),.]+/).some((part) => part.startsWith(w))));
 }
 
@@ -276,7 +289,7 @@ function matchesText(item: Item, words: string[], lang?: string): boolean {
 export function renderExpansion(vs: ValueSet, computed: Computed, opts: ExpandOptions): ValueSet {
   let items = computed.items;
   if (opts.activeOnly) items = items.filter((i) => !i.inactive);
-  const words = (opts.filter ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  const words = fold(opts.filter ?? '').split(/\s+/).filter(Boolean);
   if (words.length) items = items.filter((i) => matchesText(i, words, opts.displayLanguage));
   if (!opts.count && !opts.filter && items.length > MAX_EXPANSION) throw new FhirError(422, 'too-costly', 'terminology.tooLarge', [vs.url ?? '(posted)', items.length, MAX_EXPANSION]);
   const offset = opts.offset ?? 0;
@@ -323,7 +336,7 @@ export function renderExpansion(vs: ValueSet, computed: Computed, opts: ExpandOp
 }
 
 function designationOut(d: CodeSystemConceptDesignation): ValueSetComposeIncludeConceptDesignation {
-  return { ...(d.language ? { language: d.language } : {}), ...(d.use ? { use: d.use } : {}), value: d.value };
+  return { ...(d.extension ? { extension: d.extension } : {}), ...(d.language ? { language: d.language } : {}), ...(d.use ? { use: d.use } : {}), value: d.value };
 }
 
 /** Nests each item under its nearest ancestor present in the expansion (same system). */

@@ -42,5 +42,4 @@ defineMessages('terminology', {
   conflictingParams: { en: 'Give only one of: {0}', es: 'Indique solo uno de: {0}' },
   noMapping: { en: 'No mapping found for {0}', es: 'No se encontró ninguna correspondencia para {0}' },
   mappings: { en: '{0} mapping(s) found for {1}', es: 'Se encontraron {0} correspondencia(s) para {1}' },
-  valid: { en: 'The code is valid', es: 'El código es válido', gn: 'Código oĩ porã' },
 });

@@ -1,11 +1,13 @@
-import type { CodeableConcept, CodeSystem, Coding, ConceptMap, Parameters, ParametersParameter, Resource, ValueSet } from '@medplum/fhirtypes';
+import { OperationOutcomeError, validateResource } from '@medplum/core';
+import type { CodeableConcept, CodeSystem, Coding, ConceptMap, OperationOutcomeIssue, Parameters, ParametersParameter, Resource, ValueSet } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
 import type { Queryable } from '../db/database.js';
 import { formatMessage } from '../fhir/messages.js';
-import { FhirError } from '../fhir/outcome.js';
+import { FhirError, outcomeFromIssues } from '../fhir/outcome.js';
 import { defineOperation, type OperationCall } from '../operations/registry.js';
 import type { FhirResponse } from '../rest/request.js';
 import type { Services } from '../rest/services.js';
+import type { StoreTransaction } from '../store/store.js';
 import { indexCodeSystem } from './codesystem.js';
 import { checkExpandable, computeExpansion, renderExpansion } from './expand.js';
 import { lookup, subsumes } from './lookup.js';
@@ -83,11 +85,24 @@ class Inputs {
 
   resource<T extends Resource>(name: string, type: string): T | undefined {
     const p = this.raw(name);
-    const r = p?.resource ?? (this.body?.resourceType === type && name !== 'coding' ? this.body : undefined);
+    // POST with the resource itself as the body (not wrapped in Parameters) counts as that parameter.
+    const r = p?.resource ?? (this.body?.resourceType === type ? this.body : undefined);
     if (!r) return undefined;
     if (r.resourceType !== type) throw bad('badParam', [name, `expected a ${type}, got ${r.resourceType}`]);
+    checkStructure(r);
     return r as T;
   }
+}
+
+/** A posted resource must be a valid R4 resource (as a stored one is) before the operation reads it: 400 otherwise. */
+function checkStructure(r: Resource): void {
+  let issues: OperationOutcomeIssue[];
+  try {
+    issues = validateResource(r).filter((i) => i.severity === 'error' || i.severity === 'fatal');
+  } catch (err) {
+    issues = err instanceof OperationOutcomeError ? (err.outcome.issue ?? []) : [{ severity: 'error', code: 'invalid', diagnostics: (err as Error).message }];
+  }
+  if (issues.length) throw outcomeFromIssues(400, issues);
 }
 
 function bad(key: string, params: (string | number)[]): FhirError {
@@ -156,10 +171,10 @@ function verdictParameters(v: CodeVerdict): Parameters {
   ]);
 }
 
-async function expandOp(s: Services, _ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
+async function expandOp(q: Queryable, _ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
   const p = new Inputs(call.params, call.resource);
-  const vs = await targetValueSet(s.db, call, p);
-  const computed = await computeExpansion(s.db, vs);
+  const vs = await targetValueSet(q, call, p);
+  const computed = await computeExpansion(q, vs);
   checkExpandable(computed, vs.url ?? vs.id ?? '(posted)');
   const excludeNested = p.bool('excludeNested');
   return ok(
@@ -175,22 +190,22 @@ async function expandOp(s: Services, _ctx: RequestContext, call: OperationCall):
   );
 }
 
-async function valueSetValidateOp(s: Services, ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
+async function valueSetValidateOp(q: Queryable, ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
   const p = new Inputs(call.params, call.resource);
-  const vs = await targetValueSet(s.db, call, p);
+  const vs = await targetValueSet(q, call, p);
   const { codings } = codingsToValidate(p);
-  const computed = await computeExpansion(s.db, vs);
+  const computed = await computeExpansion(q, vs);
   const opts = { lang: ctx.lang, displayLanguage: p.str('displayLanguage') };
   const verdicts: CodeVerdict[] = [];
-  for (const c of codings) verdicts.push(await validateInValueSet(s.db, vs, computed, c, opts));
+  for (const c of codings) verdicts.push(await validateInValueSet(q, vs, computed, c, opts));
   if (!verdicts.length) verdicts.push({ result: false, known: true, message: formatMessage('terminology.codeRequired', [], ctx.lang) });
   return ok(verdictParameters(combine(verdicts)));
 }
 
-async function codeSystemValidateOp(s: Services, ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
+async function codeSystemValidateOp(q: Queryable, ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
   const p = new Inputs(call.params, call.resource);
   let codeSystem: CodeSystem | undefined;
-  if (call.level === 'instance') codeSystem = await stored<CodeSystem>(s.db, 'CodeSystem', call.id as string);
+  if (call.level === 'instance') codeSystem = await stored<CodeSystem>(q, 'CodeSystem', call.id as string);
   else codeSystem = p.resource<CodeSystem>('codeSystem', 'CodeSystem');
   const system = codeSystem?.url ?? p.str('url');
   const { codings } = codingsToValidate(p, system);
@@ -202,27 +217,27 @@ async function codeSystemValidateOp(s: Services, ctx: RequestContext, call: Oper
       verdicts.push(validateCodeInIndex(indexCodeSystem(codeSystem), { ...coding, system: codeSystem.url }, opts));
     } else {
       if (!coding.system) throw bad('missingParam', ['url | system']);
-      verdicts.push(await validateInCodeSystem(s.db, coding, opts));
+      verdicts.push(await validateInCodeSystem(q, coding, opts));
     }
   }
   if (!verdicts.length) throw bad('missingParam', ['code | coding | codeableConcept']);
   return ok(verdictParameters(combine(verdicts)));
 }
 
-async function lookupOp(s: Services, _ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
+async function lookupOp(q: Queryable, _ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
   const p = new Inputs(call.params, call.resource);
   const coding = p.coding('coding');
   const code = coding?.code ?? p.str('code');
   let system = coding?.system ?? p.str('system');
   let codeSystem;
   if (call.level === 'instance') {
-    const cs = await stored<CodeSystem>(s.db, 'CodeSystem', call.id as string);
+    const cs = await stored<CodeSystem>(q, 'CodeSystem', call.id as string);
     codeSystem = indexCodeSystem(cs);
     system = cs.url;
   }
   if (!code) throw bad('missingParam', ['code | coding']);
   if (!system) throw bad('missingParam', ['system']);
-  const r = await lookup(s.db, { system, code, version: coding?.version ?? p.str('version'), displayLanguage: p.str('displayLanguage'), properties: p.strs('property'), codeSystem });
+  const r = await lookup(q, { system, code, version: coding?.version ?? p.str('version'), displayLanguage: p.str('displayLanguage'), properties: p.strs('property'), codeSystem });
   return ok(
     out([
       { name: 'name', valueString: r.name },
@@ -245,7 +260,7 @@ async function lookupOp(s: Services, _ctx: RequestContext, call: OperationCall):
   );
 }
 
-async function subsumesOp(s: Services, _ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
+async function subsumesOp(q: Queryable, _ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
   const p = new Inputs(call.params, call.resource);
   const codingA = p.coding('codingA');
   const codingB = p.coding('codingB');
@@ -254,25 +269,25 @@ async function subsumesOp(s: Services, _ctx: RequestContext, call: OperationCall
   let system = p.str('system') ?? codingA?.system ?? codingB?.system;
   let codeSystem;
   if (call.level === 'instance') {
-    const cs = await stored<CodeSystem>(s.db, 'CodeSystem', call.id as string);
+    const cs = await stored<CodeSystem>(q, 'CodeSystem', call.id as string);
     codeSystem = indexCodeSystem(cs);
     system = cs.url;
   }
   if (!codeA || !codeB) throw bad('missingParam', ['codeA / codeB | codingA / codingB']);
   if (!system) throw bad('missingParam', ['system']);
   for (const c of [codingA, codingB]) if (c?.system && c.system !== system) throw bad('badParam', ['codingA / codingB', `${c.system} is not ${system}`]);
-  const outcome = await subsumes(s.db, { system, version: p.str('version') ?? codingA?.version, codeA, codeB, codeSystem });
+  const outcome = await subsumes(q, { system, version: p.str('version') ?? codingA?.version, codeA, codeB, codeSystem });
   return ok(out([{ name: 'outcome', valueCode: outcome }]));
 }
 
-async function translateOp(s: Services, ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
+async function translateOp(q: Queryable, ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
   const p = new Inputs(call.params, call.resource);
   let conceptMap: ConceptMap | undefined;
-  if (call.level === 'instance') conceptMap = await stored<ConceptMap>(s.db, 'ConceptMap', call.id as string);
+  if (call.level === 'instance') conceptMap = await stored<ConceptMap>(q, 'ConceptMap', call.id as string);
   else conceptMap = p.resource<ConceptMap>('conceptMap', 'ConceptMap');
   const url = p.str('url');
   if (!conceptMap && url) {
-    conceptMap = await find<ConceptMap>(s.db, 'ConceptMap', url, p.str('conceptMapVersion'));
+    conceptMap = await find<ConceptMap>(q, 'ConceptMap', url, p.str('conceptMapVersion'));
     if (!conceptMap) throw new FhirError(404, 'not-found', 'terminology.conceptMapNotFound', [url]);
   }
   const coding = p.coding('coding');
@@ -283,7 +298,7 @@ async function translateOp(s: Services, ctx: RequestContext, call: OperationCall
   const reverse = p.bool('reverse') ?? false;
   const matches = [];
   for (const c of codings) {
-    matches.push(...(await translate(s.db, { coding: c, conceptMap, source: p.str('source'), target: p.str('target'), targetSystem: p.str('targetsystem') ?? p.str('targetSystem'), reverse })));
+    matches.push(...(await translate(q, { coding: c, conceptMap, source: p.str('source'), target: p.str('target'), targetSystem: p.str('targetsystem') ?? p.str('targetSystem'), reverse })));
   }
   const label = codings.map((c) => `${c.system ?? ''}#${c.code}`).join(', ');
   const result = translated(matches);
@@ -299,16 +314,27 @@ async function translateOp(s: Services, ctx: RequestContext, call: OperationCall
   );
 }
 
+type Handler = (q: Queryable, ctx: RequestContext, call: OperationCall) => Promise<FhirResponse>;
+
+/** Inside a batch or transaction bundle the operation reads on the bundle's connection (PGlite has only one). */
+function onConnection(h: Handler): (s: Services, ctx: RequestContext, call: OperationCall, t?: StoreTransaction) => Promise<FhirResponse> {
+  return async (s, ctx, call, t) => {
+    if (!t) return h(s.db, ctx, call);
+    await t.flush();
+    return h(t.tx, ctx, call);
+  };
+}
+
 let registered = false;
 
 export function registerTerminologyOperations(): void {
   if (registered) return;
   registered = true;
   const common = { levels: ['type', 'instance'] as ('type' | 'instance')[], affectsState: false };
-  defineOperation({ ...common, name: 'expand', types: ['ValueSet'], definition: `${SPEC}ValueSet-expand`, documentation: 'Expands a ValueSet the server holds (filter, count/offset, displayLanguage, includeDesignations, activeOnly, excludeNested=false)', handler: expandOp });
-  defineOperation({ ...common, name: 'validate-code', types: ['ValueSet'], definition: `${SPEC}ValueSet-validate-code`, handler: valueSetValidateOp });
-  defineOperation({ ...common, name: 'validate-code', types: ['CodeSystem'], definition: `${SPEC}CodeSystem-validate-code`, handler: codeSystemValidateOp });
-  defineOperation({ ...common, name: 'lookup', types: ['CodeSystem'], definition: `${SPEC}CodeSystem-lookup`, handler: lookupOp });
-  defineOperation({ ...common, name: 'subsumes', types: ['CodeSystem'], definition: `${SPEC}CodeSystem-subsumes`, handler: subsumesOp });
-  defineOperation({ ...common, name: 'translate', types: ['ConceptMap'], definition: `${SPEC}ConceptMap-translate`, handler: translateOp });
+  defineOperation({ ...common, name: 'expand', types: ['ValueSet'], definition: `${SPEC}ValueSet-expand`, documentation: 'Expands a ValueSet the server holds (filter, count/offset, displayLanguage, includeDesignations, activeOnly, excludeNested=false)', handler: onConnection(expandOp) });
+  defineOperation({ ...common, name: 'validate-code', types: ['ValueSet'], definition: `${SPEC}ValueSet-validate-code`, handler: onConnection(valueSetValidateOp) });
+  defineOperation({ ...common, name: 'validate-code', types: ['CodeSystem'], definition: `${SPEC}CodeSystem-validate-code`, handler: onConnection(codeSystemValidateOp) });
+  defineOperation({ ...common, name: 'lookup', types: ['CodeSystem'], definition: `${SPEC}CodeSystem-lookup`, handler: onConnection(lookupOp) });
+  defineOperation({ ...common, name: 'subsumes', types: ['CodeSystem'], definition: `${SPEC}CodeSystem-subsumes`, handler: onConnection(subsumesOp) });
+  defineOperation({ ...common, name: 'translate', types: ['ConceptMap'], definition: `${SPEC}ConceptMap-translate`, handler: onConnection(translateOp) });
 }

@@ -67,22 +67,30 @@ function thoRead(file: string): TermResource | null {
   return r;
 }
 
-/** THO resources: `http://terminology.hl7.org/{Type}/{id}` lives in `{Type}-{id}.json`; the few others are indexed by one scan. */
-function thoFind(type: TermType, url: string): TermResource[] {
-  if (!thoDir) return [];
-  if (url.startsWith(`${THO_BASE}${type}/`)) {
-    const id = url.slice(`${THO_BASE}${type}/`.length);
-    if (!/^[A-Za-z0-9.\-]+$/.test(id)) return [];
-    const r = thoRead(`${type}-${id}.json`);
-    return r && (r as { url?: string }).url === url ? [r] : [];
-  }
-  if (url.startsWith(THO_BASE)) return [];
+/** THO resources: `http://terminology.hl7.org/{Type}/{id}` lives in `{Type}-{id}.json`. */
+function thoDirect(type: TermType, url: string): TermResource[] {
+  if (!thoDir || !url.startsWith(`${THO_BASE}${type}/`)) return [];
+  const id = url.slice(`${THO_BASE}${type}/`.length);
+  if (!/^[A-Za-z0-9.\-]+$/.test(id)) return [];
+  const r = thoRead(`${type}-${id}.json`);
+  return r && (r as { url?: string }).url === url ? [r] : [];
+}
+
+/**
+ * The few THO resources whose URL is not under terminology.hl7.org (a handful of external code systems
+ * published with content), found by one scan of the package on the first miss everywhere else. Stubs
+ * (content = not-present) are left out: they hold no codes.
+ */
+function thoOther(type: TermType, url: string): TermResource[] {
+  if (!thoDir || url.startsWith(THO_BASE)) return [];
   if (!thoOdd) {
     thoOdd = new Map();
     for (const f of readdirSync(thoDir)) {
       const m = /^(CodeSystem|ValueSet|ConceptMap)-(.+)\.json$/.exec(f);
       if (!m) continue;
-      const r = JSON.parse(readFileSync(join(thoDir, f), 'utf8')) as TermResource;
+      const text = readFileSync(join(thoDir, f), 'utf8');
+      if (text.includes(`"url":"${THO_BASE}${m[1]}/${m[2]}"`)) continue;
+      const r = JSON.parse(text) as TermResource;
       const u = (r as { url?: string }).url;
       if (u && u !== `${THO_BASE}${m[1]}/${m[2]}` && !(r.resourceType === 'CodeSystem' && r.content === 'not-present')) thoOdd.set(`${m[1]}|${u}`, f);
     }
@@ -156,17 +164,27 @@ async function fromDb(q: Queryable, type: TermType, url: string): Promise<TermRe
   return p;
 }
 
-/** Every version of the resource with this canonical URL the server holds, best source first. */
-export async function findAll(q: Queryable, type: TermType, url: string): Promise<TermResource[]> {
-  return [...(await fromDb(q, type, url)), ...(added[type].get(url) ?? []), ...thoFind(type, url), ...(coreIndex()[type].get(url) ?? [])];
+/** The sources in order of precedence; later ones are only consulted when the earlier ones have nothing. */
+function sources(q: Queryable, type: TermType, url: string): (() => Promise<TermResource[]> | TermResource[])[] {
+  return [() => fromDb(q, type, url), () => added[type].get(url) ?? [], () => thoDirect(type, url), () => coreIndex()[type].get(url) ?? [], () => thoOther(type, url)];
 }
 
-/** The resource for `url` or `url|version` (an explicit version argument wins over the one in the URL). */
+/**
+ * The resource for `url` or `url|version`. An explicit `version` argument must match; a version inside the
+ * canonical (as in bindings: `…/administrative-gender|4.0.1`) is preferred, and the best held version serves
+ * when none matches (as HAPI does), so a binding to another edition still gets an answer.
+ */
 export async function find<T extends TermResource>(q: Queryable, type: TermType, canonical: string, version?: string): Promise<T | undefined> {
   const [url, v] = splitCanonical(canonical);
   const wanted = version ?? v;
-  const all = await findAll(q, type, url);
-  return (wanted ? all.find((r) => (r as { version?: string }).version === wanted) : all[0]) as T | undefined;
+  let fallback: TermResource | undefined;
+  for (const source of sources(q, type, url)) {
+    const list = await source();
+    const hit = wanted ? list.find((r) => (r as { version?: string }).version === wanted) : list[0];
+    if (hit) return hit as T;
+    fallback ??= list[0];
+  }
+  return version === undefined ? (fallback as T | undefined) : undefined;
 }
 
 export function splitCanonical(canonical: string): [string, string | undefined] {

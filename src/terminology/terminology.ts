@@ -33,6 +33,6 @@ export async function expandValueSet(q: Queryable, url: string): Promise<CodeSet
   if (!found) return undefined;
   return {
     codes: found.computed.items.map((i) => ({ system: i.system, code: i.code })),
-    systems: [...found.computed.unknownSystems],
+    systems: [...found.computed.wholeSystems],
   };
 }

@@ -79,7 +79,8 @@ export async function validateInValueSet(q: Queryable, vs: ValueSet, computed: C
   const label = vs.url ?? vs.id ?? '(posted)';
   if (!coding.code) return { result: false, known: true, severity: 'error', message: t('codeRequired', [], opts.lang) };
   const system = coding.system ? preferredSystem(coding.system) : undefined;
-  const matches = computed.items.filter((i) => i.code === coding.code && (!system || i.system === system));
+  const direct = system ? computed.byKey.get(`${system}|${coding.code}`) : undefined;
+  const matches = direct ? [direct] : system ? [] : computed.items.filter((i) => i.code === coding.code);
   const folded = matches.length ? matches : computed.items.filter((i) => i.cs?.folded && i.code.toLowerCase() === (coding.code as string).toLowerCase() && (!system || i.system === system));
   if (folded.length === 1 || (folded.length > 1 && system)) {
     const item = folded[0];
