@@ -93,6 +93,10 @@ export class Walker {
       }
       for (const v of unmatched) {
         if (el.slicing.rules === 'closed') this.report('error', 'structure', 'closedSlicing', [v.path], v.path);
+        else if (def.sd.type === 'Extension' && v.type === 'Extension' && isSubExtension(v.value)) {
+          // an extension's definition lists its sub-extensions (relative urls) as slices: any other is not allowed
+          this.report('error', 'structure', 'unknownSubExtension', [(v.value as { url: string }).url, def.sd.url], v.path);
+        }
         await this.value(def, node, v);
       }
       return;
@@ -112,10 +116,10 @@ export class Walker {
     }
     const typeDef = typeFor(el, v.type);
     if (v.value === undefined) return;
-    if (node.fixed) this.checkFixed(node.fixed, v);
+    if (node.fixed) this.checkFixed(node.fixed, v, el.id ?? el.path);
     if (el.maxLength !== undefined && typeof v.value === 'string' && v.value.length > el.maxLength) this.report('error', 'too-long', 'maxLength', [el.maxLength, v.value.length], v.path);
     if (el.binding?.valueSet && el.binding.strength !== 'example') await checkBinding(this, el.binding.strength, el.binding.valueSet, v);
-    this.constraints(def, node, v);
+    this.constraints(node, v);
     if (v.value === null || typeof v.value !== 'object') return;
     if (v.type === 'Reference' && typeDef?.targetProfile?.length) await this.reference(typeDef, v);
 
@@ -147,9 +151,8 @@ export class Walker {
       const url = typeof obj.url === 'string' ? obj.url : '';
       const sd = url ? getStructureDefinition(url) : undefined;
       if (sd?.snapshot && sd.type === 'Extension') await this.walkDefinition(sd, obj, 'Extension', v.path);
-      // a relative url names a sub-extension, which only its parent extension's definition can allow
-      else if (url && !url.includes(':')) this.report('error', 'structure', 'unknownSubExtension', [url], v.path);
-      else if (url) this.report('warning', 'not-found', 'unknownExtension', [url], v.path);
+      // (a relative url is a sub-extension: its parent's definition decides, see element())
+      else if (url.includes(':')) this.report('warning', 'not-found', 'unknownExtension', [url], v.path);
       return;
     }
     if (v.type === 'BackboneElement' || v.type === 'Element') return;
@@ -163,12 +166,12 @@ export class Walker {
     if (base?.snapshot && base.kind !== 'primitive-type') await this.walkDefinition(base, obj, v.type, v.path);
   }
 
-  private checkFixed(f: NonNullable<ElementNode['fixed']>, v: Located): void {
+  private checkFixed(f: NonNullable<ElementNode['fixed']>, v: Located, elementId: string): void {
     const ok = f.kind === 'fixed' ? deepEqual(f.value, v.value) : matchesPattern(f.value, v.value);
-    if (!ok) this.report('error', 'value', f.kind === 'fixed' ? 'fixedValue' : 'patternValue', [JSON.stringify(f.value), JSON.stringify(v.value)], v.path);
+    if (!ok) this.report('error', 'value', f.kind === 'fixed' ? 'fixedValue' : 'patternValue', [JSON.stringify(f.value), JSON.stringify(v.value), elementId], v.path);
   }
 
-  private constraints(def: CompiledDefinition, node: ElementNode, v: Located): void {
+  private constraints(node: ElementNode, v: Located): void {
     for (const c of node.constraints) {
       // @medplum/core evaluates the base definitions' error invariants on the base structure.
       if (c.base && c.severity === 'error') continue;
@@ -193,7 +196,6 @@ export class Walker {
       }
       if (!ok) this.report(c.severity, 'invariant', 'constraint', [c.key, c.human], v.path);
     }
-    void def;
   }
 
   /** dom-3 (FHIRPath over descendants().as(canonical) is beyond @medplum/core): every contained resource is referenced as "#id" somewhere in the resource. */
@@ -249,6 +251,11 @@ export class Walker {
     }
     this.report('error', 'structure', 'referenceProfile', [ref, profiled.map((t) => t.url).join(', ')], `${v.path}.reference`);
   }
+}
+
+function isSubExtension(value: unknown): boolean {
+  const url = (value as { url?: unknown } | null)?.url;
+  return typeof url === 'string' && !url.includes(':');
 }
 
 /** Does the value have no error against the definition? (Used by profile discriminators and targetProfile.) */
