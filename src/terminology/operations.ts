@@ -136,19 +136,19 @@ async function targetValueSet(q: Queryable, call: OperationCall, p: Inputs): Pro
 }
 
 /** The codings to validate: code (+system, display, systemVersion/version), coding, or codeableConcept. */
-function codingsToValidate(p: Inputs, defaultSystem?: string): { codings: Coding[]; fromConcept: boolean } {
+function codingsToValidate(p: Inputs, defaultSystem?: string): { codings: Coding[] } {
   const code = p.str('code');
   const coding = p.coding('coding');
   const cc = p.codeableConcept('codeableConcept');
   const given = [code, coding, cc].filter((x) => x !== undefined).length;
   if (given === 0) throw bad('missingParam', ['code | coding | codeableConcept']);
   if (given > 1) throw bad('conflictingParams', ['code, coding, codeableConcept']);
-  if (cc) return { codings: cc.coding ?? [], fromConcept: true };
+  if (cc) return { codings: cc.coding ?? [] };
   const display = p.str('display');
-  if (coding) return { codings: [{ ...coding, ...(display ? { display } : {}) }], fromConcept: false };
+  if (coding) return { codings: [{ ...coding, ...(display ? { display } : {}) }] };
   const system = p.str('system') ?? defaultSystem;
   const version = p.str('systemVersion') ?? p.str('version');
-  return { codings: [{ system, code, ...(version ? { version } : {}), ...(display ? { display } : {}) }], fromConcept: false };
+  return { codings: [{ system, code, ...(version ? { version } : {}), ...(display ? { display } : {}) }] };
 }
 
 /** One verdict for a CodeableConcept: valid when any coding is valid; unknown when none is valid and one is unknown. */
