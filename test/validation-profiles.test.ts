@@ -182,3 +182,23 @@ test('an unknown claimed profile is a warning: the write is accepted and $valida
   expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^warning\|Patient\|Profile .*nobody-knows is not known/)]));
   expect(lines.filter((l) => l.startsWith('error'))).toEqual([]);
 });
+
+test('inside a transaction, targetProfile sees the resources the transaction writes before', async () => {
+  const bundle = (identifier: unknown[]): unknown => ({
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: [
+      { fullUrl: 'urn:uuid:4b8f1d3e-1111-4c3e-9a59-000000000001', resource: { resourceType: 'Practitioner', identifier }, request: { method: 'POST', url: 'Practitioner' } },
+      {
+        resource: { ...goodTestPatient(), generalPractitioner: [{ reference: 'urn:uuid:4b8f1d3e-1111-4c3e-9a59-000000000001' }] },
+        request: { method: 'POST', url: 'Patient' },
+      },
+    ],
+  });
+  const ok = await request('POST', server.base, bundle([{ system: 'urn:x', value: '7' }]));
+  expect(ok.status).toBe(200);
+  const bad = await request('POST', server.base, bundle([]));
+  expect(bad.status).toBe(422);
+  // the bundle reports the entry; the staged Practitioner (no identifier) was read and judged
+  expect(errorsOf(bad.json).join('\n')).toMatch(/Entry 1: .*Reference Practitioner\/[0-9a-f-]+ points to a resource that does not conform to .*test-practitioner/);
+});
