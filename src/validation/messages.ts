@@ -23,6 +23,7 @@ defineMessages('validation', {
   referenceType: { en: 'Reference {0} must point to {1}', es: 'La referencia {0} debe apuntar a {1}' },
   referenceProfile: { en: 'Reference {0} points to a resource that does not conform to {1}', es: 'La referencia {0} apunta a un recurso que no cumple {1}' },
   requiredProfile: { en: 'Every {0} must conform to the profile {1}', es: 'Todo {0} debe cumplir el perfil {1}' },
+  walkerFailed: { en: 'Validation against {0} failed: {1}', es: 'Falló la validación contra {0}: {1}' },
   allOk: { en: 'Validation successful: no issues found', es: 'Validación correcta: no se encontraron problemas' },
   resourceRequired: { en: 'The resource parameter is required unless mode is delete', es: 'El parámetro resource es obligatorio salvo con mode=delete' },
   invalidMode: { en: 'Invalid mode "{0}": use create, update or delete', es: 'Modo "{0}" inválido: use create, update o delete' },

@@ -45,7 +45,14 @@ export async function validateProfiles(resource: Resource, opts: ValidationOptio
     const base = getBaseDefinition(resource.resourceType);
     if (base) profiles.push(base);
   }
-  for (const sd of profiles) await walker.walkDefinition(sd, resource, resource.resourceType, resource.resourceType);
+  for (const sd of profiles) {
+    try {
+      await walker.walkDefinition(sd, resource, resource.resourceType, resource.resourceType);
+    } catch (err) {
+      // a definition the walker cannot handle: say so (the resource is not accepted unchecked)
+      walker.report('error', 'exception', 'walkerFailed', [sd.url, (err as Error).message], resource.resourceType);
+    }
+  }
   issues.push(...render(dedupe(walker.findings), opts.lang));
   return issues;
 }
