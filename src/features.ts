@@ -28,6 +28,8 @@ export interface Feature {
 /** The feature modules, in start order. Add one line per feature. */
 export async function loadFeatures(): Promise<Feature[]> {
   const features: Feature[] = [];
+  features.push((await import('./ig/index.js')).igFeature);
   features.push((await import('./terminology/index.js')).terminologyFeature);
+  features.push((await import('./validation/index.js')).validationFeature);
   return features;
 }

@@ -3,7 +3,6 @@ import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrations.js';
-import { loadRequiredBindings } from './fhir/bindings.js';
 import { loadDefinitions } from './fhir/definitions.js';
 import { SearchParameterRegistry } from './fhir/search-parameters.js';
 import { loadFeatures } from './features.js';
@@ -23,7 +22,6 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const log = pino({ level: config.logLevel, base: { service: 'hms-ops' } });
   loadDefinitions();
-  loadRequiredBindings();
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, 'migrations applied');

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { OperationOutcomeError, validateResource } from '@medplum/core';
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
-import { checkRequiredBindings } from '../fhir/bindings.js';
 import { isResourceType } from '../fhir/definitions.js';
 import { errors, FhirError, outcomeFromIssues } from '../fhir/outcome.js';
+import type { StoreTransaction } from '../store/store.js';
 
 /** Shared rules for a resource body: shape, id, type, base R4 validity, and stamping meta. */
 export const ID_RE = /^[A-Za-z0-9\-.]{1,64}$/;
@@ -36,26 +36,35 @@ export function assertBody(body: unknown, type: string, id?: string): Resource {
 
 /**
  * Validation a feature adds on top of the base checks (profiles): returns issues already worded in ctx.lang.
- * Issues of severity error or fatal reject the write with 422; others are ignored here.
+ * Issues of severity error or fatal reject the write with 422; others are ignored here. `t` is the write's
+ * transaction: database reads during validation must go through it (PGlite has a single connection).
  */
-export type ResourceValidator = (resource: Resource, ctx: RequestContext) => OperationOutcomeIssue[] | Promise<OperationOutcomeIssue[]>;
+export type ResourceValidator = (resource: Resource, ctx: RequestContext, t?: StoreTransaction) => OperationOutcomeIssue[] | Promise<OperationOutcomeIssue[]>;
 const validators: ResourceValidator[] = [];
 
 export function addResourceValidator(v: ResourceValidator): void {
   validators.push(v);
 }
 
-/** Base R4 validation (structure, cardinality, types, invariants with @medplum/core; required code bindings), then registered validators; 422 with every issue. */
-export async function validate(resource: Resource, ctx: RequestContext): Promise<void> {
-  let issues: OperationOutcomeIssue[];
+/** The base R4 validation of a write: @medplum/core's validateResource; a feature may word its issues (language, element names). */
+export type BaseValidation = (resource: Resource, ctx: RequestContext) => OperationOutcomeIssue[];
+let baseValidation: BaseValidation = (resource) => {
   try {
-    issues = validateResource(resource).filter((i) => i.severity === 'error' || i.severity === 'fatal');
+    return validateResource(resource);
   } catch (err) {
-    if (err instanceof OperationOutcomeError) issues = err.outcome.issue ?? [];
-    else throw errors.unprocessable('invalidResource', (err as Error).message);
+    if (err instanceof OperationOutcomeError) return err.outcome.issue ?? [];
+    throw errors.unprocessable('invalidResource', (err as Error).message);
   }
-  issues.push(...checkRequiredBindings(resource));
-  for (const v of validators) issues.push(...(await v(resource, ctx)).filter((i) => i.severity === 'error' || i.severity === 'fatal'));
+};
+
+export function setBaseValidation(fn: BaseValidation): void {
+  baseValidation = fn;
+}
+
+/** Base R4 validation (structure, cardinality, types, invariants with @medplum/core), then registered validators (profiles, bindings: src/validation); 422 with every issue. */
+export async function validate(resource: Resource, ctx: RequestContext, t?: StoreTransaction): Promise<void> {
+  const issues = baseValidation(resource, ctx).filter((i) => i.severity === 'error' || i.severity === 'fatal');
+  for (const v of validators) issues.push(...(await v(resource, ctx, t)).filter((i) => i.severity === 'error' || i.severity === 'fatal'));
   if (issues.length > 0) throw outcomeFromIssues(422, issues);
 }
 

@@ -19,7 +19,7 @@ export async function create(t: StoreTransaction, resource: Resource, opts: { if
   const id = opts.id ?? newId();
   const lastUpdated = new Date().toISOString();
   const stored = stamp(resource, id, 1, lastUpdated);
-  await validate(stored, t.ctx);
+  await validate(stored, t.ctx, t);
   const content = JSON.stringify(stored);
   t.stage({ type, id, version: 1, lastUpdated, method: 'POST', resource: stored, content, isNew: true });
   return { status: 201, type, id, version: 1, lastUpdated, content };
@@ -45,7 +45,7 @@ export async function update(
     // Nothing changed: no new version (HAPI does the same).
     return { status: 200, type, id, version: live.version, lastUpdated: live.lastUpdated, content: live.content };
   }
-  await validate(stored, t.ctx);
+  await validate(stored, t.ctx, t);
   const content = JSON.stringify(stored);
   t.stage({ type, id, version, lastUpdated, method: opts.method ?? 'PUT', resource: stored, content, isNew: !existing, previousVersion: existing?.version });
   return { status: live ? 200 : 201, type, id, version, lastUpdated, content };

