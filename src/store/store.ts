@@ -11,6 +11,15 @@ import { writeChanges } from './write.js';
 
 export type { PendingWrite, StoredResource, TransactionHook } from './types.js';
 
+/**
+ * Access control seam (the security feature sets it): restrict() adds filters to a search before it runs, so
+ * paging and totals stay correct in SQL; visible() drops included resources the requester may not see.
+ */
+export interface AccessGuard {
+  restrict(ctx: RequestContext, req: SearchRequest): void;
+  visible(ctx: RequestContext, q: Queryable, rows: SearchResult['included']): Promise<SearchResult['included']>;
+}
+
 const ROW = 'r.res_type AS type, r.res_id AS id, r.version, r.last_updated AS "lastUpdated", r.deleted, r.content';
 
 function toStored(row: Record<string, unknown>): StoredResource {
@@ -49,6 +58,7 @@ export class ResourceStore {
   private readonly commitListeners: ((changes: readonly PendingWrite[]) => void)[] = [];
   /** Only for the embedded backend, whose data belongs to this one process (see cache.ts). */
   private readonly cache?: ResourceCache;
+  private guard?: AccessGuard;
 
   constructor(
     readonly db: Database,
@@ -59,6 +69,10 @@ export class ResourceStore {
       this.cache = cache;
       this.onCommit((changes) => cache.committed(changes));
     }
+  }
+
+  setAccessGuard(guard: AccessGuard): void {
+    this.guard = guard;
   }
 
   addTransactionHook(hook: TransactionHook): void {
@@ -95,8 +109,13 @@ export class ResourceStore {
     return rows[0] ? toStored(rows[0]) : undefined;
   }
 
-  async search(_ctx: RequestContext, req: SearchRequest, t?: StoreTransaction): Promise<SearchResult> {
-    return executeSearch(await this.on(t), req, this.baseUrl);
+  async search(ctx: RequestContext, req: SearchRequest, t?: StoreTransaction): Promise<SearchResult> {
+    const q = await this.on(t);
+    if (!this.guard) return executeSearch(q, req, this.baseUrl);
+    this.guard.restrict(ctx, req);
+    const result = await executeSearch(q, req, this.baseUrl);
+    if (result.included.length > 0) result.included = await this.guard.visible(ctx, q, result.included);
+    return result;
   }
 
   async history(_ctx: RequestContext, o: HistoryOptions, t?: StoreTransaction): Promise<HistoryEntry[]> {

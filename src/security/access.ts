@@ -1,0 +1,200 @@
+import type { RequestContext } from '../context.js';
+import type { Queryable } from '../db/database.js';
+import { getIndexedParam } from '../fhir/definitions.js';
+import { errors, FhirError } from '../fhir/outcome.js';
+import type { FhirRequest } from '../rest/request.js';
+import type { Services } from '../rest/services.js';
+import { executeSearch, type SearchRow } from '../search/engine.js';
+import { parseSearch, type SearchRequest } from '../search/parse.js';
+import type { AccessGuard, PendingWrite, StoreTransaction } from '../store/store.js';
+import { classifyRequest } from './interaction.js';
+import { AuthError, forbidden } from './messages.js';
+import { FACILITY_POLICIES, PROTECTED_LABELS, SHARED_TYPES, SUBSYSTEM_TAG_SYSTEM } from './policies.js';
+import { LABEL_SCOPE_PREFIX, principalOf, type Principal } from './principal.js';
+import { grantsFor, type Op } from './scopes.js';
+
+/**
+ * Access rules for one requester, type and kind of access, compiled into search criteria ("restriction"):
+ * the scope's `?param=value` or patient compartment, the facility/subsystem policy and the protected labels.
+ * Searches get the restriction AND-ed to their filters (store AccessGuard), so paging and totals are correct;
+ * instance interactions check their target with `_id=X&<restriction>` (404 when outside); writes check the
+ * written resource the same way inside the transaction (403, rolled back).
+ */
+const memo = new WeakMap<Principal, Map<string, string>>();
+
+/** The restriction ('' when none); throws 403 when no scope grants `op` on `type`. */
+export function restriction(p: Principal, type: string, op: Op): string {
+  let cache = memo.get(p);
+  if (!cache) memo.set(p, (cache = new Map()));
+  const key = `${type}.${op}`;
+  let r = cache.get(key);
+  if (r === undefined) {
+    r = compile(p, type, op);
+    cache.set(key, r);
+  }
+  if (r === DENIED) throw forbidden(op, type);
+  return r;
+}
+
+const DENIED = '\u0000denied';
+
+function compile(p: Principal, type: string, op: Op): string {
+  const grants = grantsFor(p.grants, type, op);
+  if (grants.length === 0) return DENIED;
+  const parts: string[] = [];
+  // Scope part: an unrestricted grant wins; otherwise the first restricted one (never the union: under-granting is safe).
+  const free = grants.find((g) => g.context !== 'patient' && !g.query);
+  if (!free) {
+    const g = grants.find((x) => x.context !== 'patient') ?? grants[0];
+    if (g.context === 'patient') {
+      if (!p.patient || !/^[A-Za-z0-9\-.]{1,64}$/.test(p.patient)) return DENIED;
+      if (type === 'Patient') parts.push(`_id=${p.patient}`);
+      else if (getIndexedParam(type, 'patient')) parts.push(`patient=Patient/${p.patient}`);
+      else return DENIED;
+    }
+    if (g.query) parts.push(g.query);
+  }
+  if (type !== '*' && (p.facility || p.subsystem) && !SHARED_TYPES.has(type)) {
+    const policy = FACILITY_POLICIES[type];
+    if (!policy) return DENIED;
+    if (p.facility) parts.push(policy.replaceAll('{facility}', encodeURIComponent(p.facility)));
+    if (p.subsystem) parts.push(`_tag=${encodeURIComponent(`${SUBSYSTEM_TAG_SYSTEM}|${p.subsystem}`)}`);
+  }
+  const hidden = PROTECTED_LABELS.filter((l) => !p.scopes.includes(LABEL_SCOPE_PREFIX + l.code));
+  if (hidden.length > 0 && type !== '*') parts.push(`_security:not=${hidden.map((l) => encodeURIComponent(`${l.system}|${l.code}`)).join(',')}`);
+  return parts.join('&');
+}
+
+function filtersOf(types: string[], criteria: string): SearchRequest['filters'] {
+  const parsed = parseSearch(types, new URLSearchParams(criteria), { count: 1, maxCount: 1 });
+  if (parsed.unknown.length > 0) throw new FhirError(500, 'exception', 'internal', [`access policy for ${types.join(',')}: ${parsed.unknown.join(',')}`]);
+  return parsed.filters;
+}
+
+/** Ids among `ids` of `type` that match the restriction, in q. */
+async function matching(q: Queryable, baseUrl: string, type: string, ids: string[], r: string): Promise<Set<string>> {
+  const req = parseSearch([type], new URLSearchParams(`_id=${ids.join(',')}&${r}`), { count: ids.length, maxCount: ids.length });
+  req.total = 'none';
+  const result = await executeSearch(q, req, baseUrl);
+  return new Set(result.rows.map((row) => row.id));
+}
+
+export class AccessControl implements AccessGuard {
+  constructor(private readonly s: Services) {}
+
+  private get on(): boolean {
+    return this.s.config.authMode === 'on';
+  }
+
+  /** AccessGuard: AND the restriction into a search. */
+  restrict(ctx: RequestContext, req: SearchRequest): void {
+    const p = this.on ? principalOf(ctx) : undefined;
+    if (!p) return;
+    const rs = new Set(req.types.map((t) => restriction(p, t, 's')));
+    if (rs.size > 1) throw new FhirError(403, 'forbidden', 'security.systemSearch', [req.types.slice(0, 5).join(', ')]);
+    const r = [...rs][0];
+    if (r) req.filters.push(...filtersOf(req.types, r));
+  }
+
+  /** AccessGuard: keep the included resources the requester may read. */
+  async visible(ctx: RequestContext, q: Queryable, rows: SearchRow[]): Promise<SearchRow[]> {
+    const p = this.on ? principalOf(ctx) : undefined;
+    if (!p) return rows;
+    const byType = new Map<string, SearchRow[]>();
+    for (const row of rows) byType.set(row.type, [...(byType.get(row.type) ?? []), row]);
+    const keep = new Set<SearchRow>();
+    for (const [type, list] of byType) {
+      let r: string;
+      try {
+        r = restriction(p, type, 'r');
+      } catch {
+        continue;
+      }
+      if (!r) list.forEach((x) => keep.add(x));
+      else {
+        const ok = await matching(q, this.s.store.baseUrl, type, list.map((x) => x.id), r);
+        list.filter((x) => ok.has(x.id)).forEach((x) => keep.add(x));
+      }
+    }
+    return rows.filter((x) => keep.has(x));
+  }
+
+  /** Feature.authorize: every interaction, including each bundle entry. */
+  async authorize(ctx: RequestContext, req: FhirRequest, t?: StoreTransaction): Promise<void> {
+    if (!this.on) return;
+    const i = classifyRequest(req);
+    if (i.code === 'metadata') return;
+    const p = principalOf(ctx);
+    if (!p) throw new AuthError(undefined);
+    switch (i.code) {
+      case 'batch':
+      case 'search-system':
+      case 'search-type':
+      case 'unknown':
+        return; // searches are restricted by restrict(); bundle entries are authorized one by one
+      case 'history-system':
+      case 'history-type': {
+        const types = i.type ? [i.type] : ['*'];
+        for (const type of types) if (restriction(p, type, 's') !== '') throw new FhirError(403, 'forbidden', 'security.history', [i.type ?? 'the system']);
+        return;
+      }
+      case 'create': {
+        const r = restriction(p, i.type as string, 'c');
+        if (r && req.headers.ifNoneExist) req.headers.ifNoneExist = `${req.headers.ifNoneExist.replace(/^.*\?/, '')}&${r}`;
+        return;
+      }
+      case 'conditional-update':
+      case 'conditional-patch':
+      case 'conditional-delete': {
+        const r = restriction(p, i.type as string, i.op as Op);
+        for (const [k, v] of new URLSearchParams(r)) req.query.append(k, v);
+        return;
+      }
+      case 'operation': {
+        const r = restriction(p, i.type ?? '*', i.op as Op);
+        if (i.id) await this.checkTarget(ctx, i.type as string, i.id, r, t);
+        return;
+      }
+      default: {
+        const type = i.type as string;
+        const r = restriction(p, type, i.op as Op);
+        // update may create: it needs c as well when the resource does not exist (checked on write)
+        await this.checkTarget(ctx, type, i.id as string, r, t);
+      }
+    }
+  }
+
+  /** 404 for an existing resource outside the restriction (as if it did not exist). */
+  private async checkTarget(ctx: RequestContext, type: string, id: string, r: string, t?: StoreTransaction): Promise<void> {
+    if (!r || !/^[A-Za-z0-9\-.]{1,64}$/.test(id)) return;
+    const q = t ? (await t.flush(), t.tx) : this.s.db;
+    const ok = await matching(q, this.s.store.baseUrl, type, [id], r);
+    if (ok.has(id)) return;
+    const row = await this.s.store.read(ctx, type, id, t);
+    if (row) throw errors.notFound('notFound', `${type}/${id}`);
+  }
+
+  /** Transaction hook: every written resource must lie inside the writer's restriction. */
+  async checkWrites(tx: Queryable, changes: readonly PendingWrite[], ctx: RequestContext): Promise<void> {
+    if (!this.on) return;
+    const p = principalOf(ctx);
+    if (!p) return; // the server's own writes (audit)
+    const byKey = new Map<string, string[]>();
+    for (const c of changes) {
+      if (!c.content) {
+        restriction(p, c.type, 'd');
+        continue;
+      }
+      const r = restriction(p, c.type, c.isNew ? 'c' : 'u');
+      if (!r) continue;
+      const key = `${c.type}\u0000${r}`;
+      byKey.set(key, [...(byKey.get(key) ?? []), c.id]);
+    }
+    for (const [key, ids] of byKey) {
+      const [type, r] = key.split('\u0000');
+      const ok = await matching(tx, this.s.store.baseUrl, type, ids, r);
+      const outside = ids.find((id) => !ok.has(id));
+      if (outside) throw new FhirError(403, 'forbidden', 'security.outOfScope', [`${type}/${outside}`]);
+    }
+  }
+}
