@@ -54,14 +54,16 @@ function compile(p: Principal, type: string, op: Op): string {
     }
     if (g.query) parts.push(g.query);
   }
-  if (type !== '*' && (p.facility || p.subsystem) && !SHARED_TYPES.has(type)) {
+  const hidden = PROTECTED_LABELS.filter((l) => !p.scopes.includes(LABEL_SCOPE_PREFIX + l.code));
+  // Every type at once (system history, system operations): restricted as soon as any policy or label applies.
+  if (type === '*') return p.facility || p.subsystem || hidden.length > 0 ? '*' : parts.join('&');
+  if ((p.facility || p.subsystem) && !SHARED_TYPES.has(type)) {
     const policy = FACILITY_POLICIES[type];
     if (!policy) return DENIED;
     if (p.facility) parts.push(policy.replaceAll('{facility}', encodeURIComponent(p.facility)));
     if (p.subsystem) parts.push(`_tag=${encodeURIComponent(`${SUBSYSTEM_TAG_SYSTEM}|${p.subsystem}`)}`);
   }
-  const hidden = PROTECTED_LABELS.filter((l) => !p.scopes.includes(LABEL_SCOPE_PREFIX + l.code));
-  if (hidden.length > 0 && type !== '*') parts.push(`_security:not=${hidden.map((l) => encodeURIComponent(`${l.system}|${l.code}`)).join(',')}`);
+  if (hidden.length > 0) parts.push(`_security:not=${hidden.map((l) => encodeURIComponent(`${l.system}|${l.code}`)).join(',')}`);
   return parts.join('&');
 }
 
