@@ -214,6 +214,22 @@ describe('external OpenID Connect issuer', () => {
     expectOutcome(await request('GET', `${server.base}/Observation`, undefined, bearer(t)), 403);
   });
 
+  test('patient/ scopes restrict to the patient of the token (compartment)', async () => {
+    const admin = bearer(await adminToken());
+    for (const id of ['pp1', 'pp2']) {
+      await request('PUT', `${server.base}/Patient/${id}`, { resourceType: 'Patient', id }, admin);
+      await request('PUT', `${server.base}/Observation/obs-${id}`, { resourceType: 'Observation', id: `obs-${id}`, status: 'final', code: { text: 'x' }, subject: { reference: `Patient/${id}` } }, admin);
+    }
+    const t = bearer(await idToken({ scope: 'patient/*.rs', patient: 'pp1', org: {} }));
+    expect((await request('GET', `${server.base}/Patient/pp1`, undefined, t)).status).toBe(200);
+    expectOutcome(await request('GET', `${server.base}/Patient/pp2`, undefined, t), 404);
+    const obs = await request('GET', `${server.base}/Observation?_total=accurate`, undefined, t);
+    expect(obs.json.total).toBe(1);
+    expect(obs.json.entry[0].resource.id).toBe('obs-pp1');
+    // without a patient claim, patient/ scopes grant nothing
+    expectOutcome(await request('GET', `${server.base}/Observation`, undefined, bearer(await idToken({ scope: 'patient/*.rs', org: {} }))), 403);
+  });
+
   test('wrong audience, expired or foreign-signed external tokens: 401', async () => {
     expectOutcome(await request('GET', `${server.base}/Patient`, undefined, bearer(await idToken({ aud: 'someone-else' }))), 401);
     expectOutcome(await request('GET', `${server.base}/Patient`, undefined, bearer(await idToken({ exp: Math.floor(Date.now() / 1000) - 60 }))), 401);

@@ -6,7 +6,7 @@ import type { FhirRequest } from '../rest/request.js';
 import type { Services } from '../rest/services.js';
 import { executeSearch, type SearchRow } from '../search/engine.js';
 import { parseSearch, type SearchRequest } from '../search/parse.js';
-import type { AccessGuard, PendingWrite, StoreTransaction } from '../store/store.js';
+import type { AccessGuard, PendingWrite, StoredResource, StoreTransaction } from '../store/store.js';
 import { classifyRequest } from './interaction.js';
 import { AuthError, forbidden } from './messages.js';
 import { FACILITY_POLICIES, PROTECTED_LABELS, SHARED_TYPES, SUBSYSTEM_TAG_SYSTEM } from './policies.js';
@@ -20,10 +20,19 @@ import { grantsFor, type Op } from './scopes.js';
  * instance interactions check their target with `_id=X&<restriction>` (404 when outside); writes check the
  * written resource the same way inside the transaction (403, rolled back).
  */
-const memo = new WeakMap<Principal, Map<string, string>>();
+interface Rule {
+  /** Everything, as search criteria (for searches). */
+  full: string;
+  /** The part that needs SQL (scope restriction, patient compartment, facility/subsystem policy). */
+  sql: string;
+  /** Protected labels the requester may not see (checked in memory on single resources). */
+  hidden: { system: string; code: string }[];
+}
 
-/** The restriction ('' when none); throws 403 when no scope grants `op` on `type`. */
-export function restriction(p: Principal, type: string, op: Op): string {
+const memo = new WeakMap<Principal, Map<string, Rule | null>>();
+
+/** The rule for `op` on `type`; throws 403 when no scope grants it. */
+export function rule(p: Principal, type: string, op: Op): Rule {
   let cache = memo.get(p);
   if (!cache) memo.set(p, (cache = new Map()));
   const key = `${type}.${op}`;
@@ -32,39 +41,61 @@ export function restriction(p: Principal, type: string, op: Op): string {
     r = compile(p, type, op);
     cache.set(key, r);
   }
-  if (r === DENIED) throw forbidden(op, type);
+  if (r === null) throw forbidden(op, type);
   return r;
 }
 
-const DENIED = '\u0000denied';
+/** The restriction as search criteria ('' when none); throws 403 when no scope grants `op` on `type`. */
+export function restriction(p: Principal, type: string, op: Op): string {
+  return rule(p, type, op).full;
+}
 
-function compile(p: Principal, type: string, op: Op): string {
+function compile(p: Principal, type: string, op: Op): Rule | null {
   const grants = grantsFor(p.grants, type, op);
-  if (grants.length === 0) return DENIED;
+  if (grants.length === 0) return null;
   const parts: string[] = [];
   // Scope part: an unrestricted grant wins; otherwise the first restricted one (never the union: under-granting is safe).
   const free = grants.find((g) => g.context !== 'patient' && !g.query);
   if (!free) {
     const g = grants.find((x) => x.context !== 'patient') ?? grants[0];
     if (g.context === 'patient') {
-      if (!p.patient || !/^[A-Za-z0-9\-.]{1,64}$/.test(p.patient)) return DENIED;
+      if (!p.patient || !/^[A-Za-z0-9\-.]{1,64}$/.test(p.patient)) return null;
       if (type === 'Patient') parts.push(`_id=${p.patient}`);
       else if (getIndexedParam(type, 'patient')) parts.push(`patient=Patient/${p.patient}`);
-      else return DENIED;
+      else return null;
     }
     if (g.query) parts.push(g.query);
   }
-  const hidden = PROTECTED_LABELS.filter((l) => !p.scopes.includes(LABEL_SCOPE_PREFIX + l.code));
+  const hidden = hiddenLabels(p);
   // Every type at once (system history, system operations): restricted as soon as any policy or label applies.
-  if (type === '*') return p.facility || p.subsystem || hidden.length > 0 ? '*' : parts.join('&');
+  if (type === '*') {
+    const all = p.facility || p.subsystem || hidden.length > 0 ? '*' : parts.join('&');
+    return { full: all, sql: all, hidden: [] };
+  }
   if ((p.facility || p.subsystem) && !SHARED_TYPES.has(type)) {
     const policy = FACILITY_POLICIES[type];
-    if (!policy) return DENIED;
+    if (!policy) return null;
     if (p.facility) parts.push(policy.replaceAll('{facility}', encodeURIComponent(p.facility)));
     if (p.subsystem) parts.push(`_tag=${encodeURIComponent(`${SUBSYSTEM_TAG_SYSTEM}|${p.subsystem}`)}`);
   }
-  if (hidden.length > 0) parts.push(`_security:not=${hidden.map((l) => encodeURIComponent(`${l.system}|${l.code}`)).join(',')}`);
-  return parts.join('&');
+  const sql = parts.join('&');
+  const labels = hidden.length > 0 ? `_security:not=${hidden.map((l) => encodeURIComponent(`${l.system}|${l.code}`)).join(',')}` : '';
+  return { full: [sql, labels].filter(Boolean).join('&'), sql, hidden };
+}
+
+const hiddenMemo = new WeakMap<Principal, Rule['hidden']>();
+
+function hiddenLabels(p: Principal): Rule['hidden'] {
+  let h = hiddenMemo.get(p);
+  if (!h) hiddenMemo.set(p, (h = PROTECTED_LABELS.filter((l) => !p.scopes.includes(LABEL_SCOPE_PREFIX + l.code))));
+  return h;
+}
+
+/** True when the resource (stored JSON) carries one of the hidden labels. */
+function hiddenLabel(content: string | null | undefined, hidden: Rule['hidden']): boolean {
+  if (!content || hidden.length === 0 || !content.includes('"security"')) return false;
+  const labels = (JSON.parse(content) as { meta?: { security?: { system?: string; code?: string }[] } }).meta?.security ?? [];
+  return labels.some((l) => hidden.some((h) => h.system === l.system && h.code === l.code));
 }
 
 function filtersOf(types: string[], criteria: string): SearchRequest['filters'] {
@@ -121,6 +152,12 @@ export class AccessControl implements AccessGuard {
     return rows.filter((x) => keep.has(x));
   }
 
+  /** AccessGuard: a resource read by id that carries a label the requester may not see does not exist for them. */
+  readable(ctx: RequestContext, row: StoredResource): void {
+    const p = this.on ? principalOf(ctx) : undefined;
+    if (p && hiddenLabel(row.content, hiddenLabels(p))) throw errors.notFound('notFound', `${row.type}/${row.id}`);
+  }
+
   /** Feature.authorize: every interaction, including each bundle entry. */
   async authorize(ctx: RequestContext, req: FhirRequest, t?: StoreTransaction): Promise<void> {
     if (!this.on) return;
@@ -153,27 +190,28 @@ export class AccessControl implements AccessGuard {
         return;
       }
       case 'operation': {
-        const r = restriction(p, i.type ?? '*', i.op as Op);
-        if (i.id) await this.checkTarget(ctx, i.type as string, i.id, r, t);
+        const r = rule(p, i.type ?? '*', i.op as Op);
+        if (i.id) await this.checkTarget(ctx, i.type as string, i.id, r, i.op as Op, t);
         return;
       }
-      default: {
-        const type = i.type as string;
-        const r = restriction(p, type, i.op as Op);
-        // update may create: it needs c as well when the resource does not exist (checked on write)
-        await this.checkTarget(ctx, type, i.id as string, r, t);
-      }
+      default:
+        // update may create: the new resource is checked against the create rule on write
+        await this.checkTarget(ctx, i.type as string, i.id as string, rule(p, i.type as string, i.op as Op), i.op as Op, t);
     }
   }
 
-  /** 404 for an existing resource outside the restriction (as if it did not exist). */
-  private async checkTarget(ctx: RequestContext, type: string, id: string, r: string, t?: StoreTransaction): Promise<void> {
-    if (!r || !/^[A-Za-z0-9\-.]{1,64}$/.test(id)) return;
+  /**
+   * 404 for an existing resource outside the rule (as if it did not exist): labels are checked on the stored
+   * JSON, the rest with one `_id=X&<criteria>` search. A deleted resource answers as the handler does (410).
+   */
+  private async checkTarget(ctx: RequestContext, type: string, id: string, r: Rule, op: Op, t?: StoreTransaction): Promise<void> {
+    if (!/^[A-Za-z0-9\-.]{1,64}$/.test(id)) return;
+    // Labels alone: reads are checked by readable() on the row the handler reads anyway (no extra query).
+    if (!r.sql && (r.hidden.length === 0 || op === 'r')) return;
+    const row = await this.s.store.read(ctx, type, id, t); // readable() throws 404 on a hidden label
+    if (!row || row.deleted || !r.sql) return;
     const q = t ? (await t.flush(), t.tx) : this.s.db;
-    const ok = await matching(q, this.s.store.baseUrl, type, [id], r);
-    if (ok.has(id)) return;
-    const row = await this.s.store.read(ctx, type, id, t);
-    if (row) throw errors.notFound('notFound', `${type}/${id}`);
+    if (!(await matching(q, this.s.store.baseUrl, type, [id], r.sql)).has(id)) throw errors.notFound('notFound', `${type}/${id}`);
   }
 
   /** Transaction hook: every written resource must lie inside the writer's restriction. */
@@ -187,9 +225,10 @@ export class AccessControl implements AccessGuard {
         restriction(p, c.type, 'd');
         continue;
       }
-      const r = restriction(p, c.type, c.isNew ? 'c' : 'u');
-      if (!r) continue;
-      const key = `${c.type}\u0000${r}`;
+      const r = rule(p, c.type, c.isNew ? 'c' : 'u');
+      if (hiddenLabel(c.content, r.hidden)) throw new FhirError(403, 'forbidden', 'security.outOfScope', [`${c.type}/${c.id}`]);
+      if (!r.sql) continue;
+      const key = `${c.type}\u0000${r.sql}`;
       byKey.set(key, [...(byKey.get(key) ?? []), c.id]);
     }
     for (const [key, ids] of byKey) {

@@ -40,13 +40,16 @@ export class AuditTrail {
     res.once('finish', () => {
       const path = req.path;
       if (path === '/metadata') return;
-      this.queue.push(this.event(req, res.statusCode, ctx, started));
+      this.queue.push(this.event(req, res.statusCode, ctx, started, res.getHeader('location')));
       if (this.queue.length > MAX_QUEUE) this.queue.splice(0, this.queue.length - MAX_QUEUE);
     });
   }
 
-  private event(req: Request, status: number, ctx: RequestContext, recorded: string): AuditEvent {
+  private event(req: Request, status: number, ctx: RequestContext, recorded: string, location: unknown): AuditEvent {
     const i = classify(req.method, decodeURIComponent(req.path));
+    // a create names what it created (Location: …/Type/id/_history/n)
+    const created = typeof location === 'string' ? /\/([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})\/_history\/\d+$/.exec(location) : null;
+    if (created && !i.id && i.type === created[1]) i.id = created[2];
     const p = principalOf(ctx);
     const subtype =
       i.code === 'batch'

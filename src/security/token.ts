@@ -27,12 +27,54 @@ class OAuthError extends Error {
   }
 }
 
+/**
+ * Records assertion ids, refusing one seen before. Claims arriving together share one INSERT (one commit),
+ * which is what lets issuance scale past the commit rate of the database.
+ */
+export class JtiLedger {
+  private pending: { jti: string; exp: number; done: (fresh: boolean) => void; fail: (err: unknown) => void }[] = [];
+  private running = false;
+
+  constructor(private readonly s: Services) {}
+
+  claim(jti: string, exp: number): Promise<boolean> {
+    return new Promise((done, fail) => {
+      this.pending.push({ jti, exp, done, fail });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, 1000);
+      try {
+        const { rows } = await this.s.db.query<{ jti: string }>(
+          `INSERT INTO auth_jti (jti, expires_at) SELECT j, to_timestamp(e) FROM unnest($1::text[], $2::float8[]) AS t(j, e)
+           ON CONFLICT DO NOTHING RETURNING jti`,
+          [batch.map((b) => b.jti), batch.map((b) => b.exp)],
+          'hms_auth_jti',
+        );
+        const fresh = new Set(rows.map((r) => r.jti));
+        for (const b of batch) {
+          // a jti twice in one batch: only its first claim is fresh
+          b.done(fresh.delete(b.jti));
+        }
+      } catch (err) {
+        for (const b of batch) b.fail(err);
+      }
+    }
+    this.running = false;
+  }
+}
+
 export function tokenRoute(app: express.Express, s: Services, keys: KeyStore, clients: ClientRegistry): void {
+  const jtis = new JtiLedger(s);
   app.post('/auth/token', express.urlencoded({ extended: false, limit: '64kb' }), async (req: Request, res: Response) => {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Pragma', 'no-cache');
     try {
-      res.json(await issue(req, s, keys, clients));
+      res.json(await issue(req, s, keys, clients, jtis));
     } catch (err) {
       if (err instanceof OAuthError) {
         if (err.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="hms-ops"');
@@ -45,7 +87,7 @@ export function tokenRoute(app: express.Express, s: Services, keys: KeyStore, cl
   });
 }
 
-async function issue(req: Request, s: Services, keys: KeyStore, clients: ClientRegistry): Promise<Record<string, unknown>> {
+async function issue(req: Request, s: Services, keys: KeyStore, clients: ClientRegistry, jtis: JtiLedger): Promise<Record<string, unknown>> {
   const body = (req.body ?? {}) as Record<string, unknown>;
   const field = (k: string): string | undefined => (typeof body[k] === 'string' ? (body[k] as string) : undefined);
   if (field('grant_type') !== 'client_credentials') throw new OAuthError(400, 'unsupported_grant_type', 'grant_type must be client_credentials');
@@ -78,12 +120,7 @@ async function issue(req: Request, s: Services, keys: KeyStore, clients: ClientR
     throw new OAuthError(401, 'invalid_client', `client assertion exp must be at most ${MAX_ASSERTION_SECONDS} s ahead`);
   }
   if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256) throw new OAuthError(401, 'invalid_client', 'client assertion jti is required');
-  const fresh = await s.db.query(
-    'INSERT INTO auth_jti (jti, expires_at) VALUES ($1, to_timestamp($2)) ON CONFLICT DO NOTHING',
-    [`${clientId}|${payload.jti}`, payload.exp + SKEW_SECONDS],
-    'hms_auth_jti',
-  );
-  if (fresh.rowCount === 0) throw new OAuthError(401, 'invalid_client', 'client assertion jti was already used');
+  if (!(await jtis.claim(`${clientId}|${payload.jti}`, payload.exp + SKEW_SECONDS))) throw new OAuthError(401, 'invalid_client', 'client assertion jti was already used');
 
   const client = found.client;
   const requested = (field('scope') ?? '').split(/\s+/).filter(Boolean);

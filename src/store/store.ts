@@ -18,6 +18,8 @@ export type { PendingWrite, StoredResource, TransactionHook } from './types.js';
 export interface AccessGuard {
   restrict(ctx: RequestContext, req: SearchRequest): void;
   visible(ctx: RequestContext, q: Queryable, rows: SearchResult['included']): Promise<SearchResult['included']>;
+  /** Throws (404) when the requester may not see this resource, read by id. */
+  readable(ctx: RequestContext, row: StoredResource): void;
 }
 
 const ROW = 'r.res_type AS type, r.res_id AS id, r.version, r.last_updated AS "lastUpdated", r.deleted, r.content';
@@ -91,7 +93,13 @@ export class ResourceStore {
     return t.tx;
   }
 
-  async read(_ctx: RequestContext, type: string, id: string, t?: StoreTransaction): Promise<StoredResource | undefined> {
+  async read(ctx: RequestContext, type: string, id: string, t?: StoreTransaction): Promise<StoredResource | undefined> {
+    const row = await this.readUnguarded(type, id, t);
+    if (row && this.guard) this.guard.readable(ctx, row);
+    return row;
+  }
+
+  private async readUnguarded(type: string, id: string, t?: StoreTransaction): Promise<StoredResource | undefined> {
     if (t || !this.cache) return readRow(await this.on(t), type, id);
     const cached = this.cache.get(type, id);
     if (cached) return cached;
@@ -100,13 +108,15 @@ export class ResourceStore {
     return row;
   }
 
-  async vread(_ctx: RequestContext, type: string, id: string, version: number, t?: StoreTransaction): Promise<StoredResource | undefined> {
+  async vread(ctx: RequestContext, type: string, id: string, version: number, t?: StoreTransaction): Promise<StoredResource | undefined> {
     const { rows } = await (await this.on(t)).query(
       `SELECT r.res_type AS type, r.res_id AS id, r.version, r.last_updated AS "lastUpdated", r.method = 'DELETE' AS deleted, r.content
        FROM resource_history r WHERE r.res_type = $1 AND r.res_id = $2 AND r.version = $3`,
       [type, id, version],
     );
-    return rows[0] ? toStored(rows[0]) : undefined;
+    const row = rows[0] ? toStored(rows[0]) : undefined;
+    if (row && this.guard) this.guard.readable(ctx, row);
+    return row;
   }
 
   async search(ctx: RequestContext, req: SearchRequest, t?: StoreTransaction): Promise<SearchResult> {
