@@ -11,11 +11,18 @@ import { principalOf } from './principal.js';
  * a real resource so auditors search it with an AuditEvent scope. Requests only queue the event; a writer
  * flushes the queue every AUDIT_FLUSH_MS in one store transaction. A crash loses at most the events of the
  * last interval (documented in docs/security.md). Nothing about the patient goes to the log.
+ *
+ * Successful reads (read, vread, search, history) of one requester, interaction and address within one flush
+ * interval share one AuditEvent: period = first..last request, one entity per request (what it read or the
+ * query, with the request id as entity.detail). Indexing an AuditEvent costs several times a read, so one
+ * event per read would halve read throughput; writes, operations and failures keep one event each.
  */
 const MAX_QUEUE = 50_000;
+const MAX_ENTITIES = 500;
 
 export class AuditTrail {
   private queue: AuditEvent[] = [];
+  private readonly reads = new Map<string, AuditEvent>();
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
   private readonly ctx: RequestContext;
@@ -40,7 +47,10 @@ export class AuditTrail {
     res.once('finish', () => {
       const path = req.path;
       if (path === '/metadata') return;
-      this.queue.push(this.event(req, res.statusCode, ctx, started, res.getHeader('location')));
+      const e = this.event(req, res.statusCode, ctx, started, res.getHeader('location'));
+      for (const en of e.entity ?? []) if (!en.name) en.detail = [{ type: 'requestId', valueString: ctx.requestId }];
+      if (e.action === 'R' && e.outcome === '0' && e.subtype) this.aggregate(e);
+      else this.queue.push(e);
       if (this.queue.length > MAX_QUEUE) this.queue.splice(0, this.queue.length - MAX_QUEUE);
     });
   }
@@ -99,9 +109,26 @@ export class AuditTrail {
     };
   }
 
+  /** Adds a successful read to the interval's event of the same requester, interaction and address. */
+  private aggregate(e: AuditEvent): void {
+    const a = e.agent[0];
+    const key = JSON.stringify([a.who, e.subtype, a.network?.address, e.agent[1]?.who]);
+    const open = this.reads.get(key);
+    if (open && (open.entity?.length ?? 0) < MAX_ENTITIES) {
+      open.entity = [...(open.entity ?? []), ...(e.entity ?? [])];
+      open.period = { start: open.period?.start, end: e.recorded };
+      open.recorded = e.recorded;
+      return;
+    }
+    if (open) this.queue.push(open);
+    this.reads.set(key, { ...e, period: { start: e.recorded, end: e.recorded } });
+  }
+
   /** Writes the queued events in one transaction; on failure (a referenced resource vanished) retries without references. */
   async flush(): Promise<void> {
     if (this.flushing) return this.flushing;
+    for (const e of this.reads.values()) this.queue.push(e);
+    this.reads.clear();
     if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
