@@ -19,7 +19,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { cannon, fmt, runCleanups, startServer, withPostgres, type Backend, type Options } from './run.js';
+import { cannon, CpuMeter, fmt, runCleanups, startServer, withPostgres, type Backend, type Options } from './run.js';
 
 const arg = (name: string, fallback: string): string => process.argv.slice(2).find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const o: Options = {
@@ -48,6 +48,9 @@ interface Result {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU of the server process and PostgreSQL per operation (ms): independent of other load on the machine. */
+  cpuMs: number;
+  otherCpu: number;
 }
 const results: Result[] = [];
 
@@ -91,7 +94,7 @@ async function run(backend: Backend, baseEnv: Record<string, string>): Promise<v
         token = ((await r.json()) as { access_token: string }).access_token;
       }
       const headers: Record<string, string> = { 'Content-Type': 'application/fhir+json', ...(token ? { Authorization: `Bearer ${token}` } : {}) };
-      servers.push({ ...CONFIGS[i], server, headers, tokenUrl, assertion, ids: [] as string[], count: 0, secs: 0, p50: [] as number[], p99: [] as number[], errors: 0 });
+      servers.push({ ...CONFIGS[i], server, headers, tokenUrl, assertion, ids: [] as string[], count: 0, secs: 0, p50: [] as number[], p99: [] as number[], errors: 0, cpu: 0, other: 0 });
     }
     // Seed: once on PostgreSQL (one database), per server on PGlite (one data folder each).
     for (const x of servers) {
@@ -119,11 +122,13 @@ async function run(backend: Backend, baseEnv: Record<string, string>): Promise<v
         x.p50.push(c.p50);
         x.p99.push(c.p99);
         x.errors += c.errors;
-        console.log(`  round ${round + 1} ${x.scenario}: ${fmt(c.rps)} req/s`);
+        x.cpu += (c.serverCpu + c.dbCpu) * slice.duration;
+        x.other += c.otherCpu / ROUNDS;
+        console.log(`  round ${round + 1} ${x.scenario}: ${fmt(c.rps)} req/s, ${fmt(((c.serverCpu + c.dbCpu) * 1000) / c.rps, 3)} CPU ms/op, other load ${fmt(c.otherCpu, 2)} cores`);
       }
     }
     const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
-    for (const x of servers) results.push({ backend, scenario: x.scenario, rps: x.count / x.secs, p50: median(x.p50), p99: median(x.p99), errors: x.errors });
+    for (const x of servers) results.push({ backend, scenario: x.scenario, rps: x.count / x.secs, p50: median(x.p50), p99: median(x.p99), errors: x.errors, cpuMs: (x.cpu * 1000) / x.count, otherCpu: x.other });
 
     // Token issuance: assertions signed first, then sent 10 at a time.
     const t = servers[servers.length - 1];
@@ -131,6 +136,7 @@ async function run(backend: Backend, baseEnv: Record<string, string>): Promise<v
     let i = 0;
     let errors = 0;
     const lat: number[] = [];
+    const meter = new CpuMeter(t.server.child.pid, t.server.db);
     const started = performance.now();
     await Promise.all(
       Array.from({ length: 10 }, async () => {
@@ -146,8 +152,10 @@ async function run(backend: Backend, baseEnv: Record<string, string>): Promise<v
       }),
     );
     const secs = (performance.now() - started) / 1000;
+    const usage = meter.stop();
     lat.sort((a, b) => a - b);
-    results.push({ backend, scenario: 'token issuance', rps: (TOKENS - errors) / secs, p50: lat[Math.floor(lat.length / 2)], p99: lat[Math.floor(lat.length * 0.99)], errors });
+    const cpuMs = ((usage.serverCpu + usage.dbCpu) * secs * 1000) / (TOKENS - errors);
+    results.push({ backend, scenario: 'token issuance', rps: (TOKENS - errors) / secs, p50: lat[Math.floor(lat.length / 2)], p99: lat[Math.floor(lat.length * 0.99)], errors, cpuMs, otherCpu: usage.otherCpu });
     console.log(`  token issuance: ${fmt((TOKENS - errors) / secs)} tokens/s`);
     for (const x of servers) await x.server.stop();
   } finally {
@@ -161,11 +169,11 @@ try {
     if (backend === 'postgres') await withPostgres(o, (env) => run(backend, env), 'bench_security');
     else await run(backend, {});
   }
-  console.log('\n| backend | scenario | throughput | p50 ms | p99 ms | errors | vs auth off |\n| --- | --- | --- | --- | --- | --- | --- |');
+  console.log('\n| backend | scenario | throughput | p50 ms | p99 ms | errors | vs auth off | CPU ms/op (server + PostgreSQL) | capacity per core (1000 / CPU ms) | other load (cores) |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results) {
     const off = results.find((x) => x.backend === r.backend && x.scenario === 'read, auth off');
     const ratio = r.scenario.startsWith('read') && off ? `${Math.round((r.rps / off.rps) * 100)} %` : '–';
-    console.log(`| ${r.backend} | ${r.scenario} | ${fmt(r.rps)} ${r.scenario === 'token issuance' ? 'tokens/s' : 'req/s'} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${ratio} |`);
+    console.log(`| ${r.backend} | ${r.scenario} | ${fmt(r.rps)} ${r.scenario === 'token issuance' ? 'tokens/s' : 'req/s'} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${ratio} | ${fmt(r.cpuMs, 3)} | ${fmt(1000 / r.cpuMs)} | ${fmt(r.otherCpu, 2)} |`);
   }
 } finally {
   await runCleanups();

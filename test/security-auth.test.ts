@@ -251,11 +251,16 @@ describe('audit trail', () => {
     await request('GET', `${server.base}/Patient?family=Secreto`, undefined, bearer(t));
     await request('DELETE', `${server.base}/Patient/${created.json.id}`, undefined, bearer(t));
     await request('GET', `${server.base}/Encounter`, undefined, bearer(t)); // 403
-    await sleep(400);
     const at = await getToken(server.base, auditor);
-    const r = await request('GET', `${server.base}/AuditEvent?_count=200&_sort=-_lastUpdated`, undefined, bearer(at));
-    expect(r.status).toBe(200);
-    const events = (r.json.entry ?? []).map((e: Json) => e.resource).filter((e: Json) => e.agent[0].who.identifier?.value === 'audited');
+    // the audit writer flushes every AUDIT_FLUSH_MS: wait (up to 10 s on a busy machine) for the five events
+    let r: Json;
+    let events: Json[] = [];
+    for (let waited = 0; waited < 10_000 && events.length < 5; waited += 200) {
+      await sleep(200);
+      r = await request('GET', `${server.base}/AuditEvent?_count=200&_sort=-_lastUpdated`, undefined, bearer(at));
+      expect(r.status).toBe(200);
+      events = (r.json.entry ?? []).map((e: Json) => e.resource).filter((e: Json) => e.agent[0].who.identifier?.value === 'audited');
+    }
     const summary = events.map((e: Json) => `${e.subtype?.[0]?.code}:${e.action}:${e.outcome}`).sort();
     expect(summary).toEqual(['create:C:0', 'delete:D:0', 'read:R:0', 'search-type:R:0', 'search-type:R:4'].sort());
     const read = events.find((e: Json) => e.subtype[0].code === 'read');

@@ -114,14 +114,16 @@ export class AuditTrail {
     const a = e.agent[0];
     const key = JSON.stringify([a.who, e.subtype, a.network?.address, e.agent[1]?.who]);
     const open = this.reads.get(key);
+    // entity.type (System Object) is said once per event, not once per request: fewer index rows
+    const entities = (e.entity ?? []).map(({ type: _type, ...rest }) => rest);
     if (open && (open.entity?.length ?? 0) < MAX_ENTITIES) {
-      open.entity = [...(open.entity ?? []), ...(e.entity ?? [])];
+      (open.entity ??= []).push(...entities);
       open.period = { start: open.period?.start, end: e.recorded };
       open.recorded = e.recorded;
       return;
     }
     if (open) this.queue.push(open);
-    this.reads.set(key, { ...e, period: { start: e.recorded, end: e.recorded } });
+    this.reads.set(key, { ...e, entity: entities, period: { start: e.recorded, end: e.recorded } });
   }
 
   /** Writes the queued events in one transaction; on failure (a referenced resource vanished) retries without references. */
