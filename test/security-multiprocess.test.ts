@@ -68,10 +68,11 @@ pgTest('tokens, replay protection and key rotation work across processes', async
   expect(kid).toBeDefined();
   const jwks = async (base: string): Promise<string[]> => (await request('GET', base.replace(/\/fhir$/, '/auth/jwks'))).json.keys.map((k: { kid: string }) => k.kid);
   let published: string[][] = [];
-  for (let waited = 0; waited < 15_000 && !published.every((p) => p[0] === kid); waited += 500) {
+  for (let waited = 0; waited < 15_000 && (published.length === 0 || !published.every((p) => p[0] === kid)); waited += 500) {
     await new Promise((r) => setTimeout(r, 500));
     published = [await jwks(a), await jwks(b)];
   }
+  expect(published).toHaveLength(2);
   for (const p of published) {
     expect(p[0]).toBe(kid);
     expect(p).toHaveLength(2);
