@@ -126,7 +126,11 @@ export class AuditTrail {
     this.reads.set(key, { ...e, entity: entities, period: { start: e.recorded, end: e.recorded } });
   }
 
-  /** Writes the queued events in one transaction; on failure (a referenced resource vanished) retries without references. */
+  /**
+   * Writes the queued events in one transaction. A reference to a resource deleted since the request (the
+   * server refuses dangling references) is recorded as an identifier instead; should the write still fail,
+   * every reference is turned into an identifier and the write retried once.
+   */
   async flush(): Promise<void> {
     if (this.flushing) return this.flushing;
     for (const e of this.reads.values()) this.queue.push(e);
@@ -134,12 +138,16 @@ export class AuditTrail {
     if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
+    const unlink = (keep: (ref: string) => boolean): void => {
+      for (const e of batch) for (const en of e.entity ?? []) if (en.what?.reference && !keep(en.what.reference)) en.what = { identifier: { value: en.what.reference } };
+    };
     this.flushing = (async () => {
       try {
+        unlink(await this.live(batch));
         await this.write(batch);
       } catch {
         try {
-          for (const e of batch) for (const en of e.entity ?? []) if (en.what?.reference) en.what = { identifier: { value: en.what.reference } };
+          unlink(() => false);
           await this.write(batch);
         } catch (err) {
           this.ctx.log.error({ err, lost: batch.length }, 'audit events could not be written');
@@ -147,6 +155,19 @@ export class AuditTrail {
       }
     })().finally(() => (this.flushing = undefined));
     return this.flushing;
+  }
+
+  /** Which of the referenced resources exist now. */
+  private async live(events: AuditEvent[]): Promise<(ref: string) => boolean> {
+    const refs = [...new Set(events.flatMap((e) => (e.entity ?? []).map((en) => en.what?.reference).filter((r): r is string => !!r)))];
+    if (refs.length === 0) return () => true;
+    const split = refs.map((r) => r.split('/'));
+    const { rows } = await this.s.db.query<{ t: string; i: string }>(
+      'SELECT r.res_type AS t, r.res_id AS i FROM resource r JOIN unnest($1::text[], $2::text[]) AS x(t, i) ON r.res_type = x.t AND r.res_id = x.i WHERE NOT r.deleted',
+      [split.map((x) => x[0]), split.map((x) => x[1])],
+    );
+    const found = new Set(rows.map((r) => `${r.t}/${r.i}`));
+    return (ref) => found.has(ref);
   }
 
   private async write(events: AuditEvent[]): Promise<void> {
