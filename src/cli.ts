@@ -33,10 +33,15 @@ async function main(argv: string[]): Promise<number> {
         const { load } = await import('./load.js');
         return await load(rest);
       }
+      case 'client':
+      case 'keys': {
+        const { securityCli } = await import('./security/cli.js');
+        return await securityCli(command, rest);
+      }
       case 'help':
       case '--help':
       case '-h':
-        console.log('Usage: hms-ops serve | migrate | load [--url URL] <files or folders…>');
+        console.log('Usage: hms-ops serve | migrate | load [--url URL] <files or folders…> | client add|list|remove … | keys rotate|list');
         return 0;
       default:
         console.error(`Unknown command "${command}". Usage: hms-ops serve | migrate | load <files or folders…>`);

@@ -15,6 +15,20 @@ export interface Config {
   igDir?: string;
   fhirPackages?: string;
   requiredProfiles?: string;
+  authMode: 'off' | 'on';
+  accessTokenSeconds: number;
+  oidcIssuer?: string;
+  oidcAudience?: string;
+  oidcJwksUrl?: string;
+  oidcClaimUser: string;
+  oidcClaimRoles: string;
+  oidcClaimFacility: string;
+  oidcClaimSubsystem: string;
+  oidcClaimScopes: string;
+  rateLimitPerMinute: number;
+  corsOrigins?: string;
+  audit: 'auto' | 'on' | 'off';
+  auditFlushMs: number;
 }
 
 /** Environment variable → config key, with its documentation (rendered into the README). */
@@ -32,6 +46,20 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
   { env: 'IG_DIR', key: 'igDir', type: 'string', doc: 'Folder of the built implementation guide (package.tgz, package/, site/) served at /ig/ (default implementation-guide/output, written by `npm run ig`).' },
   { env: 'FHIR_PACKAGES', key: 'fhirPackages', type: 'string', doc: 'Extra FHIR packages to load at start (comma-separated paths to .tgz files or unpacked folders), after the Paraguay guide and hl7.fhir.uv.ips.' },
   { env: 'REQUIRED_PROFILES', key: 'requiredProfiles', type: 'string', doc: 'Profiles every written resource of a type must conform to, e.g. `Patient=https://fhir.mspbs.gov.py/StructureDefinition/PYPatient,Practitioner=...` (default none).' },
+  { env: 'AUTH_MODE', key: 'authMode', type: 'string', doc: 'off (default, embedded development only: every request is anonymous and allowed) or on (a bearer token is required on every FHIR endpoint except metadata and discovery; deny by default).' },
+  { env: 'ACCESS_TOKEN_SECONDS', key: 'accessTokenSeconds', type: 'integer', doc: 'Lifetime of access tokens issued by /auth/token (default 300).' },
+  { env: 'OIDC_ISSUER', key: 'oidcIssuer', type: 'string', doc: 'Issuer (iss) of an external OpenID Connect provider whose access tokens are accepted too.' },
+  { env: 'OIDC_AUDIENCE', key: 'oidcAudience', type: 'string', doc: 'Required audience (aud) of external tokens (default: the FHIR base URL).' },
+  { env: 'OIDC_JWKS_URL', key: 'oidcJwksUrl', type: 'string', doc: 'JWKS URL of the external issuer (default: jwks_uri of OIDC_ISSUER/.well-known/openid-configuration).' },
+  { env: 'OIDC_CLAIM_USER', key: 'oidcClaimUser', type: 'string', doc: 'Claim naming the user of an external token (default sub).' },
+  { env: 'OIDC_CLAIM_ROLES', key: 'oidcClaimRoles', type: 'string', doc: 'Claim with the user roles (default roles; recorded in the audit trail).' },
+  { env: 'OIDC_CLAIM_FACILITY', key: 'oidcClaimFacility', type: 'string', doc: 'Claim with the facility (Organization id) of the user (default facility).' },
+  { env: 'OIDC_CLAIM_SUBSYSTEM', key: 'oidcClaimSubsystem', type: 'string', doc: 'Claim with the subsystem of the user (default subsystem).' },
+  { env: 'OIDC_CLAIM_SCOPES', key: 'oidcClaimScopes', type: 'string', doc: 'Claim with the SMART scopes (space-separated string or array; default scope).' },
+  { env: 'RATE_LIMIT_PER_MINUTE', key: 'rateLimitPerMinute', type: 'integer', doc: 'Requests per minute per client (per IP when anonymous) and process; more answer 429 (default 0 = unlimited).' },
+  { env: 'CORS_ORIGINS', key: 'corsOrigins', type: 'string', doc: 'Comma-separated origins allowed by CORS, or * (default: none, no CORS headers).' },
+  { env: 'AUDIT', key: 'audit', type: 'string', doc: 'auto (default: audit when AUTH_MODE=on), on or off: one AuditEvent per FHIR request, stored as a resource.' },
+  { env: 'AUDIT_FLUSH_MS', key: 'auditFlushMs', type: 'integer', doc: 'Interval of the batched AuditEvent writer in milliseconds (default 100).' },
 ];
 
 const schema = {
@@ -52,6 +80,20 @@ const schema = {
     igDir: { type: 'string', minLength: 1 },
     fhirPackages: { type: 'string' },
     requiredProfiles: { type: 'string', pattern: '^\\s*([A-Za-z]+\\s*=\\s*[^,=\\s]+\\s*)(,\\s*[A-Za-z]+\\s*=\\s*[^,=\\s]+\\s*)*$' },
+    authMode: { enum: ['off', 'on'] },
+    accessTokenSeconds: { type: 'integer', minimum: 10, maximum: 86400 },
+    oidcIssuer: { type: 'string', pattern: '^https?://' },
+    oidcAudience: { type: 'string', minLength: 1 },
+    oidcJwksUrl: { type: 'string', pattern: '^https?://' },
+    oidcClaimUser: { type: 'string', minLength: 1 },
+    oidcClaimRoles: { type: 'string', minLength: 1 },
+    oidcClaimFacility: { type: 'string', minLength: 1 },
+    oidcClaimSubsystem: { type: 'string', minLength: 1 },
+    oidcClaimScopes: { type: 'string', minLength: 1 },
+    rateLimitPerMinute: { type: 'integer', minimum: 0 },
+    corsOrigins: { type: 'string' },
+    audit: { enum: ['auto', 'on', 'off'] },
+    auditFlushMs: { type: 'integer', minimum: 10, maximum: 60000 },
   },
 } as const;
 
@@ -67,6 +109,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: 'info',
     defaultPageSize: 20,
     maxPageSize: 1000,
+    authMode: 'off',
+    accessTokenSeconds: 300,
+    oidcClaimUser: 'sub',
+    oidcClaimRoles: 'roles',
+    oidcClaimFacility: 'facility',
+    oidcClaimSubsystem: 'subsystem',
+    oidcClaimScopes: 'scope',
+    rateLimitPerMinute: 0,
+    audit: 'auto',
+    auditFlushMs: 100,
   };
   for (const s of SETTINGS) {
     const v = env[s.env];

@@ -2,7 +2,9 @@ import type { Server } from 'node:http';
 import type { CapabilityStatement } from '@medplum/fhirtypes';
 import type express from 'express';
 import type { RequestContext } from './context.js';
+import type { FhirRequest } from './rest/request.js';
 import type { Services } from './rest/services.js';
+import type { StoreTransaction } from './store/store.js';
 
 /**
  * A feature module (validation, terminology, subscriptions, security, ...) plugs into the server through this
@@ -17,6 +19,11 @@ export interface Feature {
   routes?(app: express.Express, s: Services): void;
   /** Every FHIR request, before dispatch: authentication fills ctx (actor, scopes, facility, subsystem); may throw a FhirError. */
   authenticate?(req: express.Request, ctx: RequestContext, s: Services): Promise<void>;
+  /**
+   * Every interaction before its handler runs: each HTTP request and each bundle entry (t is the bundle's
+   * transaction). May throw a FhirError (403, 404) or narrow req (e.g. add criteria to a conditional write).
+   */
+  authorize?(ctx: RequestContext, req: FhirRequest, s: Services, t?: StoreTransaction): Promise<void>;
   /** Adds what the feature offers to the CapabilityStatement (called once per generation, result cached). */
   capability?(cs: CapabilityStatement, ctx: RequestContext, s: Services): void;
   /** The HTTP server is listening (websocket upgrades). */
@@ -28,8 +35,14 @@ export interface Feature {
 /** The feature modules, in start order. Add one line per feature. */
 export async function loadFeatures(): Promise<Feature[]> {
   const features: Feature[] = [];
+  features.push((await import('./security/index.js')).security);
   features.push((await import('./ig/index.js')).igFeature);
   features.push((await import('./terminology/index.js')).terminologyFeature);
   features.push((await import('./validation/index.js')).validationFeature);
   return features;
+}
+
+/** Runs every feature's authorize hook for one interaction (see Feature.authorize). */
+export async function authorize(s: Services, ctx: RequestContext, req: FhirRequest, t?: StoreTransaction): Promise<void> {
+  for (const f of s.features) if (f.authorize) await f.authorize(ctx, req, s, t);
 }

@@ -168,6 +168,37 @@ DROP INDEX sp_date_value;
 CREATE INDEX sp_date_value ON sp_date (res_type, code, lo, hi) INCLUDE (pid);
 `,
   },
+  {
+    version: 4,
+    name: 'security: signing keys, registered clients, client assertion ids',
+    sql: `
+-- Signing keys of the built-in authorization server, shared by every process; the newest is current.
+CREATE TABLE auth_key (
+  kid         text        PRIMARY KEY,
+  alg         text        NOT NULL,
+  private_jwk text        NOT NULL,
+  public_jwk  text        NOT NULL,
+  created_at  timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+-- Registered SMART Backend Services clients.
+CREATE TABLE auth_client (
+  client_id  text        PRIMARY KEY,
+  name       text        NOT NULL,
+  jwks       text,
+  jwks_url   text,
+  scopes     text        NOT NULL,
+  facility   text,
+  subsystem  text,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+-- jti of every accepted client assertion until it expires: replay protection across processes.
+CREATE TABLE auth_jti (
+  jti        text        PRIMARY KEY,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX auth_jti_expires ON auth_jti (expires_at);
+`,
+  },
 ];
 
 const MIGRATION_LOCK = 7_342_001; // advisory lock key for migrations

@@ -1,4 +1,5 @@
 import type { RequestContext } from '../context.js';
+import { authorize } from '../features.js';
 import { errors, FhirError } from '../fhir/outcome.js';
 import { assertId, assertType } from '../interactions/resource.js';
 import { invokeOperation } from '../operations/registry.js';
@@ -17,6 +18,7 @@ import type { Services } from './services.js';
  * bundle's StoreTransaction for transaction entries), so every interaction has one implementation.
  */
 export async function dispatch(s: Services, ctx: RequestContext, req: FhirRequest, t?: StoreTransaction): Promise<FhirResponse> {
+  await authorize(s, ctx, req, t);
   const parts = req.path.split('/').filter((p) => p.length > 0);
   const m = req.method === 'HEAD' ? 'GET' : req.method;
   const notAllowed = (): FhirError => new FhirError(405, 'not-supported', 'methodNotAllowed', [req.method, '/' + req.path]);

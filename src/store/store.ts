@@ -11,6 +11,17 @@ import { writeChanges } from './write.js';
 
 export type { PendingWrite, StoredResource, TransactionHook } from './types.js';
 
+/**
+ * Access control seam (the security feature sets it): restrict() adds filters to a search before it runs, so
+ * paging and totals stay correct in SQL; visible() drops included resources the requester may not see.
+ */
+export interface AccessGuard {
+  restrict(ctx: RequestContext, req: SearchRequest): void;
+  visible(ctx: RequestContext, q: Queryable, rows: SearchResult['included']): Promise<SearchResult['included']>;
+  /** Throws (404) when the requester may not see this resource, read by id. */
+  readable(ctx: RequestContext, row: StoredResource): void;
+}
+
 const ROW = 'r.res_type AS type, r.res_id AS id, r.version, r.last_updated AS "lastUpdated", r.deleted, r.content';
 
 function toStored(row: Record<string, unknown>): StoredResource {
@@ -49,6 +60,7 @@ export class ResourceStore {
   private readonly commitListeners: ((changes: readonly PendingWrite[]) => void)[] = [];
   /** Only for the embedded backend, whose data belongs to this one process (see cache.ts). */
   private readonly cache?: ResourceCache;
+  private guard?: AccessGuard;
 
   constructor(
     readonly db: Database,
@@ -59,6 +71,10 @@ export class ResourceStore {
       this.cache = cache;
       this.onCommit((changes) => cache.committed(changes));
     }
+  }
+
+  setAccessGuard(guard: AccessGuard): void {
+    this.guard = guard;
   }
 
   addTransactionHook(hook: TransactionHook): void {
@@ -77,7 +93,13 @@ export class ResourceStore {
     return t.tx;
   }
 
-  async read(_ctx: RequestContext, type: string, id: string, t?: StoreTransaction): Promise<StoredResource | undefined> {
+  async read(ctx: RequestContext, type: string, id: string, t?: StoreTransaction): Promise<StoredResource | undefined> {
+    const row = await this.readUnguarded(type, id, t);
+    if (row && this.guard) this.guard.readable(ctx, row);
+    return row;
+  }
+
+  private async readUnguarded(type: string, id: string, t?: StoreTransaction): Promise<StoredResource | undefined> {
     if (t || !this.cache) return readRow(await this.on(t), type, id);
     const cached = this.cache.get(type, id);
     if (cached) return cached;
@@ -86,17 +108,24 @@ export class ResourceStore {
     return row;
   }
 
-  async vread(_ctx: RequestContext, type: string, id: string, version: number, t?: StoreTransaction): Promise<StoredResource | undefined> {
+  async vread(ctx: RequestContext, type: string, id: string, version: number, t?: StoreTransaction): Promise<StoredResource | undefined> {
     const { rows } = await (await this.on(t)).query(
       `SELECT r.res_type AS type, r.res_id AS id, r.version, r.last_updated AS "lastUpdated", r.method = 'DELETE' AS deleted, r.content
        FROM resource_history r WHERE r.res_type = $1 AND r.res_id = $2 AND r.version = $3`,
       [type, id, version],
     );
-    return rows[0] ? toStored(rows[0]) : undefined;
+    const row = rows[0] ? toStored(rows[0]) : undefined;
+    if (row && this.guard) this.guard.readable(ctx, row);
+    return row;
   }
 
-  async search(_ctx: RequestContext, req: SearchRequest, t?: StoreTransaction): Promise<SearchResult> {
-    return executeSearch(await this.on(t), req, this.baseUrl);
+  async search(ctx: RequestContext, req: SearchRequest, t?: StoreTransaction): Promise<SearchResult> {
+    const q = await this.on(t);
+    if (!this.guard) return executeSearch(q, req, this.baseUrl);
+    this.guard.restrict(ctx, req);
+    const result = await executeSearch(q, req, this.baseUrl);
+    if (result.included.length > 0) result.included = await this.guard.visible(ctx, q, result.included);
+    return result;
   }
 
   async history(_ctx: RequestContext, o: HistoryOptions, t?: StoreTransaction): Promise<HistoryEntry[]> {

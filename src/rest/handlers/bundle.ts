@@ -1,5 +1,6 @@
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../../context.js';
+import { authorize } from '../../features.js';
 import { errors, FhirError } from '../../fhir/outcome.js';
 import { conditionKey, existingResult, findSingleMatch } from '../../interactions/conditional.js';
 import { forEachReference } from '../../fhir/references.js';
@@ -79,6 +80,7 @@ async function transaction(s: Services, ctx: RequestContext, rawEntries: BundleE
       results[e.index] = await guard(e, async () => {
         if (plan?.kind === 'existing') return writeEntry(ctx, plan.existing as InteractionResult, prefer);
         if (plan) {
+          await authorize(s, ctx, toRequest(e, e.resource), t);
           const resource = await refs.rewrite(e.resource);
           const body = requireResource(e, resource);
           if (plan.kind === 'create') return writeEntry(ctx, await create(t, body, { id: plan.id }), prefer);
@@ -166,6 +168,7 @@ async function batch(s: Services, ctx: RequestContext, rawEntries: BundleEntry[]
 async function batchEntry(s: Services, ctx: RequestContext, t: StoreTransaction, raw: BundleEntry, index: number, prefer: string | undefined): Promise<BundleEntry> {
   const e = parseEntry(raw, index, ctx.baseUrl);
   if ((e.method === 'POST' || e.method === 'PUT') && e.type && e.resource) {
+    await authorize(s, ctx, toRequest(e, e.resource), t);
     // Conditional references are resolved in batch entries too.
     const resource = await new ReferenceResolver(t, ctx).rewrite(e.resource);
     const ifMatch = e.request.ifMatch ? parseEtag(e.request.ifMatch) : undefined;
@@ -283,7 +286,7 @@ async function guard<T>(e: Entry, fn: () => Promise<T>): Promise<T> {
 }
 
 function statusLine(status: number): string {
-  const text: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content', 304: 'Not Modified', 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 410: 'Gone', 412: 'Precondition Failed', 422: 'Unprocessable Entity' };
+  const text: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content', 304: 'Not Modified', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 410: 'Gone', 412: 'Precondition Failed', 422: 'Unprocessable Entity' };
   return text[status] ? `${status} ${text[status]}` : String(status);
 }
 
