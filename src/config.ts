@@ -12,6 +12,14 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   defaultPageSize: number;
   maxPageSize: number;
+  subscriptionAllowedHosts: string;
+  subscriptionTimeoutMs: number;
+  subscriptionMaxPayloadBytes: number;
+  subscriptionRetryBaseMs: number;
+  subscriptionRetryMaxMs: number;
+  subscriptionErrorAfter: number;
+  subscriptionConcurrency: number;
+  subscriptionPollMs: number;
 }
 
 /** Environment variable → config key, with its documentation (rendered into the README). */
@@ -26,12 +34,20 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
   { env: 'LOG_LEVEL', key: 'logLevel', type: 'string', doc: 'pino log level: fatal, error, warn, info, debug, trace or silent (default info).' },
   { env: 'DEFAULT_PAGE_SIZE', key: 'defaultPageSize', type: 'integer', doc: 'Entries per page of search and history when _count is absent (default 20).' },
   { env: 'MAX_PAGE_SIZE', key: 'maxPageSize', type: 'integer', doc: 'Largest _count honoured (default 1000).' },
+  { env: 'SUBSCRIPTION_ALLOWED_HOSTS', key: 'subscriptionAllowedHosts', type: 'string', doc: 'Comma-separated hosts/addresses rest-hook endpoints may use even though internal (loopback, private, link-local); "*" allows all. Default: none (public addresses only).' },
+  { env: 'SUBSCRIPTION_TIMEOUT_MS', key: 'subscriptionTimeoutMs', type: 'integer', doc: 'Timeout of one rest-hook POST (default 10000).' },
+  { env: 'SUBSCRIPTION_MAX_PAYLOAD_BYTES', key: 'subscriptionMaxPayloadBytes', type: 'integer', doc: 'Largest notification body; bigger batches are split, then sent id-only (default 1048576).' },
+  { env: 'SUBSCRIPTION_RETRY_BASE_MS', key: 'subscriptionRetryBaseMs', type: 'integer', doc: 'First retry delay after a failed delivery, doubled per failure (default 1000).' },
+  { env: 'SUBSCRIPTION_RETRY_MAX_MS', key: 'subscriptionRetryMaxMs', type: 'integer', doc: 'Longest retry delay (default 300000).' },
+  { env: 'SUBSCRIPTION_ERROR_AFTER', key: 'subscriptionErrorAfter', type: 'integer', doc: 'Consecutive failures after which a subscription is marked error (it keeps retrying and recovers) (default 5).' },
+  { env: 'SUBSCRIPTION_CONCURRENCY', key: 'subscriptionConcurrency', type: 'integer', doc: 'Subscriptions delivered at once per process (default 8).' },
+  { env: 'SUBSCRIPTION_POLL_MS', key: 'subscriptionPollMs', type: 'integer', doc: 'Delivery poll interval, the fallback to commit signals and NOTIFY (default 1000).' },
 ];
 
 const schema = {
   type: 'object',
   additionalProperties: false,
-  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'logLevel', 'defaultPageSize', 'maxPageSize'],
+  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'logLevel', 'defaultPageSize', 'maxPageSize', 'subscriptionAllowedHosts', 'subscriptionTimeoutMs', 'subscriptionMaxPayloadBytes', 'subscriptionRetryBaseMs', 'subscriptionRetryMaxMs', 'subscriptionErrorAfter', 'subscriptionConcurrency', 'subscriptionPollMs'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -43,6 +59,14 @@ const schema = {
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     defaultPageSize: { type: 'integer', minimum: 1, maximum: 1000 },
     maxPageSize: { type: 'integer', minimum: 1, maximum: 10000 },
+    subscriptionAllowedHosts: { type: 'string' },
+    subscriptionTimeoutMs: { type: 'integer', minimum: 100, maximum: 600000 },
+    subscriptionMaxPayloadBytes: { type: 'integer', minimum: 1024 },
+    subscriptionRetryBaseMs: { type: 'integer', minimum: 10 },
+    subscriptionRetryMaxMs: { type: 'integer', minimum: 10 },
+    subscriptionErrorAfter: { type: 'integer', minimum: 1 },
+    subscriptionConcurrency: { type: 'integer', minimum: 1, maximum: 1000 },
+    subscriptionPollMs: { type: 'integer', minimum: 10 },
   },
 } as const;
 
@@ -58,6 +82,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: 'info',
     defaultPageSize: 20,
     maxPageSize: 1000,
+    subscriptionAllowedHosts: '',
+    subscriptionTimeoutMs: 10_000,
+    subscriptionMaxPayloadBytes: 1024 * 1024,
+    subscriptionRetryBaseMs: 1000,
+    subscriptionRetryMaxMs: 300_000,
+    subscriptionErrorAfter: 5,
+    subscriptionConcurrency: 8,
+    subscriptionPollMs: 1000,
   };
   for (const s of SETTINGS) {
     const v = env[s.env];

@@ -28,5 +28,6 @@ export interface Feature {
 /** The feature modules, in start order. Add one line per feature. */
 export async function loadFeatures(): Promise<Feature[]> {
   const features: Feature[] = [];
+  features.push((await import('./subscriptions/index.js')).subscriptionsFeature());
   return features;
 }

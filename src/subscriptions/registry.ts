@@ -1,0 +1,138 @@
+import { matchesSearchRequest } from '@medplum/core';
+import type { Resource, Subscription } from '@medplum/fhirtypes';
+import type { Logger } from 'pino';
+import type { Queryable } from '../db/database.js';
+import type { PendingWrite } from '../store/store.js';
+import { parseSubscription, type SubscriptionSpec } from './model.js';
+import type { Interaction } from './topics/index.js';
+
+/** A change as the matcher sees it: the interaction, and the versions before and after (loaded lazily). */
+export interface Change {
+  write: PendingWrite;
+  interaction: Interaction;
+  /** The version before the change (read from history only when a candidate needs it). */
+  previous(): Promise<Resource | undefined>;
+}
+
+export interface Match {
+  spec: SubscriptionSpec;
+  change: Change;
+}
+
+/**
+ * The active subscriptions of this process, indexed by resource type so a write only looks at the
+ * subscriptions that can fire for its type (10,000 subscriptions on other types cost one Map lookup).
+ * Loaded from the database; reloaded inside a write transaction when the subscription generation (bumped
+ * by every Subscription write, in any process) moved, so a subscription committed by another process is
+ * honoured by the very next write here.
+ */
+export class SubscriptionRegistry {
+  private byType = new Map<string, SubscriptionSpec[]>();
+  private all = new Map<string, SubscriptionSpec>();
+  private generation = -1;
+  private dirty = true;
+
+  constructor(
+    private readonly checkGeneration: boolean,
+    private readonly log: Logger,
+  ) {}
+
+  markDirty(): void {
+    this.dirty = true;
+  }
+
+  get(id: string): SubscriptionSpec | undefined {
+    return this.all.get(id);
+  }
+
+  get size(): number {
+    return this.all.size;
+  }
+
+  /** Makes sure the registry reflects every committed Subscription (called inside a write transaction). */
+  async ensureFresh(q: Queryable): Promise<void> {
+    if (this.checkGeneration) {
+      const { rows } = await q.query<{ gen: string }>('SELECT gen::text AS gen FROM subscription_generation WHERE id = 1', [], 'hms_sub_gen');
+      const gen = Number(rows[0]?.gen ?? 0);
+      if (gen !== this.generation) this.dirty = true;
+      this.generation = gen;
+    }
+    if (this.dirty) await this.load(q);
+  }
+
+  async load(q: Queryable): Promise<void> {
+    const { rows } = await q.query<{ content: string }>(
+      `SELECT r.content FROM subscription_state s JOIN resource r ON r.res_type = 'Subscription' AND r.res_id = s.sub_id AND NOT r.deleted
+       WHERE s.status <> 'off'`,
+    );
+    const byType = new Map<string, SubscriptionSpec[]>();
+    const all = new Map<string, SubscriptionSpec>();
+    for (const row of rows) {
+      let spec: SubscriptionSpec;
+      try {
+        spec = parseSubscription(JSON.parse(row.content) as Subscription);
+      } catch (err) {
+        this.log.warn({ err }, 'stored Subscription cannot be parsed; ignored');
+        continue;
+      }
+      all.set(spec.id, spec);
+      for (const type of typesOf(spec)) {
+        const list = byType.get(type) ?? [];
+        list.push(spec);
+        byType.set(type, list);
+      }
+    }
+    this.byType = byType;
+    this.all = all;
+    this.dirty = false;
+  }
+
+  /** The subscriptions a change fires, in registry order. */
+  async match(change: Change): Promise<SubscriptionSpec[]> {
+    const type = change.write.type;
+    const candidates = [...(this.byType.get(type) ?? []), ...(this.byType.get('*') ?? [])];
+    const out: SubscriptionSpec[] = [];
+    for (const spec of candidates) if (await fires(spec, change)) out.push(spec);
+    return out;
+  }
+}
+
+/** The resource types whose changes can fire a subscription ('*': any). */
+function typesOf(spec: SubscriptionSpec): string[] {
+  if (spec.filters.length > 0) return [...new Set(spec.filters.map((f) => f.resourceType))];
+  return [...new Set(spec.topic?.triggers.map((t) => t.resource) ?? [])];
+}
+
+async function fires(spec: SubscriptionSpec, change: Change): Promise<boolean> {
+  const { write, interaction } = change;
+  if (spec.kind === 'classic') {
+    if (interaction === 'delete' || !write.resource) return false;
+    return spec.filters.every((f) => f.resourceType === write.type && matchesSearchRequest(write.resource as Resource, f.search));
+  }
+  const triggers = spec.topic!.triggers.filter((t) => (t.resource === '*' || t.resource === write.type) && t.interactions.includes(interaction));
+  if (triggers.length === 0) return false;
+  let previous: Resource | undefined;
+  let loaded = false;
+  const prev = async (): Promise<Resource | undefined> => {
+    if (!loaded) previous = await change.previous();
+    loaded = true;
+    return previous;
+  };
+  let fired = false;
+  for (const t of triggers) {
+    if (!t.fires || t.fires(await prev(), write.resource)) {
+      fired = true;
+      break;
+    }
+  }
+  if (!fired) return false;
+  const filters = spec.filters.filter((f) => f.resourceType === write.type);
+  if (spec.filters.length > 0 && filters.length === 0) return false;
+  for (const f of filters) {
+    if (f.interactions && !f.interactions.includes(interaction)) return false;
+    if (!f.search.filters?.length) continue;
+    const subject = write.resource ?? (await prev());
+    if (!subject || !matchesSearchRequest(subject, f.search)) return false;
+  }
+  return true;
+}
