@@ -25,7 +25,7 @@ export interface StatusInfo {
 export async function loadEvents(q: Queryable, subId: string, after: number, until: number, limit: number): Promise<EventRow[]> {
   const { rows } = await q.query<EventRow>(
     `SELECT number::text AS number, res_type, res_id, version::text AS version, method, created
-     FROM subscription_event WHERE sub_id = $1 AND number > $2 AND number <= $3 ORDER BY number LIMIT $4`,
+     FROM subscription_event e WHERE e.sub_id = $1 AND e.number > $2 AND e.number <= $3 ORDER BY e.number LIMIT $4`,
     [subId, after, until, limit],
     'hms_sub_events',
   );
