@@ -104,11 +104,16 @@ test('id-only and empty payloads; _interaction filter', async () => {
 test('appointment topics fire on status transitions only', async () => {
   const booked = await receiver();
   const cancelled = await receiver();
+  const mine = await receiver();
+  const other = await receiver();
+  const patient = await request('POST', `${base}/Patient`, { resourceType: 'Patient', name: [{ family: 'Giménez' }] });
   const a = await subscribe(topicSubscription(`${TOPIC}/appointment-booked`, booked.url, { content: 'full-resource' }));
   const b = await subscribe(topicSubscription(`${TOPIC}/appointment-cancelled`, cancelled.url, { content: 'id-only' }));
-  await activated(booked, a);
-  await activated(cancelled, b);
-  const participant = [{ actor: { display: 'Dra. Ortiz' }, status: 'accepted' }];
+  // reference filters (indexed by key): only the subscription naming this patient fires
+  const c = await subscribe(topicSubscription(`${TOPIC}/appointment-booked`, mine.url, { filters: [`Appointment?patient=Patient/${patient.json.id}`] }));
+  const d = await subscribe(topicSubscription(`${TOPIC}/appointment-booked`, other.url, { filters: ['Appointment?patient=Patient/someone-else'] }));
+  for (const [rr, id] of [[booked, a], [cancelled, b], [mine, c], [other, d]] as const) await activated(rr, id);
+  const participant = [{ actor: { display: 'Dra. Ortiz' }, status: 'accepted' }, { actor: { reference: `Patient/${patient.json.id}` }, status: 'accepted' }];
   const when = { start: '2026-12-01T09:00:00Z', end: '2026-12-01T09:20:00Z' };
   const appt = await request('POST', `${base}/Appointment`, { resourceType: 'Appointment', status: 'proposed', participant, ...when });
   expect(appt.status).toBe(201);
@@ -124,6 +129,8 @@ test('appointment topics fire on status transitions only', async () => {
   expect(bookedEntries).toHaveLength(1);
   expect(bookedEntries[0].resource).toMatchObject({ status: 'booked', meta: { versionId: '2' } });
   expect(events(cancelled).flatMap((x) => x.json.entry.slice(1))).toHaveLength(1);
+  expect(events(mine).flatMap((x) => statusOf(x.json).numbers)).toEqual(['1']);
+  expect(events(other)).toHaveLength(0);
 });
 
 test('classic R4 criteria subscription: the resource as body, or an empty POST without payload', async () => {

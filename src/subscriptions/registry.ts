@@ -4,7 +4,14 @@ import type { Logger } from 'pino';
 import type { Queryable } from '../db/database.js';
 import type { PendingWrite } from '../store/store.js';
 import { parseSubscription, type SubscriptionSpec } from './model.js';
+import { filterKey, resourceKeys } from './keys.js';
 import type { Interaction } from './topics/index.js';
+
+/** The subscriptions of one resource type: those indexed by an equality filter, and the rest. */
+interface TypeIndex {
+  always: SubscriptionSpec[];
+  byParam: Map<string, Map<string, SubscriptionSpec[]>>;
+}
 
 /** A change as the matcher sees it: the interaction, and the versions before and after (loaded lazily). */
 export interface Change {
@@ -27,7 +34,7 @@ export interface Match {
  * honoured by the very next write here.
  */
 export class SubscriptionRegistry {
-  private byType = new Map<string, SubscriptionSpec[]>();
+  private byType = new Map<string, TypeIndex>();
   private all = new Map<string, SubscriptionSpec>();
   private generation = -1;
   private dirty = true;
@@ -65,7 +72,7 @@ export class SubscriptionRegistry {
       `SELECT r.content FROM subscription_state s JOIN resource r ON r.res_type = 'Subscription' AND r.res_id = s.sub_id AND NOT r.deleted
        WHERE s.status <> 'off'`,
     );
-    const byType = new Map<string, SubscriptionSpec[]>();
+    const byType = new Map<string, TypeIndex>();
     const all = new Map<string, SubscriptionSpec>();
     for (const row of rows) {
       let spec: SubscriptionSpec;
@@ -77,9 +84,19 @@ export class SubscriptionRegistry {
       }
       all.set(spec.id, spec);
       for (const type of typesOf(spec)) {
-        const list = byType.get(type) ?? [];
+        let index = byType.get(type);
+        if (!index) byType.set(type, (index = { always: [], byParam: new Map() }));
+        const filter = spec.filters.find((f) => f.resourceType === type);
+        const k = filter && type !== '*' ? filterKey(type, filter) : undefined;
+        if (!k) {
+          index.always.push(spec);
+          continue;
+        }
+        let values = index.byParam.get(k.code);
+        if (!values) index.byParam.set(k.code, (values = new Map()));
+        const list = values.get(k.key) ?? [];
         list.push(spec);
-        byType.set(type, list);
+        values.set(k.key, list);
       }
     }
     this.byType = byType;
@@ -90,7 +107,22 @@ export class SubscriptionRegistry {
   /** The subscriptions a change fires, in registry order. */
   async match(change: Change): Promise<SubscriptionSpec[]> {
     const type = change.write.type;
-    const candidates = [...(this.byType.get(type) ?? []), ...(this.byType.get('*') ?? [])];
+    const index = this.byType.get(type);
+    const candidates = [...(index?.always ?? []), ...(this.byType.get('*')?.always ?? [])];
+    if (index && index.byParam.size > 0) {
+      const subject = change.write.resource ?? (await change.previous());
+      if (subject) {
+        const seen = new Set<SubscriptionSpec>();
+        for (const [code, values] of index.byParam) {
+          for (const key of resourceKeys(subject, code)) {
+            for (const spec of values.get(key) ?? []) {
+              if (!seen.has(spec)) candidates.push(spec);
+              seen.add(spec);
+            }
+          }
+        }
+      }
+    }
     const out: SubscriptionSpec[] = [];
     for (const spec of candidates) if (await fires(spec, change)) out.push(spec);
     return out;
