@@ -124,13 +124,12 @@ CREATE INDEX sp_sort_res ON sp_sort (res_id, res_type);
     version: 3,
     name: 'subscription outbox: per-subscription state and numbered events',
     sql: `
--- One row per Subscription (src/subscriptions): the event counter (events_since_subscription_start), the
--- delivery cursor, the status the delivery worker maintains and its lease (which process delivers now).
+-- One row per Subscription (src/subscriptions): the delivery cursor, the status the delivery worker maintains
+-- and its lease (which process delivers now).
 CREATE TABLE subscription_state (
   sub_id       text        PRIMARY KEY,
   channel      text        NOT NULL,
   status       text        NOT NULL, -- requested | active | error | off
-  events       bigint      NOT NULL DEFAULT 0,
   delivered    bigint      NOT NULL DEFAULT 0,
   failures     int         NOT NULL DEFAULT 0,
   next_attempt timestamptz NOT NULL DEFAULT now(),
@@ -141,6 +140,12 @@ CREATE TABLE subscription_state (
   last_error   text
 );
 CREATE INDEX subscription_state_due ON subscription_state (next_attempt) WHERE status <> 'off';
+-- The event counter (events_since_subscription_start), apart from the state so that writers (which number
+-- events) and the delivery worker (which moves the cursor) never wait for each other's row locks.
+CREATE TABLE subscription_counter (
+  sub_id text   PRIMARY KEY,
+  events bigint NOT NULL DEFAULT 0
+);
 -- The outbox: one row per (subscription, change), numbered per subscription, written in the change's transaction.
 CREATE TABLE subscription_event (
   sub_id    text        NOT NULL,

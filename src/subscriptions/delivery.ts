@@ -108,15 +108,16 @@ export class DeliveryWorker {
   private async claim(limit: number): Promise<Claim[]> {
     const { rows } = await this.s.db.query<Claim>(
       `UPDATE subscription_state s SET lease_until = now() + make_interval(secs => $2), lease_owner = $1
-       WHERE s.sub_id IN (
-         SELECT sub_id FROM subscription_state
-         WHERE status IN ('requested', 'active', 'error') AND next_attempt <= now() AND (lease_until IS NULL OR lease_until < now())
-           AND ((channel = 'rest-hook' AND (status <> 'active' OR delivered < events
-                  OR (heartbeat_s IS NOT NULL AND last_sent + make_interval(secs => heartbeat_s) <= now())))
-                OR (channel = 'websocket' AND status = 'requested'))
-         ORDER BY next_attempt LIMIT $3 FOR UPDATE SKIP LOCKED)
-       RETURNING sub_id, channel, status, events::text AS events, delivered::text AS delivered, failures,
-         (heartbeat_s IS NOT NULL AND last_sent + make_interval(secs => heartbeat_s) <= now()) AS heartbeat_due`,
+       FROM subscription_counter c
+       WHERE c.sub_id = s.sub_id AND s.sub_id IN (
+         SELECT st.sub_id FROM subscription_state st JOIN subscription_counter ct ON ct.sub_id = st.sub_id
+         WHERE st.status IN ('requested', 'active', 'error') AND st.next_attempt <= now() AND (st.lease_until IS NULL OR st.lease_until < now())
+           AND ((st.channel = 'rest-hook' AND (st.status <> 'active' OR st.delivered < ct.events
+                  OR (st.heartbeat_s IS NOT NULL AND st.last_sent + make_interval(secs => st.heartbeat_s) <= now())))
+                OR (st.channel = 'websocket' AND st.status = 'requested'))
+         ORDER BY st.next_attempt LIMIT $3 FOR UPDATE OF st SKIP LOCKED)
+       RETURNING s.sub_id, s.channel, s.status, c.events::text AS events, s.delivered::text AS delivered, s.failures,
+         (s.heartbeat_s IS NOT NULL AND s.last_sent + make_interval(secs => s.heartbeat_s) <= now()) AS heartbeat_due`,
       [this.owner, this.leaseSeconds(), limit],
       'hms_sub_claim',
     );
@@ -211,9 +212,10 @@ export class DeliveryWorker {
 
   private async succeed(c: Claim, delivered: number): Promise<{ events: number; delivered: number } | undefined> {
     const { rows } = await this.s.db.query<{ events: string; delivered: string }>(
-      `UPDATE subscription_state SET delivered = GREATEST(delivered, $3), failures = 0, status = 'active', next_attempt = now(),
+      `UPDATE subscription_state s SET delivered = GREATEST(s.delivered, $3), failures = 0, status = 'active', next_attempt = now(),
          last_sent = now(), last_error = NULL, lease_until = now() + make_interval(secs => $4)
-       WHERE sub_id = $1 AND lease_owner = $2 RETURNING events::text AS events, delivered::text AS delivered`,
+       FROM subscription_counter c
+       WHERE c.sub_id = s.sub_id AND s.sub_id = $1 AND s.lease_owner = $2 RETURNING c.events::text AS events, s.delivered::text AS delivered`,
       [c.sub_id, this.owner, delivered, this.leaseSeconds()],
       'hms_sub_success',
     );

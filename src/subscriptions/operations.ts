@@ -20,7 +20,8 @@ interface StateRow {
 
 async function loadSubscriptions(s: Services, ids?: string[], statuses?: string[]): Promise<{ spec: SubscriptionSpec; row: StateRow }[]> {
   const { rows } = await s.db.query<StateRow>(
-    `SELECT r.content, s.status, s.events::text AS events, s.last_error FROM subscription_state s
+    `SELECT r.content, s.status, c.events::text AS events, s.last_error FROM subscription_state s
+     JOIN subscription_counter c ON c.sub_id = s.sub_id
      JOIN resource r ON r.res_type = 'Subscription' AND r.res_id = s.sub_id AND NOT r.deleted
      WHERE ($1::text[] IS NULL OR s.sub_id = ANY($1)) AND ($2::text[] IS NULL OR s.status = ANY($2)) ORDER BY s.sub_id LIMIT 1000`,
     [ids ?? null, statuses ?? null],

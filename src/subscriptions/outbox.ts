@@ -56,16 +56,16 @@ export async function recordChanges(
   const events = [...perSub].flatMap(([id, list]) => list.map((w, k) => [id, k + 1, w.type, w.id, w.version, w.method]));
   await tx.query(
     `WITH inc AS (SELECT x->>0 AS s, (x->>1)::int AS n FROM json_array_elements($1::json) x),
-     locked AS (SELECT st.sub_id FROM subscription_state st WHERE st.sub_id IN (SELECT s FROM inc) ORDER BY st.sub_id FOR UPDATE),
-     upd AS (UPDATE subscription_state st SET events = st.events + inc.n FROM inc
+     locked AS (SELECT st.sub_id FROM subscription_counter st WHERE st.sub_id IN (SELECT s FROM inc) ORDER BY st.sub_id FOR UPDATE),
+     upd AS (UPDATE subscription_counter st SET events = st.events + inc.n FROM inc
              WHERE st.sub_id = inc.s AND st.sub_id IN (SELECT sub_id FROM locked) RETURNING st.sub_id, st.events - inc.n AS first),
-     ev AS (SELECT x->>0 AS s, (x->>1)::int AS k, x->>2 AS t, x->>3 AS i, (x->>4)::bigint AS v, x->>5 AS m FROM json_array_elements($2::json) x)
-     INSERT INTO subscription_event (sub_id, number, res_type, res_id, version, method)
-     SELECT ev.s, upd.first + ev.k, ev.t, ev.i, ev.v, ev.m FROM ev JOIN upd ON upd.sub_id = ev.s`,
-    [JSON.stringify(counts), JSON.stringify(events)],
+     ev AS (SELECT x->>0 AS s, (x->>1)::int AS k, x->>2 AS t, x->>3 AS i, (x->>4)::bigint AS v, x->>5 AS m FROM json_array_elements($2::json) x),
+     ins AS (INSERT INTO subscription_event (sub_id, number, res_type, res_id, version, method)
+       SELECT ev.s, upd.first + ev.k, ev.t, ev.i, ev.v, ev.m FROM ev JOIN upd ON upd.sub_id = ev.s RETURNING 1)
+     SELECT CASE WHEN $3::boolean THEN pg_notify('hms_subscription_event', '') END FROM (SELECT count(*) FROM ins) x`,
+    [JSON.stringify(counts), JSON.stringify(events), pgNotify],
     'hms_sub_record',
   );
-  if (pgNotify) await tx.query("SELECT pg_notify('hms_subscription_event', '')", [], 'hms_sub_notify');
   return { events: events.length, subscriptionsChanged: subs.length > 0 };
 }
 
@@ -88,6 +88,7 @@ async function syncState(tx: Queryable, writes: PendingWrite[]): Promise<void> {
   for (const w of writes) {
     if (w.method === 'DELETE' || !w.resource) {
       await tx.query('DELETE FROM subscription_state WHERE sub_id = $1', [w.id]);
+      await tx.query('DELETE FROM subscription_counter WHERE sub_id = $1', [w.id]);
       await tx.query('DELETE FROM subscription_event WHERE sub_id = $1', [w.id]);
       continue;
     }
@@ -104,5 +105,6 @@ async function syncState(tx: Queryable, writes: PendingWrite[]): Promise<void> {
          next_attempt = CASE WHEN $5 THEN now() ELSE subscription_state.next_attempt END`,
       [w.id, spec.channel, status, spec.heartbeatSeconds ?? null, sub.status === 'requested'],
     );
+    await tx.query('INSERT INTO subscription_counter (sub_id) VALUES ($1) ON CONFLICT (sub_id) DO NOTHING', [w.id]);
   }
 }

@@ -79,7 +79,8 @@ export class WebsocketHub {
 
   private async bind(ws: WebSocket, id: string, classic: boolean): Promise<void> {
     const { rows } = await this.s.db.query<{ content: string; events: string; status: string }>(
-      `SELECT r.content, s.events::text AS events, s.status FROM resource r JOIN subscription_state s ON s.sub_id = r.res_id
+      `SELECT r.content, c.events::text AS events, s.status FROM resource r JOIN subscription_state s ON s.sub_id = r.res_id
+       JOIN subscription_counter c ON c.sub_id = s.sub_id
        WHERE r.res_type = 'Subscription' AND r.res_id = $1 AND NOT r.deleted`,
       [id],
     );
