@@ -3,6 +3,7 @@ import type { CapabilityStatement } from '@medplum/fhirtypes';
 import type { Feature } from '../features.js';
 import { addResourceValidator } from '../interactions/resource.js';
 import type { Services } from '../rest/services.js';
+import type { PendingWrite } from '../store/store.js';
 import { EndpointPolicy } from './allowlist.js';
 import { WebsocketHub } from './channels/websocket.js';
 import { DeliveryWorker } from './delivery.js';
@@ -10,7 +11,7 @@ import { OutboxListener } from './listener.js';
 import './messages.js';
 import { EXT } from './model.js';
 import { registerOperations } from './operations.js';
-import { recordChanges } from './outbox.js';
+import { recordChanges, type OutboxResult } from './outbox.js';
 import { SubscriptionRegistry } from './registry.js';
 import { TOPICS, topicResource, topicUrl } from './topics/index.js';
 import { subscriptionValidator } from './validation.js';
@@ -33,19 +34,20 @@ export function subscriptionsFeature(): Feature {
       registerOperations();
       const registry = new SubscriptionRegistry(s.db.kind === 'postgres', s.log);
       const pgNotify = s.db.kind === 'postgres';
-      let signal = false;
+      // What each transaction's hook found, picked up by the commit listener (same `changes` array).
+      const results = new WeakMap<readonly PendingWrite[], OutboxResult>();
       s.store.addTransactionHook(async (tx, changes, ctx) => {
-        const r = await recordChanges(tx, changes, ctx, registry, pgNotify);
-        if (r.events > 0 || r.subscriptionsChanged) signal = true;
+        results.set(changes, await recordChanges(tx, changes, ctx, registry, pgNotify));
       });
       const wake = (): void => {
         worker?.kick();
         hub?.kick();
       };
-      s.store.onCommit(() => {
-        if (!signal) return;
-        signal = false;
-        wake();
+      s.store.onCommit((changes) => {
+        const r = results.get(changes);
+        if (!r) return;
+        if (r.subscriptionsChanged) registry.applyCommitted(r.generation, changes);
+        if (r.events > 0 || r.subscriptionsChanged) wake();
       });
       worker = new DeliveryWorker(
         s,

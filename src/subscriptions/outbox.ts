@@ -13,6 +13,8 @@ export interface OutboxResult {
   events: number;
   /** A Subscription was written (registries should reload). */
   subscriptionsChanged: boolean;
+  /** The subscription generation this transaction set (when it wrote Subscriptions). */
+  generation?: number;
 }
 
 /**
@@ -30,13 +32,16 @@ export async function recordChanges(
 ): Promise<OutboxResult> {
   const subs = changes.filter((c) => c.type === 'Subscription');
   const own = ctx.subsystem === SUBSYSTEM;
+  // The registry as committed before this transaction: Subscriptions written here take effect after commit.
+  await registry.ensureFresh(tx);
+  let generation: number | undefined;
   if (subs.length > 0 && !own) await syncState(tx, subs);
   if (subs.length > 0) {
-    await tx.query('UPDATE subscription_generation SET gen = gen + 1 WHERE id = 1');
-    registry.markDirty();
+    const { rows } = await tx.query<{ gen: string }>('UPDATE subscription_generation SET gen = gen + 1 WHERE id = 1 RETURNING gen::text AS gen');
+    generation = Number(rows[0]?.gen);
   }
-  await registry.ensureFresh(tx);
-  if (registry.size === 0) return { events: 0, subscriptionsChanged: subs.length > 0 };
+  const changed = { subscriptionsChanged: subs.length > 0, generation };
+  if (registry.size === 0) return { events: 0, ...changed };
 
   const perSub = new Map<string, PendingWrite[]>();
   for (const write of changes) {
@@ -51,7 +56,7 @@ export async function recordChanges(
       perSub.set(spec.id, list);
     }
   }
-  if (perSub.size === 0) return { events: 0, subscriptionsChanged: subs.length > 0 };
+  if (perSub.size === 0) return { events: 0, ...changed };
   const counts = [...perSub].map(([id, list]) => [id, list.length]);
   const events = [...perSub].flatMap(([id, list]) => list.map((w, k) => [id, k + 1, w.type, w.id, w.version, w.method]));
   await tx.query(
@@ -66,7 +71,7 @@ export async function recordChanges(
     [JSON.stringify(counts), JSON.stringify(events), pgNotify],
     'hms_sub_record',
   );
-  return { events: events.length, subscriptionsChanged: subs.length > 0 };
+  return { events: events.length, ...changed };
 }
 
 async function previousVersion(tx: Queryable, w: PendingWrite): Promise<Resource | undefined> {

@@ -67,13 +67,71 @@ export class SubscriptionRegistry {
     if (this.dirty) await this.load(q);
   }
 
+  /**
+   * After this process committed Subscription writes that moved the generation from `newGen - 1` to `newGen`:
+   * apply them in memory instead of reloading everything (a reload per status change is quadratic when
+   * thousands of subscriptions activate). If anyone else moved the generation meanwhile, reload.
+   */
+  applyCommitted(newGen: number | undefined, written: readonly PendingWrite[]): void {
+    if (this.dirty || (this.checkGeneration && newGen !== this.generation + 1)) {
+      this.dirty = true;
+      return;
+    }
+    for (const w of written) {
+      if (w.type !== 'Subscription') continue;
+      this.remove(w.id);
+      if (w.method === 'DELETE' || !w.resource || (w.resource as Subscription).status === 'off') continue;
+      try {
+        this.add(parseSubscription(w.resource as Subscription));
+      } catch {
+        this.dirty = true;
+      }
+    }
+    if (newGen !== undefined) this.generation = newGen;
+  }
+
+  private add(spec: SubscriptionSpec): void {
+    this.all.set(spec.id, spec);
+    for (const type of typesOf(spec)) {
+      let index = this.byType.get(type);
+      if (!index) this.byType.set(type, (index = { always: [], byParam: new Map() }));
+      const filter = spec.filters.find((f) => f.resourceType === type);
+      const k = filter && type !== '*' ? filterKey(type, filter) : undefined;
+      if (!k) {
+        index.always.push(spec);
+        continue;
+      }
+      let values = index.byParam.get(k.code);
+      if (!values) index.byParam.set(k.code, (values = new Map()));
+      const list = values.get(k.key) ?? [];
+      list.push(spec);
+      values.set(k.key, list);
+    }
+  }
+
+  private remove(id: string): void {
+    const spec = this.all.get(id);
+    if (!spec) return;
+    this.all.delete(id);
+    for (const index of this.byType.values()) {
+      index.always = index.always.filter((s) => s.id !== id);
+      for (const values of index.byParam.values()) {
+        for (const [key, list] of values) {
+          const rest = list.filter((s) => s.id !== id);
+          if (rest.length) values.set(key, rest);
+          else values.delete(key);
+        }
+      }
+    }
+  }
+
   async load(q: Queryable): Promise<void> {
     const { rows } = await q.query<{ content: string }>(
       `SELECT r.content FROM subscription_state s JOIN resource r ON r.res_type = 'Subscription' AND r.res_id = s.sub_id AND NOT r.deleted
        WHERE s.status <> 'off'`,
     );
-    const byType = new Map<string, TypeIndex>();
-    const all = new Map<string, SubscriptionSpec>();
+    this.byType = new Map();
+    this.all = new Map();
     for (const row of rows) {
       let spec: SubscriptionSpec;
       try {
@@ -82,25 +140,8 @@ export class SubscriptionRegistry {
         this.log.warn({ err }, 'stored Subscription cannot be parsed; ignored');
         continue;
       }
-      all.set(spec.id, spec);
-      for (const type of typesOf(spec)) {
-        let index = byType.get(type);
-        if (!index) byType.set(type, (index = { always: [], byParam: new Map() }));
-        const filter = spec.filters.find((f) => f.resourceType === type);
-        const k = filter && type !== '*' ? filterKey(type, filter) : undefined;
-        if (!k) {
-          index.always.push(spec);
-          continue;
-        }
-        let values = index.byParam.get(k.code);
-        if (!values) index.byParam.set(k.code, (values = new Map()));
-        const list = values.get(k.key) ?? [];
-        list.push(spec);
-        values.set(k.key, list);
-      }
+      this.add(spec);
     }
-    this.byType = byType;
-    this.all = all;
     this.dirty = false;
   }
 
