@@ -29,6 +29,14 @@ export interface Config {
   corsOrigins?: string;
   audit: 'auto' | 'on' | 'off';
   auditFlushMs: number;
+  subscriptionAllowedHosts: string;
+  subscriptionTimeoutMs: number;
+  subscriptionMaxPayloadBytes: number;
+  subscriptionRetryBaseMs: number;
+  subscriptionRetryMaxMs: number;
+  subscriptionErrorAfter: number;
+  subscriptionConcurrency: number;
+  subscriptionPollMs: number;
 }
 
 /** Environment variable → config key, with its documentation (rendered into the README). */
@@ -60,12 +68,20 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
   { env: 'CORS_ORIGINS', key: 'corsOrigins', type: 'string', doc: 'Comma-separated origins allowed by CORS, or * (default: none, no CORS headers).' },
   { env: 'AUDIT', key: 'audit', type: 'string', doc: 'auto (default: audit when AUTH_MODE=on), on or off: one AuditEvent per FHIR request, stored as a resource.' },
   { env: 'AUDIT_FLUSH_MS', key: 'auditFlushMs', type: 'integer', doc: 'Interval of the batched AuditEvent writer in milliseconds (default 100).' },
+  { env: 'SUBSCRIPTION_ALLOWED_HOSTS', key: 'subscriptionAllowedHosts', type: 'string', doc: 'Comma-separated hosts/addresses rest-hook endpoints may use even though internal (loopback, private, link-local); "*" allows all. Default: none (public addresses only).' },
+  { env: 'SUBSCRIPTION_TIMEOUT_MS', key: 'subscriptionTimeoutMs', type: 'integer', doc: 'Timeout of one rest-hook POST (default 10000).' },
+  { env: 'SUBSCRIPTION_MAX_PAYLOAD_BYTES', key: 'subscriptionMaxPayloadBytes', type: 'integer', doc: 'Largest notification body; bigger batches are split, then sent id-only (default 1048576).' },
+  { env: 'SUBSCRIPTION_RETRY_BASE_MS', key: 'subscriptionRetryBaseMs', type: 'integer', doc: 'First retry delay after a failed delivery, doubled per failure (default 1000).' },
+  { env: 'SUBSCRIPTION_RETRY_MAX_MS', key: 'subscriptionRetryMaxMs', type: 'integer', doc: 'Longest retry delay (default 300000).' },
+  { env: 'SUBSCRIPTION_ERROR_AFTER', key: 'subscriptionErrorAfter', type: 'integer', doc: 'Consecutive failures after which a subscription is marked error (it keeps retrying and recovers) (default 5).' },
+  { env: 'SUBSCRIPTION_CONCURRENCY', key: 'subscriptionConcurrency', type: 'integer', doc: 'Subscriptions delivered at once per process (default 8).' },
+  { env: 'SUBSCRIPTION_POLL_MS', key: 'subscriptionPollMs', type: 'integer', doc: 'Delivery poll interval, the fallback to commit signals and NOTIFY (default 1000).' },
 ];
 
 const schema = {
   type: 'object',
   additionalProperties: false,
-  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'logLevel', 'defaultPageSize', 'maxPageSize'],
+  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'logLevel', 'defaultPageSize', 'maxPageSize', 'subscriptionAllowedHosts', 'subscriptionTimeoutMs', 'subscriptionMaxPayloadBytes', 'subscriptionRetryBaseMs', 'subscriptionRetryMaxMs', 'subscriptionErrorAfter', 'subscriptionConcurrency', 'subscriptionPollMs'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -94,6 +110,14 @@ const schema = {
     corsOrigins: { type: 'string' },
     audit: { enum: ['auto', 'on', 'off'] },
     auditFlushMs: { type: 'integer', minimum: 10, maximum: 60000 },
+    subscriptionAllowedHosts: { type: 'string' },
+    subscriptionTimeoutMs: { type: 'integer', minimum: 100, maximum: 600000 },
+    subscriptionMaxPayloadBytes: { type: 'integer', minimum: 1024 },
+    subscriptionRetryBaseMs: { type: 'integer', minimum: 10 },
+    subscriptionRetryMaxMs: { type: 'integer', minimum: 10 },
+    subscriptionErrorAfter: { type: 'integer', minimum: 1 },
+    subscriptionConcurrency: { type: 'integer', minimum: 1, maximum: 1000 },
+    subscriptionPollMs: { type: 'integer', minimum: 10 },
   },
 } as const;
 
@@ -119,6 +143,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: 0,
     audit: 'auto',
     auditFlushMs: 100,
+    subscriptionAllowedHosts: '',
+    subscriptionTimeoutMs: 10_000,
+    subscriptionMaxPayloadBytes: 1024 * 1024,
+    subscriptionRetryBaseMs: 1000,
+    subscriptionRetryMaxMs: 300_000,
+    subscriptionErrorAfter: 5,
+    subscriptionConcurrency: 8,
+    subscriptionPollMs: 1000,
   };
   for (const s of SETTINGS) {
     const v = env[s.env];

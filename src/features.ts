@@ -39,6 +39,7 @@ export async function loadFeatures(): Promise<Feature[]> {
   features.push((await import('./ig/index.js')).igFeature);
   features.push((await import('./terminology/index.js')).terminologyFeature);
   features.push((await import('./validation/index.js')).validationFeature);
+  features.push((await import('./subscriptions/index.js')).subscriptionsFeature());
   return features;
 }
 

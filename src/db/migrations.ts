@@ -169,6 +169,54 @@ CREATE INDEX sp_date_value ON sp_date (res_type, code, lo, hi) INCLUDE (pid);
 `,
   },
   {
+    version: 3,
+    name: 'subscription outbox: per-subscription state and numbered events',
+    sql: `
+-- One row per Subscription (src/subscriptions): the delivery cursor, the status the delivery worker maintains
+-- and its lease (which process delivers now).
+CREATE TABLE subscription_state (
+  sub_id       text        PRIMARY KEY,
+  channel      text        NOT NULL,
+  status       text        NOT NULL, -- requested | active | error | off
+  delivered    bigint      NOT NULL DEFAULT 0,
+  failures     int         NOT NULL DEFAULT 0,
+  next_attempt timestamptz NOT NULL DEFAULT now(),
+  lease_until  timestamptz,
+  lease_owner  text,
+  last_sent    timestamptz NOT NULL DEFAULT now(),
+  heartbeat_s  int,
+  last_error   text
+);
+CREATE INDEX subscription_state_due ON subscription_state (next_attempt) WHERE status <> 'off';
+-- The event counter (events_since_subscription_start), apart from the state so that writers (which number
+-- events) and the delivery worker (which moves the cursor) never wait for each other's row locks.
+CREATE TABLE subscription_counter (
+  sub_id text   PRIMARY KEY,
+  events bigint NOT NULL DEFAULT 0
+);
+-- The outbox: one row per (subscription, change), numbered per subscription, written in the change's transaction.
+CREATE TABLE subscription_event (
+  sub_id    text        NOT NULL,
+  number    bigint      NOT NULL,
+  res_type  text        NOT NULL,
+  res_id    text        NOT NULL,
+  version   bigint      NOT NULL,
+  method    text        NOT NULL,
+  created   timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (sub_id, number)
+);
+-- Bumped by every Subscription write: processes reload their in-memory subscription index when it moves.
+CREATE TABLE subscription_generation (id int PRIMARY KEY, gen bigint NOT NULL);
+INSERT INTO subscription_generation VALUES (1, 0);
+-- Websocket binding tokens ($get-ws-binding-token), usable on any process.
+CREATE TABLE subscription_ws_token (
+  token   text        PRIMARY KEY,
+  sub_ids text[]      NOT NULL,
+  expires timestamptz NOT NULL
+);
+`,
+  },
+  {
     version: 4,
     name: 'security: signing keys, registered clients, client assertion ids',
     sql: `

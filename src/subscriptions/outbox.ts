@@ -1,0 +1,115 @@
+import type { Resource, Subscription } from '@medplum/fhirtypes';
+import type { RequestContext } from '../context.js';
+import type { Queryable } from '../db/database.js';
+import type { PendingWrite } from '../store/store.js';
+import { parseSubscription } from './model.js';
+import type { Change, SubscriptionRegistry } from './registry.js';
+
+/** The subsystem name the delivery worker writes under (its status updates must not reset delivery state). */
+export const SUBSYSTEM = 'subscriptions';
+
+export interface OutboxResult {
+  /** Events were recorded (the worker should look). */
+  events: number;
+  /** A Subscription was written (registries should reload). */
+  subscriptionsChanged: boolean;
+  /** The subscription generation this transaction set (when it wrote Subscriptions). */
+  generation?: number;
+}
+
+/**
+ * The transaction hook: inside the database transaction of every write, keeps subscription_state in step
+ * with Subscription resources and records one numbered event per (matching subscription, change). Event
+ * numbers come from an UPDATE of the subscription's state row, whose lock is held until commit: numbers are
+ * gapless and committed in order, so the worker can deliver "everything after the cursor" in order.
+ */
+export async function recordChanges(
+  tx: Queryable,
+  changes: readonly PendingWrite[],
+  ctx: RequestContext,
+  registry: SubscriptionRegistry,
+  pgNotify: boolean,
+): Promise<OutboxResult> {
+  const subs = changes.filter((c) => c.type === 'Subscription');
+  const own = ctx.subsystem === SUBSYSTEM;
+  // The registry as committed before this transaction: Subscriptions written here take effect after commit.
+  await registry.ensureFresh(tx);
+  let generation: number | undefined;
+  if (subs.length > 0 && !own) await syncState(tx, subs);
+  if (subs.length > 0) {
+    const { rows } = await tx.query<{ gen: string }>('UPDATE subscription_generation SET gen = gen + 1 WHERE id = 1 RETURNING gen::text AS gen');
+    generation = Number(rows[0]?.gen);
+  }
+  const changed = { subscriptionsChanged: subs.length > 0, generation };
+  if (registry.size === 0) return { events: 0, ...changed };
+
+  const perSub = new Map<string, PendingWrite[]>();
+  for (const write of changes) {
+    const change: Change = {
+      write,
+      interaction: write.method === 'DELETE' ? 'delete' : write.isNew || write.previousVersion === undefined ? 'create' : 'update',
+      previous: () => previousVersion(tx, write),
+    };
+    for (const spec of await registry.match(change)) {
+      const list = perSub.get(spec.id) ?? [];
+      list.push(write);
+      perSub.set(spec.id, list);
+    }
+  }
+  if (perSub.size === 0) return { events: 0, ...changed };
+  const counts = [...perSub].map(([id, list]) => [id, list.length]);
+  const events = [...perSub].flatMap(([id, list]) => list.map((w, k) => [id, k + 1, w.type, w.id, w.version, w.method]));
+  await tx.query(
+    `WITH inc AS (SELECT x->>0 AS s, (x->>1)::int AS n FROM json_array_elements($1::json) x),
+     locked AS (SELECT st.sub_id FROM subscription_counter st WHERE st.sub_id IN (SELECT s FROM inc) ORDER BY st.sub_id FOR UPDATE),
+     upd AS (UPDATE subscription_counter st SET events = st.events + inc.n FROM inc
+             WHERE st.sub_id = inc.s AND st.sub_id IN (SELECT sub_id FROM locked) RETURNING st.sub_id, st.events - inc.n AS first),
+     ev AS (SELECT x->>0 AS s, (x->>1)::int AS k, x->>2 AS t, x->>3 AS i, (x->>4)::bigint AS v, x->>5 AS m FROM json_array_elements($2::json) x),
+     ins AS (INSERT INTO subscription_event (sub_id, number, res_type, res_id, version, method)
+       SELECT ev.s, upd.first + ev.k, ev.t, ev.i, ev.v, ev.m FROM ev JOIN upd ON upd.sub_id = ev.s RETURNING 1)
+     SELECT CASE WHEN $3::boolean THEN pg_notify('hms_subscription_event', '') END FROM (SELECT count(*) FROM ins) x`,
+    [JSON.stringify(counts), JSON.stringify(events), pgNotify],
+    'hms_sub_record',
+  );
+  return { events: events.length, ...changed };
+}
+
+async function previousVersion(tx: Queryable, w: PendingWrite): Promise<Resource | undefined> {
+  if (w.previousVersion === undefined) return undefined;
+  const { rows } = await tx.query<{ content: string | null }>(
+    'SELECT content FROM resource_history WHERE res_type = $1 AND res_id = $2 AND version = $3',
+    [w.type, w.id, w.previousVersion],
+    'hms_sub_previous',
+  );
+  return rows[0]?.content ? (JSON.parse(rows[0].content) as Resource) : undefined;
+}
+
+/**
+ * A client created, changed or deleted a Subscription: create its state row (status requested, so the
+ * worker performs the handshake), restart the handshake when the client asks (status requested) or changes
+ * the channel, switch it off (status off), or remove it with its events (delete).
+ */
+async function syncState(tx: Queryable, writes: PendingWrite[]): Promise<void> {
+  for (const w of writes) {
+    if (w.method === 'DELETE' || !w.resource) {
+      await tx.query('DELETE FROM subscription_state WHERE sub_id = $1', [w.id]);
+      await tx.query('DELETE FROM subscription_counter WHERE sub_id = $1', [w.id]);
+      await tx.query('DELETE FROM subscription_event WHERE sub_id = $1', [w.id]);
+      continue;
+    }
+    const sub = w.resource as Subscription;
+    const spec = parseSubscription(sub);
+    const status = sub.status === 'off' ? 'off' : 'requested';
+    // Keep counters and cursor across updates; an active/error subscription stays as it is unless the client
+    // sets requested (new handshake) or off, or turns an off one back on.
+    await tx.query(
+      `INSERT INTO subscription_state (sub_id, channel, status, heartbeat_s) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (sub_id) DO UPDATE SET channel = excluded.channel, heartbeat_s = excluded.heartbeat_s,
+         status = CASE WHEN excluded.status = 'off' OR $5 OR subscription_state.status = 'off' THEN excluded.status ELSE subscription_state.status END,
+         failures = CASE WHEN $5 THEN 0 ELSE subscription_state.failures END,
+         next_attempt = CASE WHEN $5 THEN now() ELSE subscription_state.next_attempt END`,
+      [w.id, spec.channel, status, spec.heartbeatSeconds ?? null, sub.status === 'requested'],
+    );
+    await tx.query('INSERT INTO subscription_counter (sub_id) VALUES ($1) ON CONFLICT (sub_id) DO NOTHING', [w.id]);
+  }
+}

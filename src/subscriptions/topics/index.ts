@@ -1,0 +1,14 @@
+import { appointmentBooked, appointmentCancelled, appointmentNoShow } from './appointment.js';
+import { resourceChange } from './resource-change.js';
+import { topicUrl, type TopicDefinition } from './topic.js';
+
+export { TOPIC_BASE, topicResource, topicUrl, type Interaction, type TopicDefinition, type TopicTrigger } from './topic.js';
+
+/** The topics this server ships. Adding one: a file beside this one, and one entry here. */
+export const TOPICS: TopicDefinition[] = [resourceChange, appointmentBooked, appointmentCancelled, appointmentNoShow];
+
+const byUrl = new Map(TOPICS.map((t) => [topicUrl(t), t]));
+
+export function findTopic(url: string): TopicDefinition | undefined {
+  return byUrl.get(url.split('|')[0]);
+}
