@@ -17,6 +17,8 @@ export interface DeliverySettings {
   pollMs: number;
 }
 
+const SPEC_TTL_MS = 2000;
+
 interface Claim {
   sub_id: string;
   channel: string;
@@ -42,6 +44,8 @@ export class DeliveryWorker {
   private stopped = false;
   private timer?: NodeJS.Timeout;
   private readonly pending = new Set<Promise<void>>();
+  /** Parsed Subscriptions, re-read after SPEC_TTL_MS (saves a query per delivery on busy subscriptions). */
+  private readonly specs = new Map<string, { spec: SubscriptionSpec; at: number }>();
 
   constructor(
     private readonly s: Services,
@@ -129,6 +133,15 @@ export class DeliveryWorker {
   }
 
   private async loadSpec(id: string): Promise<SubscriptionSpec | undefined> {
+    const cached = this.specs.get(id);
+    if (cached && Date.now() - cached.at < SPEC_TTL_MS) return cached.spec;
+    const spec = await this.readSpec(id);
+    if (spec) this.specs.set(id, { spec, at: Date.now() });
+    else this.specs.delete(id);
+    return spec;
+  }
+
+  private async readSpec(id: string): Promise<SubscriptionSpec | undefined> {
     const { rows } = await this.s.db.query<{ content: string }>(
       "SELECT content FROM resource WHERE res_type = 'Subscription' AND res_id = $1 AND NOT deleted",
       [id],
