@@ -15,26 +15,17 @@ const filters = [
   { resource: 'Appointment', filterParameter: 'service-type', description: 'The service type' },
 ];
 
-export const appointmentBooked: TopicDefinition = {
-  id: 'appointment-booked',
-  title: 'Appointment booked',
-  description: 'An Appointment was created with status booked, or its status changed to booked.',
-  triggers: [{ resource: 'Appointment', interactions: ['create', 'update'], description: 'Status becomes booked', fires: becomes('booked') }],
-  canFilterBy: filters,
-};
+/** A topic that fires when an Appointment's status becomes `status`. */
+function statusTopic(id: string, title: string, status: Appointment['status'], description: string): TopicDefinition {
+  return {
+    id,
+    title,
+    description,
+    triggers: [{ resource: 'Appointment', interactions: ['create', 'update'], description: `Status becomes ${status}`, fires: becomes(status) }],
+    canFilterBy: filters,
+  };
+}
 
-export const appointmentCancelled: TopicDefinition = {
-  id: 'appointment-cancelled',
-  title: 'Appointment cancelled',
-  description: 'The status of an Appointment changed to cancelled.',
-  triggers: [{ resource: 'Appointment', interactions: ['create', 'update'], description: 'Status becomes cancelled', fires: becomes('cancelled') }],
-  canFilterBy: filters,
-};
-
-export const appointmentNoShow: TopicDefinition = {
-  id: 'appointment-noshow',
-  title: 'Appointment no-show',
-  description: 'The status of an Appointment changed to noshow (the patient did not come).',
-  triggers: [{ resource: 'Appointment', interactions: ['create', 'update'], description: 'Status becomes noshow', fires: becomes('noshow') }],
-  canFilterBy: filters,
-};
+export const appointmentBooked = statusTopic('appointment-booked', 'Appointment booked', 'booked', 'An Appointment was created with status booked, or its status changed to booked.');
+export const appointmentCancelled = statusTopic('appointment-cancelled', 'Appointment cancelled', 'cancelled', 'The status of an Appointment changed to cancelled.');
+export const appointmentNoShow = statusTopic('appointment-noshow', 'Appointment no-show', 'noshow', 'The status of an Appointment changed to noshow (the patient did not come).');
