@@ -175,6 +175,52 @@ test('a StructureDefinition stored through the API is usable as a profile at onc
   expect(good.status).toBe(201);
 });
 
+test('minValue and maxValue: integers, dates and quantities outside the limits are errors', async () => {
+  const el = (path: string, extra: Record<string, unknown>, type: string): Record<string, unknown> => ({
+    id: path, path, definition: path, min: 0, max: '1', base: { path, min: 0, max: '1' }, type: [{ code: type }], ...extra,
+  });
+  const profile = {
+    resourceType: 'StructureDefinition',
+    url: `${SD}limited-observation`,
+    name: 'LimitedObservation',
+    status: 'active',
+    kind: 'resource',
+    abstract: false,
+    type: 'Observation',
+    baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Observation',
+    derivation: 'constraint',
+    snapshot: {
+      element: [
+        { id: 'Observation', path: 'Observation', definition: 'Observation', min: 0, max: '*', base: { path: 'Observation', min: 0, max: '*' } },
+        el('Observation.issued', { minValueInstant: '2020-01-01T00:00:00Z' }, 'instant'),
+        el('Observation.value[x]', { maxValueQuantity: { value: 45, unit: 'Cel', system: 'http://unitsofmeasure.org', code: 'Cel' } }, 'Quantity'),
+        { ...el('Observation.component', {}, 'BackboneElement'), max: '*', base: { path: 'Observation.component', min: 0, max: '*' } },
+        el('Observation.component.code', {}, 'CodeableConcept'),
+        el('Observation.component.value[x]', { minValueInteger: 0, maxValueInteger: 10 }, 'integer'),
+      ],
+    },
+  };
+  expect((await request('POST', `${server.base}/StructureDefinition`, profile)).status).toBe(201);
+  const obs = (issued: string, temp: number, score: number): Record<string, unknown> => ({
+    resourceType: 'Observation',
+    meta: { profile: [`${SD}limited-observation`] },
+    status: 'final',
+    code: { text: 'temperature' },
+    issued,
+    valueQuantity: { value: temp, unit: 'Cel', system: 'http://unitsofmeasure.org', code: 'Cel' },
+    component: [{ code: { text: 'score' }, valueInteger: score }],
+  });
+  const good = await request('POST', `${server.base}/Observation`, obs('2024-05-01T10:00:00Z', 37.5, 3));
+  expect(good.status).toBe(201);
+  const bad = await request('POST', `${server.base}/Observation/$validate`, obs('2019-12-31T23:00:00Z', 46, 11));
+  const lines = issueLines(bad.json);
+  expect(lines).toEqual(expect.arrayContaining([
+    expect.stringMatching(/^error\|Observation\.issued\|The value "2019-12-31T23:00:00Z" is below the minimum 2020-01-01T00:00:00Z/),
+    expect.stringMatching(/^error\|Observation\.value\.ofType\(Quantity\)\|The value .* is above the maximum 45 Cel/),
+    expect.stringMatching(/^error\|Observation\.component\[0\]\.value\.ofType\(integer\)\|The value 11 is above the maximum 10/),
+  ]));
+});
+
 test('an unknown claimed profile is a warning: the write is accepted and $validate reports it', async () => {
   const resource = { resourceType: 'Patient', meta: { profile: ['http://example.org/fhir/StructureDefinition/nobody-knows'] } };
   expect((await request('POST', `${server.base}/Patient`, resource)).status).toBe(201);

@@ -14,6 +14,8 @@ defineMessages('validation', {
   noCode: { en: 'No code provided, and a code from the required value set {0} is required', es: 'No se indicó un código y se requiere uno del conjunto de valores requerido {0}' },
   bindingUnchecked: { en: 'The code {0} could not be checked against the value set {1}: {2}', es: 'No se pudo comprobar el código {0} contra el conjunto de valores {1}: {2}' },
   maxLength: { en: 'The value is longer than the {0} characters allowed ({1})', es: 'El valor supera los {0} caracteres permitidos ({1})' },
+  minValue: { en: 'The value {1} is below the minimum {0}', es: 'El valor {1} es menor que el mínimo {0}' },
+  maxValue: { en: 'The value {1} is above the maximum {0}', es: 'El valor {1} es mayor que el máximo {0}' },
   constraint: { en: 'Constraint {0} failed: {1}', es: 'No se cumple la restricción {0}: {1}' },
   constraintError: { en: 'Constraint {0} could not be evaluated: {1}', es: 'No se pudo evaluar la restricción {0}: {1}' },
   unknownProfile: { en: 'Profile {0} is not known to this server; it was not checked', es: 'El perfil {0} no es conocido por este servidor; no se comprobó' },

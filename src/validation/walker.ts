@@ -6,6 +6,7 @@ import type { Lang } from '../fhir/messages.js';
 import { checkBinding, type CodeValidator } from './bindings.js';
 import { compile, typeFor, type CompiledDefinition, type ElementNode } from './elements.js';
 import { baseErrorConstraintKeys } from './keys.js';
+import { checkLimits } from './limits.js';
 import { matchSlice, type Located } from './slicing.js';
 
 /**
@@ -118,6 +119,8 @@ export class Walker {
     if (v.value === undefined) return;
     if (node.fixed) this.checkFixed(node.fixed, v, el.id ?? el.path);
     if (el.maxLength !== undefined && typeof v.value === 'string' && v.value.length > el.maxLength) this.report('error', 'too-long', 'maxLength', [el.maxLength, v.value.length], v.path);
+    const outside = checkLimits(el, v.value);
+    if (outside) this.report('error', 'value', outside.bound === 'min' ? 'minValue' : 'maxValue', [outside.limit, JSON.stringify(v.value)], v.path);
     if (el.binding?.valueSet && el.binding.strength !== 'example') await checkBinding(this, el.binding.strength, el.binding.valueSet, v);
     this.constraints(node, v);
     if (v.value === null || typeof v.value !== 'object') return;
