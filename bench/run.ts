@@ -146,6 +146,19 @@ export function runCleanups(): Promise<void> {
   })();
   return cleaning;
 }
+/** Runs a bench's main, then the cleanups; exits 0, or 1 with the error (every bench's entry point). */
+export async function runBench(name: string, main: () => Promise<void>): Promise<never> {
+  try {
+    await main();
+    await runCleanups();
+    process.exit(0);
+  } catch (err) {
+    console.error(`\n${name} bench failed:`, err instanceof Error ? (err.stack ?? err.message) : err);
+    await runCleanups();
+    process.exit(1);
+  }
+}
+
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
     console.error(`\n${signal}: stopping the server and cleaning up…`);
@@ -739,14 +752,4 @@ async function main(): Promise<void> {
 }
 
 // Run only as the entry point: bench/search.ts imports the helpers above.
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  try {
-    await main();
-    await runCleanups();
-    process.exit(0);
-  } catch (err) {
-    console.error('\nbench failed:', err instanceof Error ? err.message : err);
-    await runCleanups();
-    process.exit(1);
-  }
-}
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await runBench('core', main);

@@ -56,6 +56,7 @@ import {
   ms,
   postBundles,
   postJson,
+  runBench,
   runCleanups,
   startServer,
   withPostgres,
@@ -663,12 +664,4 @@ async function main(): Promise<void> {
   }
 }
 
-try {
-  await main();
-  await runCleanups();
-  process.exit(0);
-} catch (err) {
-  console.error('\nsearch bench failed:', err instanceof Error ? (err.stack ?? err.message) : err);
-  await runCleanups();
-  process.exit(1);
-}
+await runBench('search', main);

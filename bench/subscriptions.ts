@@ -24,7 +24,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { cleanups, percentile, runCleanups, sleep, startServer, withPostgres, type Options as RunOptions, type Server } from './run.js';
+import { cleanups, percentile, runBench, sleep, startServer, withPostgres, type Options as RunOptions, type Server } from './run.js';
 import { loadDefinitions } from '../src/fhir/definitions.js';
 import { SubscriptionRegistry } from '../src/subscriptions/registry.js';
 import type { Queryable } from '../src/db/database.js';
@@ -263,12 +263,4 @@ async function main(): Promise<void> {
   if (o.out) writeFileSync(o.out, JSON.stringify({ date: new Date().toISOString(), options: o, matcher, latency, idle }, null, 2));
 }
 
-try {
-  await main();
-  await runCleanups();
-  process.exit(0);
-} catch (err) {
-  console.error('\nbench failed:', err instanceof Error ? err.message : err);
-  await runCleanups();
-  process.exit(1);
-}
+await runBench('subscriptions', main);

@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cleanups, FHIR_JSON, percentile, runCleanups, startServer, withPostgres, type Backend, type Options as RunOptions, type Server } from './run.js';
+import { cleanups, FHIR_JSON, percentile, runBench, startServer, withPostgres, type Backend, type Options as RunOptions, type Server } from './run.js';
 import { bigCodeSystem } from '../test/terminology-fixtures.js';
 
 interface Options {
@@ -146,16 +146,4 @@ async function main(): Promise<void> {
   if (o.out) writeFileSync(o.out, JSON.stringify(results, null, 2));
 }
 
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => {
-    void runCleanups().finally(() => process.exit(130));
-  });
-}
-
-main()
-  .then(() => runCleanups())
-  .catch(async (err: unknown) => {
-    console.error(err);
-    await runCleanups();
-    process.exit(1);
-  });
+await runBench('terminology', main);

@@ -23,7 +23,7 @@ import { guidePackageDir } from '../src/ig/index.js';
 import { addTerminologyResources } from '../src/terminology/index.js';
 import { setPool } from '../src/terminology/sources.js';
 import { terminologyCodes, validateProfiles } from '../src/validation/index.js';
-import { cannon, fmt, ms, percentile, runCleanups, startServer, withPostgres, type Options } from './run.js';
+import { cannon, fmt, ms, percentile, runBench, startServer, withPostgres, type Options } from './run.js';
 
 const PY_PATIENT = 'https://fhir.mspbs.gov.py/StructureDefinition/py-patient';
 const patient = {
@@ -103,10 +103,5 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main()
-    .catch((err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    })
-    .finally(() => runCleanups());
+  await runBench('validation', main);
 }

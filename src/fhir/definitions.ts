@@ -159,13 +159,16 @@ function resolvedType(value: unknown): string | undefined {
 export function evalParam(p: IndexedParam, typed: TypedValue, vars: Record<string, TypedValue>): TypedValue[] {
   if (!p.parts) return evalFhirPathTyped(p.atom, [typed], vars);
   const out: TypedValue[] = [];
-  const seen = new Set<string>();
+  // A union keeps equal values once; a single path needs no de-duplication (where() keeps every value).
+  const seen = p.parts.length > 1 ? new Set<string>() : undefined;
   for (const part of p.parts) {
     for (const v of evalFhirPathTyped(part.atom, [typed], vars)) {
       if (part.refType !== undefined && resolvedType(v.value) !== part.refType) continue;
-      const key = JSON.stringify(v.value); // a union keeps equal values once
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (seen) {
+        const key = JSON.stringify(v.value);
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
       out.push(v);
     }
   }
