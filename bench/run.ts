@@ -82,13 +82,17 @@ export interface Row {
   note?: string;
 }
 
-function option(name: string, env: string, fallback: string): string {
+/** `--name=value` from the command line, else the environment variable `env`, else the fallback. */
+export function option(name: string, env: string, fallback: string): string {
   const flag = `--${name}=`;
   const arg = process.argv.slice(2).find((a) => a.startsWith(flag));
   if (arg) return arg.slice(flag.length);
   const v = process.env[env];
   return v === undefined || v === '' ? fallback : v;
 }
+
+/** `--name=value` from the command line, else the fallback (options of the benches without variables). */
+export const arg = (name: string, fallback: string): string => option(name, '', fallback);
 
 function list<T extends string>(raw: string, allowed: readonly T[], what: string): T[] {
   const items = raw.split(',').map((s) => s.trim()).filter(Boolean);

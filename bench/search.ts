@@ -38,6 +38,17 @@
  *   --from-json    [BENCH_FROM_JSON]    file: no run; re-render the report of an earlier run from its --out file
  *   --compare      [BENCH_COMPARE]      file: the --out file of an earlier run (e.g. before a change); the report
  *                                       adds a before/after table per query and scale
+ *   --reuse        [BENCH_REUSE]        keep the loaded databases as templates (bench_search_tpl_1x and
+ *                                       bench_search_tpl_<scale>x, after VACUUM ANALYZE) and, when they exist,
+ *                                       start from a copy of them instead of loading (seconds instead of minutes;
+ *                                       the server applies newer migrations to the copy at start). Drop them with
+ *                                       --drop-templates. Without --reuse nothing is kept.
+ *   --drop-templates                    no run: drop the template databases of --reuse
+ *   --measure      [BENCH_MEASURE]      which scales to measure: both (default), base (1× only), scaled (the
+ *                                       --scale data only; with --reuse the 1× load is skipped when the scaled
+ *                                       template exists). With --reuse and both templates, "both" measures a
+ *                                       copy of each (no loading at all).
+ *   --cpu-prof     [BENCH_CPU_PROF]     folder: run the server with --cpu-prof, profiles written there on stop
  *   --quick                             the quick settings above (explicit options still win)
  *
  * The server is stopped and the database dropped on success, failure, timeout and SIGINT/SIGTERM.
@@ -92,13 +103,17 @@ interface Options {
   md?: string;
   fromJson?: string;
   compare?: string;
+  reuse: boolean;
+  dropTemplates: boolean;
+  measure: 'both' | 'base' | 'scaled';
+  cpuProf?: string;
   quick: boolean;
 }
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
 function readOptions(): Options {
-  const known = ['duration', 'warmup', 'connections', 'scale', 'clients', 'queries', 'explain', 'pool', 'pg-url', 'pg-settings', 'corpora', 'wait-idle', 'timeout', 'out', 'md', 'from-json', 'compare', 'quick'];
+  const known = ['duration', 'warmup', 'connections', 'scale', 'clients', 'queries', 'explain', 'pool', 'pg-url', 'pg-settings', 'corpora', 'wait-idle', 'timeout', 'out', 'md', 'from-json', 'compare', 'reuse', 'drop-templates', 'measure', 'cpu-prof', 'quick'];
   for (const a of process.argv.slice(2)) {
     const name = a.replace(/^--/, '').split('=')[0];
     if (!a.startsWith('--') || !known.includes(name)) throw new Error(`unknown argument "${a}" (see the header of bench/search.ts)`);
@@ -116,6 +131,9 @@ function readOptions(): Options {
     if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min}, not "${raw}"`);
     return n;
   };
+  const flag = (name: string, env: string): boolean => process.argv.includes(`--${name}`) || ['1', 'true', 'yes'].includes(process.env[env] ?? '');
+  const measure = option('measure', 'BENCH_MEASURE', 'both');
+  if (measure !== 'both' && measure !== 'base' && measure !== 'scaled') throw new Error(`--measure must be both, base or scaled, not "${measure}"`);
   const queries = option('queries', 'BENCH_QUERIES', '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const q of queries) if (!QUERIES.some((d) => d.id === q)) throw new Error(`unknown query "${q}" (known: ${QUERIES.map((d) => d.id).join(', ')})`);
   return {
@@ -136,6 +154,10 @@ function readOptions(): Options {
     md: option('md', 'BENCH_MD', '') || resolve(tmpdir(), `hms-ops-search-bench-${new Date().toISOString().replace(/[:.]/g, '-')}.md`),
     fromJson: option('from-json', 'BENCH_FROM_JSON', '') || undefined,
     compare: option('compare', 'BENCH_COMPARE', '') || undefined,
+    reuse: flag('reuse', 'BENCH_REUSE'),
+    dropTemplates: flag('drop-templates', 'BENCH_DROP_TEMPLATES'),
+    measure,
+    cpuProf: option('cpu-prof', 'BENCH_CPU_PROF', '') || undefined,
     quick,
   };
 }
@@ -156,7 +178,52 @@ function runOptions(o: Options): RunOptions {
     pgStats: false,
     pgSettings: o.pgSettings,
     waitIdle: o.waitIdle,
+    cpuProf: o.cpuProf,
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Template databases (--reuse): a loaded database kept and copied instead of loading again.
+
+const templateName = (scale: number): string => `bench_search_tpl_${String(scale).replace(/\W/g, '_')}x`;
+
+async function withAdmin<T>(o: Options, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: o.pgUrl });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+async function templateExists(o: Options, scale: number): Promise<boolean> {
+  return withAdmin(o, async (c) => (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [templateName(scale)])).rowCount === 1);
+}
+
+/** Replaces database `db` (nobody connected) by a copy of `from` (nobody connected either). */
+async function copyDatabase(o: Options, from: string, db: string): Promise<void> {
+  const t0 = performance.now();
+  await withAdmin(o, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${db} TEMPLATE ${from} STRATEGY FILE_COPY`);
+    for (const setting of o.pgSettings) {
+      const [key, value] = setting.split('=');
+      await c.query(`ALTER DATABASE ${db} SET ${key} = ${pg.escapeLiteral(value)}`);
+    }
+  });
+  console.log(`  database ${db} copied from ${from} in ${fmt((performance.now() - t0) / 1000, 1)} s`);
+}
+
+async function dropTemplates(o: Options): Promise<void> {
+  await withAdmin(o, async (c) => {
+    const { rows } = await c.query<{ d: string }>(`SELECT datname AS d FROM pg_database WHERE datname LIKE 'bench\\_search\\_tpl\\_%'`);
+    for (const r of rows) {
+      await c.query(`DROP DATABASE ${r.d} WITH (FORCE)`);
+      console.log(`dropped ${r.d}`);
+    }
+    if (rows.length === 0) console.log('no template databases');
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -555,6 +622,10 @@ function comparison(file: string, r1: Measured[], r10: Measured[], scaleLabel: s
 
 async function main(): Promise<void> {
   const o = readOptions();
+  if (o.dropTemplates) {
+    await dropTemplates(o);
+    return;
+  }
   if (o.fromJson) {
     // Re-render the report of an earlier run (its --out file).
     const j = JSON.parse(readFileSync(o.fromJson, 'utf8')) as { options: Options; header: string[]; loads: string[]; r1: Measured[]; r10: Measured[]; explained: Explained[] };
@@ -596,47 +667,108 @@ async function main(): Promise<void> {
   const explained: Explained[] = [];
   const scaleLabel = `${o.scale}×`;
 
+  const haveScaledTemplate = o.reuse && o.scale > 1 && (await templateExists(o, o.scale));
+  const useScaledTemplate = haveScaledTemplate && o.measure === 'scaled';
+  const useBaseTemplate = o.reuse && !useScaledTemplate && (await templateExists(o, 1));
   await withPostgres(
     ro,
     async (env, dbUrl) => {
-      const server = await startServer('postgres', env, ro);
+      const db = new URL(dbUrl).pathname.slice(1);
+      let server: Server | undefined;
+      const start = async (): Promise<Server> => (server = await startServer('postgres', env, ro));
+      const stop = async (): Promise<void> => {
+        if (!server) return;
+        await server.stop();
+        const i = cleanups.indexOf(server.stop);
+        if (i >= 0) cleanups.splice(i, 1);
+        server = undefined;
+      };
+      /** --reuse: keeps the loaded database as the template of this scale (the server must be stopped). */
+      const keep = async (scale: number): Promise<void> => {
+        if (!o.reuse) return;
+        await stop();
+        await copyDatabase(o, db, templateName(scale));
+      };
       try {
-        console.log(`\n== load 1×: ${shared.length} batch bundles, then ${patients.length} patient transaction bundles (${o.clients} clients)`);
-        const b = await postBundles(server, 'postgres', ro, shared, 1, 'batch');
-        const t = await postBundles(server, 'postgres', ro, patients, o.clients, 'transaction');
-        const v1 = await vacuumAnalyze(dbUrl);
-        loads.push(
-          `Load 1×: batch bundles ${b.note} (${fmt(b.throughput)} resources/s); patient transactions ${t.note} (${fmt(t.throughput)} resources/s, ${o.clients} clients); ` +
-            `VACUUM ANALYZE ${fmt(v1.seconds, 1)} s → ${fmt(v1.resources)} resources (${Object.entries(v1.byType).slice(0, 4).map(([k, n]) => `${k} ${fmt(n)}`).join(', ')}, …), database ${v1.size}`,
-        );
-        console.log(`  ${loads[loads.length - 1]}`);
-        const d1 = await discover(dbUrl);
-        console.log(`  values: ${d1.families.length} families, ${d1.patients.length} patients, practitioners ${d1.practitioners.join(' ')}, organizations ${d1.organizations.join(' | ')}, codes ${d1.codes.join(' ')}, categories ${d1.categories.join(' ')}`);
-        console.log(`\n== queries at 1×`);
-        for (const q of queries) r1.push(await measure(server, o, q, d1, '1×'));
-
-        if (o.scale > 1) {
-          const plan = planCopies(patients.map((p) => p.entries), v1.resources, v1.resources * o.scale);
-          console.log(`\n== grow to ${o.scale}×: ${plan.length} patient bundle copies (${o.clients} clients)`);
-          const g = await loadCopies(server, patients, plan, o.clients);
-          const v10 = await vacuumAnalyze(dbUrl);
+        let d1: Data;
+        let v1: Awaited<ReturnType<typeof vacuumAnalyze>>;
+        if (useScaledTemplate) {
+          await copyDatabase(o, templateName(o.scale), db);
+          loads.push(`Data: a copy of the template database ${templateName(o.scale)} (--reuse); 1× not measured`);
+          v1 = { seconds: 0, resources: 0, history: 0, size: '', byType: {} };
+          d1 = { families: [], patients: [], practitioners: [], organizations: [], codes: [], categories: [] };
+        } else if (useBaseTemplate) {
+          await copyDatabase(o, templateName(1), db);
+          await start();
+          v1 = await vacuumAnalyze(dbUrl);
+          loads.push(`Load 1×: a copy of the template database ${templateName(1)} (--reuse) → ${fmt(v1.resources)} resources, database ${v1.size}`);
+          console.log(`  ${loads[loads.length - 1]}`);
+          d1 = await discover(dbUrl);
+        } else {
+          const s1 = await start();
+          console.log(`\n== load 1×: ${shared.length} batch bundles, then ${patients.length} patient transaction bundles (${o.clients} clients)`);
+          const b = await postBundles(s1, 'postgres', ro, shared, 1, 'batch');
+          const t = await postBundles(s1, 'postgres', ro, patients, o.clients, 'transaction');
+          v1 = await vacuumAnalyze(dbUrl);
           loads.push(
-            `Grow to ${scaleLabel}: ${plan.length} copies of the patient bundles, ${fmt(g.entries)} entries in ${fmt(g.seconds, 1)} s (${fmt(g.entries / g.seconds)} resources/s, ${o.clients} clients); ` +
-              `VACUUM ANALYZE ${fmt(v10.seconds, 1)} s → ${fmt(v10.resources)} resources (${Object.entries(v10.byType).slice(0, 4).map(([k, n]) => `${k} ${fmt(n)}`).join(', ')}, …), database ${v10.size}`,
+            `Load 1×: batch bundles ${b.note} (${fmt(b.throughput)} resources/s); patient transactions ${t.note} (${fmt(t.throughput)} resources/s, ${o.clients} clients); ` +
+              `VACUUM ANALYZE ${fmt(v1.seconds, 1)} s → ${fmt(v1.resources)} resources (${Object.entries(v1.byType).slice(0, 4).map(([k, n]) => `${k} ${fmt(n)}`).join(', ')}, …), database ${v1.size}`,
           );
           console.log(`  ${loads[loads.length - 1]}`);
-          // The same queries; values that rotate over patients and names include the copies.
-          const d10 = await discover(dbUrl);
-          const d = { ...d10, practitioners: d1.practitioners, organizations: d1.organizations, codes: d1.codes, categories: d1.categories };
+          await keep(1);
+          d1 = await discover(dbUrl);
+        }
+        if (!useScaledTemplate) {
+          console.log(`  values: ${d1.families.length} families, ${d1.patients.length} patients, practitioners ${d1.practitioners.join(' ')}, organizations ${d1.organizations.join(' | ')}, codes ${d1.codes.join(' ')}, categories ${d1.categories.join(' ')}`);
+        }
+        if (o.measure !== 'scaled' && !useScaledTemplate) {
+          console.log(`\n== queries at 1×`);
+          const s1 = server ?? (await start());
+          for (const q of queries) r1.push(await measure(s1, o, q, d1, '1×'));
+        }
+
+        if (o.scale > 1 && o.measure !== 'base') {
+          let d: Data;
+          if (haveScaledTemplate) {
+            if (!useScaledTemplate) {
+              await stop();
+              await copyDatabase(o, templateName(o.scale), db);
+            }
+            const s10 = await start();
+            const v10 = await vacuumAnalyze(dbUrl);
+            loads.push(`${scaleLabel}: ${fmt(v10.resources)} resources, database ${v10.size}`);
+            console.log(`  ${loads[loads.length - 1]}`);
+            // Practitioners, organizations, codes and categories as read from the grown data: the copies repeat the
+            // patients, so their ranking is (nearly) that of the 1× data the full run uses.
+            const d10 = await discover(dbUrl);
+            d = useScaledTemplate ? d10 : { ...d10, practitioners: d1.practitioners, organizations: d1.organizations, codes: d1.codes, categories: d1.categories };
+            void s10;
+          } else {
+            const s10 = server ?? (await start());
+            const plan = planCopies(patients.map((p) => p.entries), v1.resources, v1.resources * o.scale);
+            console.log(`\n== grow to ${o.scale}×: ${plan.length} patient bundle copies (${o.clients} clients)`);
+            const g = await loadCopies(s10, patients, plan, o.clients);
+            const v10 = await vacuumAnalyze(dbUrl);
+            loads.push(
+              `Grow to ${scaleLabel}: ${plan.length} copies of the patient bundles, ${fmt(g.entries)} entries in ${fmt(g.seconds, 1)} s (${fmt(g.entries / g.seconds)} resources/s, ${o.clients} clients); ` +
+                `VACUUM ANALYZE ${fmt(v10.seconds, 1)} s → ${fmt(v10.resources)} resources (${Object.entries(v10.byType).slice(0, 4).map(([k, n]) => `${k} ${fmt(n)}`).join(', ')}, …), database ${v10.size}`,
+            );
+            console.log(`  ${loads[loads.length - 1]}`);
+            await keep(o.scale);
+            // The same queries; values that rotate over patients and names include the copies.
+            const d10 = await discover(dbUrl);
+            d = { ...d10, practitioners: d1.practitioners, organizations: d1.organizations, codes: d1.codes, categories: d1.categories };
+          }
+          const s10 = server ?? (await start());
           console.log(`\n== queries at ${scaleLabel}`);
-          for (const q of queries) r10.push(await measure(server, o, q, d, scaleLabel));
+          for (const q of queries) r10.push(await measure(s10, o, q, d, scaleLabel));
 
           if (o.explain > 0) {
             const slowest = [...r10].sort((x, y) => x.row.throughput - y.row.throughput).slice(0, o.explain);
             console.log(`\n== EXPLAIN (ANALYZE, BUFFERS) of the ${slowest.length} slowest at ${scaleLabel}: ${slowest.map((m) => m.id).join(', ')}`);
             for (const m of slowest) {
               const q = QUERIES.find((x) => x.id === m.id) as QueryDef;
-              const path = await slowestValue(server, q, (await check(server, q, q.paths(d))).paths);
+              const path = await slowestValue(s10, q, (await check(s10, q, q.paths(d))).paths);
               const e = await explain(dbUrl, q, path);
               explained.push(e);
               console.log(`  ${q.id}: ${e.statements.map((s) => `${fmt(s.ms, 1)} ms`).join(' + ')}`);
@@ -644,9 +776,7 @@ async function main(): Promise<void> {
           }
         }
       } finally {
-        await server.stop();
-        const i = cleanups.indexOf(server.stop);
-        if (i >= 0) cleanups.splice(i, 1);
+        await stop();
       }
     },
     'bench_search',

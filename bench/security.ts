@@ -12,16 +12,16 @@
  * then token issuance: POST /auth/token with fresh private_key_jwt assertions (signed before timing),
  * 10 concurrent requests.
  * Options: --duration (s per scenario, split over the rounds; default 8), --rounds (default 3), --warmup (s,
- * default 2), --connections (default 10), --backends (postgres,pglite), --tokens (default 3000), --pg-url.
+ * default 2), --connections (default 10), --backends (postgres,pglite), --tokens (default 3000), --pg-url,
+ * --cpu-prof=DIR (servers under node --cpu-prof, profiles written there).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { cannon, CpuMeter, fmt, runCleanups, startServer, withPostgres, type Backend, type Options } from './run.js';
+import { arg, cannon, CpuMeter, fmt, runCleanups, startServer, withPostgres, type Backend, type Options } from './run.js';
 
-const arg = (name: string, fallback: string): string => process.argv.slice(2).find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const o: Options = {
   duration: Number(arg('duration', '8')),
   warmup: Number(arg('warmup', '2')),
@@ -36,6 +36,7 @@ const o: Options = {
   pgStats: false,
   pgSettings: [],
   waitIdle: 0,
+  cpuProf: arg('cpu-prof', '') || undefined,
 };
 const TOKENS = Number(arg('tokens', '3000'));
 const ROUNDS = Number(arg('rounds', '3'));
@@ -124,7 +125,10 @@ async function run(backend: Backend, baseEnv: Record<string, string>): Promise<v
         x.errors += c.errors;
         x.cpu += (c.serverCpu + c.dbCpu) * slice.duration;
         x.other += c.otherCpu / ROUNDS;
-        console.log(`  round ${round + 1} ${x.scenario}: ${fmt(c.rps)} req/s, ${fmt(((c.serverCpu + c.dbCpu) * 1000) / c.rps, 3)} CPU ms/op, other load ${fmt(c.otherCpu, 2)} cores`);
+        console.log(
+          `  round ${round + 1} ${x.scenario}: ${fmt(c.rps)} req/s, ${fmt(((c.serverCpu + c.dbCpu) * 1000) / c.rps, 3)} CPU ms/op ` +
+            `(server ${fmt((c.serverCpu * 1000) / c.rps, 3)}, PostgreSQL ${fmt((c.dbCpu * 1000) / c.rps, 3)}), other load ${fmt(c.otherCpu, 2)} cores`,
+        );
       }
     }
     const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
@@ -156,7 +160,7 @@ async function run(backend: Backend, baseEnv: Record<string, string>): Promise<v
     lat.sort((a, b) => a - b);
     const cpuMs = ((usage.serverCpu + usage.dbCpu) * secs * 1000) / (TOKENS - errors);
     results.push({ backend, scenario: 'token issuance', rps: (TOKENS - errors) / secs, p50: lat[Math.floor(lat.length / 2)], p99: lat[Math.floor(lat.length * 0.99)], errors, cpuMs, otherCpu: usage.otherCpu });
-    console.log(`  token issuance: ${fmt((TOKENS - errors) / secs)} tokens/s`);
+    console.log(`  token issuance: ${fmt((TOKENS - errors) / secs)} tokens/s, ${fmt(cpuMs, 3)} CPU ms/token (server ${fmt((usage.serverCpu * secs * 1000) / (TOKENS - errors), 3)})`);
     for (const x of servers) await x.server.stop();
   } finally {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });

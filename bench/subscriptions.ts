@@ -8,14 +8,16 @@
  * Observation, id-only) to a receiver in this process; Observations are written open-loop at --rate (100)
  * per second for --seconds (20) by --clients concurrent connections. Every write matches every subscription.
  * Latency = arrival at the receiver − the event's timestamp (its transaction's start, so it includes the
- * commit). Reports p50/p95/p99/max, notifications expected, received, duplicated and missing.
+ * write's own waits: locks, commit); afterResponse* = arrival − when the writer got its 201 (after the commit;
+ * negative when the notification beat the response), i.e. commit → delivery as the client sees it. Reports p50/p95/p99/max, notifications expected, received, duplicated and missing.
  *
  * Part 2, cost of idle subscriptions: sequential Patient creates (--writes, 400) timed with no subscription,
  * then again with --idle (10,000) subscriptions that do not match them (half on other types, half on
  * Patient with identifier filters naming other patients). Also the in-process matcher alone (µs per change).
  *
  * Options (argv --name=value): backend (postgres|pglite), rate, seconds, subs, clients, idle, writes,
- * pg-url (admin URL, default postgres://postgres@127.0.0.1:5432/postgres), out (JSON file).
+ * pg-url (admin URL, default postgres://postgres@127.0.0.1:5432/postgres), out (JSON file), parts (default
+ * matcher,latency,idle). CPU: cores used by the server, PostgreSQL, this bench (client + receiver) and other work.
  * The server is stopped and the database (or temp folder) removed on success, failure and SIGINT.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,7 +26,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { cleanups, percentile, runBench, sleep, startServer, withPostgres, type Options as RunOptions, type Server } from './run.js';
+import { arg, cleanups, CpuMeter, percentile, runBench, sleep, startServer, withPostgres, type CpuUsage, type Options as RunOptions, type Server } from './run.js';
 import { loadDefinitions } from '../src/fhir/definitions.js';
 import { SubscriptionRegistry } from '../src/subscriptions/registry.js';
 import type { Queryable } from '../src/db/database.js';
@@ -33,20 +35,17 @@ import type { PendingWrite } from '../src/store/store.js';
 const BP = 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition';
 const TOPIC = 'https://fhir.mspbs.gov.py/SubscriptionTopic/resource-change';
 
-function opt(name: string, fallback: string): string {
-  const a = process.argv.slice(2).find((x) => x.startsWith(`--${name}=`));
-  return a ? a.slice(name.length + 3) : fallback;
-}
 const o = {
-  backend: opt('backend', 'postgres') as 'postgres' | 'pglite',
-  rate: Number(opt('rate', '100')),
-  seconds: Number(opt('seconds', '20')),
-  subs: Number(opt('subs', '50')),
-  clients: Number(opt('clients', '8')),
-  idle: Number(opt('idle', '10000')),
-  writes: Number(opt('writes', '400')),
-  pgUrl: opt('pg-url', 'postgres://postgres@127.0.0.1:5432/postgres'),
-  out: opt('out', ''),
+  backend: arg('backend', 'postgres') as 'postgres' | 'pglite',
+  rate: Number(arg('rate', '100')),
+  seconds: Number(arg('seconds', '20')),
+  subs: Number(arg('subs', '50')),
+  clients: Number(arg('clients', '8')),
+  idle: Number(arg('idle', '10000')),
+  writes: Number(arg('writes', '400')),
+  pgUrl: arg('pg-url', 'postgres://postgres@127.0.0.1:5432/postgres'),
+  out: arg('out', ''),
+  parts: arg('parts', 'matcher,latency,idle').split(','),
 };
 const runOptions = { pgUrl: o.pgUrl, pgSettings: [], pool: 10 } as unknown as RunOptions;
 
@@ -69,13 +68,14 @@ async function post(url: string, body: string): Promise<{ status: number; ms: nu
 }
 
 /** Receives notifications; records latency per (subscription, event number). */
-async function receiver(): Promise<{ url: string; seen: Map<string, number>; latencies: number[]; duplicates: number; handshakes: number; close(): void }> {
-  const state = { seen: new Map<string, number>(), latencies: [] as number[], duplicates: 0, handshakes: 0 };
+async function receiver(): Promise<{ url: string; seen: Map<string, number>; latencies: number[]; duplicates: number; handshakes: number; posts: number; arrivals: [string, number][]; close(): void }> {
+  const state = { seen: new Map<string, number>(), latencies: [] as number[], duplicates: 0, handshakes: 0, posts: 0, arrivals: [] as [string, number][] };
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       const now = Date.now();
+      state.posts++;
       res.end();
       try {
         const b = JSON.parse(body);
@@ -83,6 +83,8 @@ async function receiver(): Promise<{ url: string; seen: Map<string, number>; lat
         const sub = params.find((p) => p.name === 'subscription')?.valueReference?.reference ?? '';
         if (params.find((p) => p.name === 'type')?.valueCode === 'handshake') state.handshakes++;
         for (const ev of params.filter((p) => p.name === 'notification-event')) {
+          const focus = (ev.part as { name: string; valueReference?: { reference: string } }[] | undefined)?.find((p) => p.name === 'focus')?.valueReference?.reference;
+          if (focus) state.arrivals.push([focus.slice(focus.lastIndexOf('/') + 1), now]);
           const n = ev.part?.find((p) => p.name === 'event-number')?.valueString;
           const ts = ev.part?.find((p) => p.name === 'timestamp')?.valueInstant;
           const key = `${sub}#${n}`;
@@ -96,7 +98,7 @@ async function receiver(): Promise<{ url: string; seen: Map<string, number>; lat
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, get seen() { return state.seen; }, get latencies() { return state.latencies; }, get duplicates() { return state.duplicates; }, get handshakes() { return state.handshakes; }, close: () => server.close() };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, get seen() { return state.seen; }, get latencies() { return state.latencies; }, get duplicates() { return state.duplicates; }, get handshakes() { return state.handshakes; }, get posts() { return state.posts; }, get arrivals() { return state.arrivals; }, close: () => server.close() };
 }
 
 async function withServer<T>(env: Record<string, string>, fn: (s: Server) => Promise<T>): Promise<T> {
@@ -132,7 +134,7 @@ async function waitActive(url: string, n: number, timeoutS: number): Promise<voi
 async function latencyPart(): Promise<Record<string, number>> {
   const rx = await receiver();
   try {
-    return await withServer({ SUBSCRIPTION_ALLOWED_HOSTS: '127.0.0.1', SUBSCRIPTION_CONCURRENCY: '16' }, async (s) => {
+    return await withServer({ SUBSCRIPTION_ALLOWED_HOSTS: '127.0.0.1' }, async (s) => {
       for (let i = 0; i < o.subs; i++) {
         const r = await post(`${s.url}/fhir/Subscription`, subscription(rx.url, 'Observation'));
         if (r.status !== 201) throw new Error(`subscription create failed: ${r.status}`);
@@ -142,7 +144,9 @@ async function latencyPart(): Promise<Record<string, number>> {
       const body = JSON.stringify({ resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '8310-5' }] } });
       console.log(`  ${o.subs} subscriptions active; writing ${total} Observations at ${o.rate}/s`);
       const writeMs: number[] = [];
+      const committed = new Map<string, number>(); // id → when its 201 arrived (the commit is known to the client)
       let errors = 0;
+      const meter = new CpuMeter(s.child.pid, s.db);
       const started = performance.now();
       let next = 0;
       const worker = async (): Promise<void> => {
@@ -154,6 +158,7 @@ async function latencyPart(): Promise<Record<string, number>> {
           if (wait > 0) await sleep(wait);
           const r = await post(`${s.url}/fhir/Observation`, body);
           if (r.status !== 201) errors++;
+          else committed.set(r.json.id as string, Date.now());
           writeMs.push(r.ms);
         }
       };
@@ -162,8 +167,12 @@ async function latencyPart(): Promise<Record<string, number>> {
       const expected = total * o.subs;
       const end = Date.now() + 60_000;
       while (rx.seen.size < expected && Date.now() < end) await sleep(200);
+      const cpu = meter.stop();
+      const seconds = (performance.now() - started) / 1000;
       await sleep(1000);
       const lat = [...rx.latencies].sort((a, b) => a - b);
+      // From the client's 201 (after the commit) to arrival; negative when the notification beat the response.
+      const fromCommit = rx.arrivals.filter(([id]) => committed.has(id)).map(([id, at]) => at - (committed.get(id) as number)).sort((a, b) => a - b);
       const w = writeMs.sort((a, b) => a - b);
       return {
         writes: total,
@@ -179,11 +188,23 @@ async function latencyPart(): Promise<Record<string, number>> {
         p95: percentile(lat, 95),
         p99: percentile(lat, 99),
         max: lat[lat.length - 1] ?? NaN,
+        afterResponseP50: percentile(fromCommit, 50),
+        afterResponseP95: percentile(fromCommit, 95),
+        afterResponseP99: percentile(fromCommit, 99),
+        afterResponseMax: fromCommit[fromCommit.length - 1] ?? NaN,
+        posts: rx.posts,
+        ...cpuFigures(cpu),
+        serverCpuMsPerNotification: (cpu.serverCpu * seconds * 1000) / Math.max(1, rx.seen.size),
       };
     });
   } finally {
     rx.close();
   }
+}
+
+function cpuFigures(c: CpuUsage): Record<string, number> {
+  const r = (n: number): number => Math.round(n * 100) / 100;
+  return { serverCores: r(c.serverCpu), postgresCores: r(c.dbCpu), benchCores: r(c.benchCpu), otherCores: r(c.otherCpu) };
 }
 
 async function timedWrites(url: string, n: number): Promise<number[]> {
@@ -199,22 +220,30 @@ async function timedWrites(url: string, n: number): Promise<number[]> {
 async function idlePart(): Promise<Record<string, number>> {
   const rx = await receiver();
   try {
-    return await withServer({ SUBSCRIPTION_ALLOWED_HOSTS: '127.0.0.1', SUBSCRIPTION_CONCURRENCY: '16' }, async (s) => {
+    return await withServer({ SUBSCRIPTION_ALLOWED_HOSTS: '127.0.0.1' }, async (s) => {
       await timedWrites(s.url, 100); // warm-up
+      const m0 = new CpuMeter(s.child.pid, s.db);
       const before = await timedWrites(s.url, o.writes);
+      const cpuBefore = m0.stop();
       console.log(`  creating ${o.idle} non-matching subscriptions`);
       const types = ['Observation', 'Encounter', 'Condition', 'Procedure', 'MedicationRequest'];
       const entries = Array.from({ length: o.idle }, (_, i) => ({
         request: { method: 'POST', url: 'Subscription' },
         resource: JSON.parse(subscription(rx.url, i % 2 ? `${types[i % types.length]}?status=final` : `Patient?identifier=urn:other|p${i}`)),
       }));
+      const setup0 = performance.now();
       for (let i = 0; i < entries.length; i += 500) {
         const r = await post(`${s.url}/fhir`, JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: entries.slice(i, i + 500) }));
         if (r.status !== 200) throw new Error(`subscription bundle failed: ${r.status}`);
       }
+      const created = performance.now();
       await waitActive(s.url, o.idle, 600);
+      const active = performance.now();
+      console.log(`  created in ${((created - setup0) / 1000).toFixed(1)} s, all active after ${((active - setup0) / 1000).toFixed(1)} s`);
       await timedWrites(s.url, 100); // warm-up (registry load)
+      const m1 = new CpuMeter(s.child.pid, s.db);
       const after = await timedWrites(s.url, o.writes);
+      const cpuAfter = m1.stop();
       return {
         writesEach: o.writes,
         p50Before: percentile(before, 50),
@@ -224,6 +253,10 @@ async function idlePart(): Promise<Record<string, number>> {
         meanBefore: before.reduce((a, b) => a + b, 0) / before.length,
         meanAfter: after.reduce((a, b) => a + b, 0) / after.length,
         notificationsSent: rx.seen.size,
+        createSeconds: (created - setup0) / 1000,
+        activeSeconds: (active - setup0) / 1000,
+        otherCoresBefore: cpuFigures(cpuBefore).otherCores,
+        otherCoresAfter: cpuFigures(cpuAfter).otherCores,
       };
     });
   } finally {
@@ -254,12 +287,12 @@ async function matcherPart(): Promise<Record<string, number>> {
 
 async function main(): Promise<void> {
   console.log(`HMS-OPS subscriptions bench on ${o.backend}: ${o.subs} subscriptions × ${o.rate} writes/s × ${o.seconds} s; ${o.idle} idle subscriptions`);
-  const matcher = await matcherPart();
-  console.log('matcher:', matcher);
-  const latency = await latencyPart();
-  console.log('latency:', latency);
-  const idle = await idlePart();
-  console.log('idle subscriptions:', idle);
+  const matcher = o.parts.includes('matcher') ? await matcherPart() : undefined;
+  if (matcher) console.log('matcher:', matcher);
+  const latency = o.parts.includes('latency') ? await latencyPart() : undefined;
+  if (latency) console.log('latency:', latency);
+  const idle = o.parts.includes('idle') ? await idlePart() : undefined;
+  if (idle) console.log('idle subscriptions:', idle);
   if (o.out) writeFileSync(o.out, JSON.stringify({ date: new Date().toISOString(), options: o, matcher, latency, idle }, null, 2));
 }
 

@@ -24,6 +24,7 @@ export interface Config {
   oidcClaimRoles: string;
   oidcClaimFacility: string;
   oidcClaimSubsystem: string;
+  oidcClaimRegion: string;
   oidcClaimScopes: string;
   rateLimitPerMinute: number;
   corsOrigins?: string;
@@ -37,6 +38,7 @@ export interface Config {
   subscriptionErrorAfter: number;
   subscriptionConcurrency: number;
   subscriptionPollMs: number;
+  subscriptionEventRetentionS: number;
 }
 
 /** Environment variable → config key, with its documentation (rendered into the README). */
@@ -63,6 +65,7 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
   { env: 'OIDC_CLAIM_ROLES', key: 'oidcClaimRoles', type: 'string', doc: 'Claim with the user roles (default roles; recorded in the audit trail).' },
   { env: 'OIDC_CLAIM_FACILITY', key: 'oidcClaimFacility', type: 'string', doc: 'Claim with the facility (Organization id) of the user (default facility).' },
   { env: 'OIDC_CLAIM_SUBSYSTEM', key: 'oidcClaimSubsystem', type: 'string', doc: 'Claim with the subsystem of the user (default subsystem).' },
+  { env: 'OIDC_CLAIM_REGION', key: 'oidcClaimRegion', type: 'string', doc: 'Claim with the health region (py-region-sanitaria code) of the user (default region).' },
   { env: 'OIDC_CLAIM_SCOPES', key: 'oidcClaimScopes', type: 'string', doc: 'Claim with the SMART scopes (space-separated string or array; default scope).' },
   { env: 'RATE_LIMIT_PER_MINUTE', key: 'rateLimitPerMinute', type: 'integer', doc: 'Requests per minute per client (per IP when anonymous) and process; more answer 429 (default 0 = unlimited).' },
   { env: 'CORS_ORIGINS', key: 'corsOrigins', type: 'string', doc: 'Comma-separated origins allowed by CORS, or * (default: none, no CORS headers).' },
@@ -74,14 +77,15 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
   { env: 'SUBSCRIPTION_RETRY_BASE_MS', key: 'subscriptionRetryBaseMs', type: 'integer', doc: 'First retry delay after a failed delivery, doubled per failure (default 1000).' },
   { env: 'SUBSCRIPTION_RETRY_MAX_MS', key: 'subscriptionRetryMaxMs', type: 'integer', doc: 'Longest retry delay (default 300000).' },
   { env: 'SUBSCRIPTION_ERROR_AFTER', key: 'subscriptionErrorAfter', type: 'integer', doc: 'Consecutive failures after which a subscription is marked error (it keeps retrying and recovers) (default 5).' },
-  { env: 'SUBSCRIPTION_CONCURRENCY', key: 'subscriptionConcurrency', type: 'integer', doc: 'Subscriptions delivered at once per process (default 8).' },
+  { env: 'SUBSCRIPTION_CONCURRENCY', key: 'subscriptionConcurrency', type: 'integer', doc: 'Subscriptions delivered at once per process (default 64).' },
   { env: 'SUBSCRIPTION_POLL_MS', key: 'subscriptionPollMs', type: 'integer', doc: 'Delivery poll interval, the fallback to commit signals and NOTIFY (default 1000).' },
+  { env: 'SUBSCRIPTION_EVENT_RETENTION_S', key: 'subscriptionEventRetentionS', type: 'integer', doc: 'Delivered subscription events older than this many seconds are deleted from the outbox ($events no longer returns them); undelivered rest-hook events are kept (default 2592000 = 30 days).' },
 ];
 
 const schema = {
   type: 'object',
   additionalProperties: false,
-  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'logLevel', 'defaultPageSize', 'maxPageSize', 'subscriptionAllowedHosts', 'subscriptionTimeoutMs', 'subscriptionMaxPayloadBytes', 'subscriptionRetryBaseMs', 'subscriptionRetryMaxMs', 'subscriptionErrorAfter', 'subscriptionConcurrency', 'subscriptionPollMs'],
+  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'logLevel', 'defaultPageSize', 'maxPageSize', 'subscriptionAllowedHosts', 'subscriptionTimeoutMs', 'subscriptionMaxPayloadBytes', 'subscriptionRetryBaseMs', 'subscriptionRetryMaxMs', 'subscriptionErrorAfter', 'subscriptionConcurrency', 'subscriptionPollMs', 'subscriptionEventRetentionS'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -105,6 +109,7 @@ const schema = {
     oidcClaimRoles: { type: 'string', minLength: 1 },
     oidcClaimFacility: { type: 'string', minLength: 1 },
     oidcClaimSubsystem: { type: 'string', minLength: 1 },
+    oidcClaimRegion: { type: 'string', minLength: 1 },
     oidcClaimScopes: { type: 'string', minLength: 1 },
     rateLimitPerMinute: { type: 'integer', minimum: 0 },
     corsOrigins: { type: 'string' },
@@ -118,6 +123,7 @@ const schema = {
     subscriptionErrorAfter: { type: 'integer', minimum: 1 },
     subscriptionConcurrency: { type: 'integer', minimum: 1, maximum: 1000 },
     subscriptionPollMs: { type: 'integer', minimum: 10 },
+    subscriptionEventRetentionS: { type: 'integer', minimum: 1 },
   },
 } as const;
 
@@ -139,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     oidcClaimRoles: 'roles',
     oidcClaimFacility: 'facility',
     oidcClaimSubsystem: 'subsystem',
+    oidcClaimRegion: 'region',
     oidcClaimScopes: 'scope',
     rateLimitPerMinute: 0,
     audit: 'auto',
@@ -149,8 +156,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     subscriptionRetryBaseMs: 1000,
     subscriptionRetryMaxMs: 300_000,
     subscriptionErrorAfter: 5,
-    subscriptionConcurrency: 8,
+    subscriptionConcurrency: 64,
     subscriptionPollMs: 1000,
+    subscriptionEventRetentionS: 30 * 24 * 3600,
   };
   for (const s of SETTINGS) {
     const v = env[s.env];

@@ -53,6 +53,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       for (const f of [...services.features].reverse()) await f.stop?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
+      await store.settle();
       await db.close();
     },
   };

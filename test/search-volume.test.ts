@@ -4,7 +4,7 @@ import { startTestServer, type TestServer } from './helpers/server.js';
 /**
  * Query shapes the engine picks by data volume, checked through the API: a single-parameter page walks its
  * index in creation order (with paging both ways and exact totals, a resource with two matching codings
- * counted once), and `_has` whose inner test matches many sources (≥ 500) probes the candidates one by one
+ * counted once), and `_has` whose inner test matches many sources (≥ 500, MANY_SOURCES in src/search/filter.ts) probes the candidates one by one
  * instead of collecting the sources — both must give exactly what the few-sources shapes give.
  */
 let server: TestServer;

@@ -181,13 +181,20 @@ describe('facility policies', () => {
     expect(ids((await as('facB', 'GET', 'Patient')).json)).toEqual(['pB1']);
   });
 
-  test('read, vread and instance history of facility B data: 404; type history: 403', async () => {
+  test('read, vread and instance history of facility B data: 404; type and system history: filtered', async () => {
     for (const path of ['Patient/pB1', 'Patient/pB1/_history/1', 'Patient/pB1/_history', 'Encounter/eB1', 'Observation/oB1', 'Appointment/apB', 'Practitioner/prB']) {
       expectOutcome(await as('facA', 'GET', path), 404);
     }
     for (const path of ['Patient/pA1', 'Encounter/eA1', 'Observation/oA1', 'Appointment/apA', 'Practitioner/prA']) expect((await as('facA', 'GET', path)).status).toBe(200);
-    expectOutcome(await as('facA', 'GET', 'Patient/_history'), 403);
-    expectOutcome(await as('facA', 'GET', '_history'), 403);
+    const typeHistory = await as('facA', 'GET', 'Patient/_history?_count=1000');
+    expect(typeHistory.status).toBe(200);
+    expect(typeHistory.json.entry.map((e: Json) => e.resource?.id)).not.toContain('pB1');
+    expect(typeHistory.json.entry.map((e: Json) => e.resource?.id)).toContain('pA1');
+    const systemHistory = await as('facA', 'GET', '_history?_count=1000');
+    expect(systemHistory.status).toBe(200);
+    const seen = systemHistory.json.entry.map((e: Json) => `${e.resource?.resourceType}/${e.resource?.id}`);
+    for (const r of ['Patient/pB1', 'Encounter/eB1', 'Observation/oB1', 'Appointment/apB', 'Practitioner/prB', 'Patient/pAR']) expect(seen).not.toContain(r);
+    for (const r of ['Patient/pA1', 'Encounter/eA1', 'Observation/oA1', 'Organization/orgB']) expect(seen).toContain(r);
   });
 
   test('searches through references (Location, encounter, PractitionerRole) stay inside the facility', async () => {

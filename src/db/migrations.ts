@@ -247,6 +247,42 @@ CREATE TABLE auth_jti (
 CREATE INDEX auth_jti_expires ON auth_jti (expires_at);
 `,
   },
+  {
+    version: 5,
+    name: 'search: live resources per type as delta rows',
+    sql: `
+-- Live resources per type for exact unfiltered totals without counting (src/search/counts.ts): every write
+-- statement adds one row per type whose count it changes, in the write's transaction; a count is the sum of
+-- its type's rows. Rows are summed into one per type from time to time (compaction), never updated in place,
+-- so concurrent writers never wait for each other here.
+CREATE TABLE resource_count (
+  res_type text   NOT NULL,
+  n        bigint NOT NULL
+);
+CREATE INDEX resource_count_type ON resource_count (res_type) INCLUDE (n);
+INSERT INTO resource_count (res_type, n) SELECT res_type, count(*) FROM resource WHERE NOT deleted GROUP BY res_type;
+`,
+  },
+  {
+    version: 6,
+    name: 'subscriptions: end of a subscription in its state row',
+    sql: `
+-- Subscription.end, so that any process can switch off the subscriptions past their end (src/subscriptions).
+ALTER TABLE subscription_state ADD COLUMN ends_at timestamptz;
+CREATE INDEX subscription_state_ends ON subscription_state (ends_at) WHERE ends_at IS NOT NULL AND status <> 'off';
+UPDATE subscription_state s SET ends_at = (r.content::jsonb->>'end')::timestamptz FROM resource r
+WHERE r.res_type = 'Subscription' AND r.res_id = s.sub_id AND NOT r.deleted
+  AND r.content::jsonb->>'end' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$';
+`,
+  },
+  {
+    version: 8,
+    name: 'security: health region of registered clients',
+    sql: `
+-- Health region (code of py-region-sanitaria) a client's tokens are bound to.
+ALTER TABLE auth_client ADD COLUMN IF NOT EXISTS region text;
+`,
+  },
 ];
 
 const MIGRATION_LOCK = 7_342_001; // advisory lock key for migrations

@@ -1,6 +1,6 @@
 import { errors } from '../fhir/outcome.js';
 import { parseSearch } from '../search/parse.js';
-import type { StoreTransaction, StoredResource } from '../store/store.js';
+import type { AccessOp, StoreTransaction, StoredResource } from '../store/store.js';
 import type { InteractionResult } from './result.js';
 
 /**
@@ -20,13 +20,14 @@ export function conditionKey(type: string, query: string): string {
  * condition is first locked (transaction-scoped advisory lock), so conditional writers of the same
  * condition serialise across processes.
  */
-export async function findSingleMatch(t: StoreTransaction, type: string, query: string, opts: { lock: boolean }): Promise<StoredResource | undefined> {
+export async function findSingleMatch(t: StoreTransaction, type: string, query: string, opts: { lock: boolean; op: AccessOp }): Promise<StoredResource | undefined> {
   if (opts.lock) await t.lock([`cond:${conditionKey(type, query)}`]);
   const params = new URLSearchParams(query.startsWith('?') ? query.slice(1) : query);
   const req = parseSearch([type], params, { count: 2, maxCount: 2 });
   if (req.unknown.length > 0) throw errors.badRequest('unknownParam', req.unknown[0]);
   if (req.filters.length === 0) throw errors.badRequest('invalidCondition', query);
-  const { rows } = await t.search({ ...req, count: 2, total: 'none', include: [], revinclude: [], sort: [], cursor: undefined });
+  // Only resources the requester may `op` are considered (as if the others did not exist).
+  const { rows } = await t.search({ ...req, count: 2, total: 'none', include: [], revinclude: [], sort: [], cursor: undefined }, opts.op);
   if (rows.length > 1) throw errors.preconditionFailed('multipleMatches', query, rows.length);
   const r = rows[0];
   return r && { type: r.type, id: r.id, version: r.version, lastUpdated: r.lastUpdated, deleted: false, content: r.content };

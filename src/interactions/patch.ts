@@ -25,7 +25,7 @@ export async function patch(t: StoreTransaction, type: string, id: string, body:
 }
 
 export async function conditionalPatch(t: StoreTransaction, type: string, query: string, body: PatchBody, opts: { ifMatch?: number } = {}): Promise<InteractionResult> {
-  const m = await findSingleMatch(t, type, query, { lock: true });
+  const m = await findSingleMatch(t, type, query, { lock: true, op: 'u' });
   if (!m) throw errors.notFound('notFound', `${type}?${query}`);
   return patch(t, type, m.id, body, opts);
 }

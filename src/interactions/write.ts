@@ -13,7 +13,7 @@ import type { InteractionResult } from './result.js';
 export async function create(t: StoreTransaction, resource: Resource, opts: { ifNoneExist?: string; id?: string } = {}): Promise<InteractionResult> {
   const type = resource.resourceType;
   if (opts.ifNoneExist) {
-    const m = await findSingleMatch(t, type, opts.ifNoneExist, { lock: true });
+    const m = await findSingleMatch(t, type, opts.ifNoneExist, { lock: true, op: 'c' });
     if (m) return existingResult(m);
   }
   const id = opts.id ?? newId();
@@ -58,7 +58,7 @@ export async function conditionalUpdate(
   resource: Resource,
   opts: { ifMatch?: number } = {},
 ): Promise<InteractionResult> {
-  const m = await findSingleMatch(t, type, query, { lock: true });
+  const m = await findSingleMatch(t, type, query, { lock: true, op: 'u' });
   if (m) {
     const id = m.id;
     if (resource.id !== undefined && resource.id !== id) throw errors.badRequest('idMismatch', resource.id, id);
@@ -83,7 +83,7 @@ export async function remove(t: StoreTransaction, type: string, id: string, opts
 }
 
 export async function conditionalDelete(t: StoreTransaction, type: string, query: string): Promise<InteractionResult> {
-  const m = await findSingleMatch(t, type, query, { lock: true });
+  const m = await findSingleMatch(t, type, query, { lock: true, op: 'd' });
   if (!m) return { status: 200, type, outcome: informational('nothingToDelete', [], t.ctx.lang) };
   return remove(t, type, m.id);
 }

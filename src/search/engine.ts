@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/database.js';
 import { errors } from '../fhir/outcome.js';
 import { FilterBuilder, TOP } from './filter.js';
+import { countLive } from './counts.js';
 import { decodeCursor, encodeCursor, type Cursor } from './cursor.js';
 import { findIncludes } from './include.js';
 import type { SearchRequest } from './parse.js';
@@ -50,6 +51,8 @@ export async function executeSearch(q: Queryable, req: SearchRequest, baseUrl: s
   // One positive parameter test on one type: its index table alone answers (see matchingIds).
   const single = req.types.length === 1 && req.filters.length === 1 ? req.filters[0] : undefined;
   const countRows = async (): Promise<number> => {
+    // No filter at all (an access policy would have added its own): the maintained per-type counts.
+    if (req.filters.length === 0 && req.types.length > 0) return countLive(q, req.types);
     let countSql = `SELECT count(*) AS n FROM resource r WHERE ${whereSql}`;
     let countParams = whereParams;
     if (single) {
@@ -117,9 +120,17 @@ export async function executeSearch(q: Queryable, req: SearchRequest, baseUrl: s
    * stop after the page, reading only the page's resource rows — however many resources match.
    */
   const walk = async (): Promise<{ sql: string; values: unknown[] } | undefined> => {
-    if (!single || req.sort.length > 0 || !FilterBuilder.walksInPidOrder(single)) return undefined;
+    if (req.sort.length > 0 || req.types.length !== 1) return undefined;
     const wp = new SqlParams();
-    const ids = await new FilterBuilder(wp, q, baseUrl).matchingIds(single, req.types[0]);
+    let ids: string | undefined;
+    if (req.filters.length === 0) {
+      // Every live resource of the type: an index-only walk of resource_live_pid. (Selecting the rows directly,
+      // the planner prefers the pid-ordered unique index, whose heap order looks cheaper, and filters out every
+      // other type's rows before the first match.)
+      ids = `SELECT a.pid FROM resource a WHERE a.res_type = ${wp.add(req.types[0])} AND NOT a.deleted`;
+    } else if (single && FilterBuilder.walksInPidOrder(single)) {
+      ids = await new FilterBuilder(wp, q, baseUrl).matchingIds(single, req.types[0]);
+    }
     if (!ids) return undefined;
     const after = cursor && cursor.d !== 'l' ? `WHERE m.pid ${reverse ? '<' : '>'} ${wp.add(cursor.pid)}::bigint` : '';
     const dir = reverse ? 'DESC' : 'ASC';

@@ -13,7 +13,9 @@ export type Filter =
   /** A forward chain: the current resource's reference parameter `via` points to a `targetTypes` resource matching `next`. */
   | { kind: 'chain'; via: string; targets: { type: string; next: Filter }[]; name: string }
   /** Reverse chaining: some `sourceType` resource whose reference parameter `via` points here matches `next`. */
-  | { kind: 'has'; sourceType: string; via: string; next: Filter; name: string };
+  | { kind: 'has'; sourceType: string; via: string; next: Filter; name: string }
+  /** Every (all) or at least one (any) of the filters: built by access control, never parsed from a query. */
+  | { kind: 'all' | 'any'; filters: Filter[]; name: string };
 
 /** Parameters every resource type has that are not plain indexed values. */
 export interface SpecialParam {

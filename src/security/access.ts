@@ -1,34 +1,42 @@
 import type { RequestContext } from '../context.js';
 import type { Queryable } from '../db/database.js';
-import { getIndexedParam } from '../fhir/definitions.js';
+import { getIndexedParam, getResourceTypes } from '../fhir/definitions.js';
 import { errors, FhirError } from '../fhir/outcome.js';
 import type { FhirRequest } from '../rest/request.js';
 import type { Services } from '../rest/services.js';
 import { executeSearch, type SearchRow } from '../search/engine.js';
-import { parseSearch, type SearchRequest } from '../search/parse.js';
-import type { AccessGuard, PendingWrite, StoredResource, StoreTransaction } from '../store/store.js';
+import { FilterBuilder } from '../search/filter.js';
+import { parseSearch, type Filter, type SearchRequest } from '../search/parse.js';
+import { SqlParams } from '../search/sql.js';
+import type { AccessGuard, HistoryBranch, PendingWrite, StoredResource, StoreTransaction } from '../store/store.js';
 import { classifyRequest } from './interaction.js';
 import { AuthError, forbidden } from './messages.js';
-import { FACILITY_POLICIES, PROTECTED_LABELS, SHARED_TYPES, SUBSYSTEM_TAG_SYSTEM } from './policies.js';
+import { FACILITY_PATHS, PROTECTED_LABELS, REGION_PARAM, REGION_SYSTEM, SHARED_TYPES, SUBSYSTEM_TAG_SYSTEM } from './policies.js';
 import { LABEL_SCOPE_PREFIX, principalOf, type Principal } from './principal.js';
 import { grantsFor, type Op } from './scopes.js';
+import { versionConditions } from './versions.js';
 
 /**
  * Access rules for one requester, type and kind of access, compiled into search criteria ("restriction"):
- * the scope's `?param=value` or patient compartment, the facility/subsystem policy and the protected labels.
- * Searches get the restriction AND-ed to their filters (store AccessGuard), so paging and totals are correct;
- * instance interactions check their target with `_id=X&<restriction>` (404 when outside); writes check the
- * written resource the same way inside the transaction (403, rolled back).
+ * the scope's `?param=value` or patient compartment, the facility/region/subsystem policy and the protected
+ * labels. Searches get the restriction AND-ed to their filters (store AccessGuard), also on every type a chain
+ * or _has of the query walks through, so paging and totals are correct and nothing outside is probed;
+ * conditional interactions match only inside the restriction; instance interactions check their target with
+ * `_id=X&<restriction>` (404 when outside); writes check the changed resources before (404) and after (403)
+ * the change inside the transaction; history rows are filtered in SQL.
  */
 interface Rule {
-  /** Everything, as search criteria (for searches). */
-  full: string;
-  /** The part that needs SQL (scope restriction, patient compartment, facility/subsystem policy). */
-  sql: string;
+  /** Criteria that need SQL (scope restriction, patient compartment, policy), AND-ed: each a list of OR-ed query strings. */
+  policy: string[][];
+  /** `_security:not=…` for the protected labels the requester lacks ('' when none). */
+  labels: string;
   /** Protected labels the requester may not see (checked in memory on single resources). */
   hidden: { system: string; code: string }[];
+  /** Canonical text of the whole rule ('' = unrestricted). */
+  key: string;
 }
 
+const ID_RE = /^[A-Za-z0-9\-.]{1,64}$/;
 const memo = new WeakMap<Principal, Map<string, Rule | null>>();
 
 /** The rule for `op` on `type`; throws 403 when no scope grants it. */
@@ -45,42 +53,40 @@ export function rule(p: Principal, type: string, op: Op): Rule {
   return r;
 }
 
-/** The restriction as search criteria ('' when none); throws 403 when no scope grants `op` on `type`. */
-export function restriction(p: Principal, type: string, op: Op): string {
-  return rule(p, type, op).full;
+function bound(p: Principal): boolean {
+  return Boolean(p.facility || p.region || p.subsystem);
 }
 
 function compile(p: Principal, type: string, op: Op): Rule | null {
   const grants = grantsFor(p.grants, type, op);
   if (grants.length === 0) return null;
-  const parts: string[] = [];
+  const policy: string[][] = [];
   // Scope part: an unrestricted grant wins; otherwise the first restricted one (never the union: under-granting is safe).
   const free = grants.find((g) => g.context !== 'patient' && !g.query);
   if (!free) {
     const g = grants.find((x) => x.context !== 'patient') ?? grants[0];
     if (g.context === 'patient') {
-      if (!p.patient || !/^[A-Za-z0-9\-.]{1,64}$/.test(p.patient)) return null;
-      if (type === 'Patient') parts.push(`_id=${p.patient}`);
-      else if (getIndexedParam(type, 'patient')) parts.push(`patient=Patient/${p.patient}`);
+      if (!p.patient || !ID_RE.test(p.patient)) return null;
+      if (type === 'Patient') policy.push([`_id=${p.patient}`]);
+      else if (type === '*' || getIndexedParam(type, 'patient')) policy.push([`patient=Patient/${p.patient}`]);
       else return null;
     }
-    if (g.query) parts.push(g.query);
+    if (g.query) policy.push([g.query]);
   }
   const hidden = hiddenLabels(p);
-  // Every type at once (system history, system operations): restricted as soon as any policy or label applies.
-  if (type === '*') {
-    const all = p.facility || p.subsystem || hidden.length > 0 ? '*' : parts.join('&');
-    return { full: all, sql: all, hidden: [] };
-  }
-  if ((p.facility || p.subsystem) && !SHARED_TYPES.has(type)) {
-    const policy = FACILITY_POLICIES[type];
-    if (!policy) return null;
-    if (p.facility) parts.push(policy.replaceAll('{facility}', encodeURIComponent(p.facility)));
-    if (p.subsystem) parts.push(`_tag=${encodeURIComponent(`${SUBSYSTEM_TAG_SYSTEM}|${p.subsystem}`)}`);
-  }
-  const sql = parts.join('&');
   const labels = hidden.length > 0 ? `_security:not=${hidden.map((l) => encodeURIComponent(`${l.system}|${l.code}`)).join(',')}` : '';
-  return { full: [sql, labels].filter(Boolean).join('&'), sql, hidden };
+  // Every type at once (system history, system operations): only the grant matters here; see historyCondition.
+  if (type === '*') return { policy: [], labels: '', hidden: [], key: bound(p) || labels || policy.length ? '*' : '' };
+  if (bound(p) && !SHARED_TYPES.has(type)) {
+    const paths = FACILITY_PATHS[type];
+    if (!paths) return null;
+    for (const v of [p.facility, p.region, p.subsystem]) if (v !== undefined && !ID_RE.test(v)) return null;
+    if (p.facility) policy.push(paths.map((path) => `${path}=Organization/${p.facility}`));
+    if (p.region) policy.push(paths.map((path) => `${path}.${REGION_PARAM}=${encodeURIComponent(`${REGION_SYSTEM}|${p.region}`)}`));
+    if (p.subsystem) policy.push([`_tag=${encodeURIComponent(`${SUBSYSTEM_TAG_SYSTEM}|${p.subsystem}`)}`]);
+  }
+  const key = [...policy.map((alts) => alts.join(' OR ')), labels].filter(Boolean).join(' AND ');
+  return { policy, labels, hidden, key };
 }
 
 const hiddenMemo = new WeakMap<Principal, Rule['hidden']>();
@@ -98,18 +104,47 @@ function hiddenLabel(content: string | null | undefined, hidden: Rule['hidden'])
   return labels.some((l) => hidden.some((h) => h.system === l.system && h.code === l.code));
 }
 
-function filtersOf(types: string[], criteria: string): SearchRequest['filters'] {
+function parseCriteria(types: string[], criteria: string): Filter[] {
   const parsed = parseSearch(types, new URLSearchParams(criteria), { count: 1, maxCount: 1 });
   if (parsed.unknown.length > 0) throw new FhirError(500, 'exception', 'internal', [`access policy for ${types.join(',')}: ${parsed.unknown.join(',')}`]);
   return parsed.filters;
 }
 
-/** Ids among `ids` of `type` that match the restriction, in q. */
-async function matching(q: Queryable, baseUrl: string, type: string, ids: string[], r: string): Promise<Set<string>> {
-  const req = parseSearch([type], new URLSearchParams(`_id=${ids.join(',')}&${r}`), { count: ids.length, maxCount: ids.length });
+const filterMemo = new WeakMap<Rule, Map<string, Filter[]>>();
+
+/** The rule as search filters on `types` (policy only, or with the labels). Parsed once per rule and types. */
+function filtersOf(r: Rule, types: string[], withLabels: boolean): Filter[] {
+  let cache = filterMemo.get(r);
+  if (!cache) filterMemo.set(r, (cache = new Map()));
+  const key = `${withLabels ? 'L' : 'P'}${types.join(',')}`;
+  let f = cache.get(key);
+  if (!f) {
+    f = r.policy.map((alts): Filter => {
+      const each = alts.map((a): Filter => {
+        const fs = parseCriteria(types, a);
+        return fs.length === 1 ? fs[0] : { kind: 'all', filters: fs, name: a };
+      });
+      return each.length === 1 ? each[0] : { kind: 'any', filters: each, name: alts.join(' OR ') };
+    });
+    if (withLabels && r.labels) f.push(...parseCriteria(types, r.labels));
+    cache.set(key, f);
+  }
+  return f;
+}
+
+/** Ids among `ids` of `type` that match the filters, in q. */
+async function matching(q: Queryable, baseUrl: string, type: string, ids: string[], filters: Filter[]): Promise<Set<string>> {
+  const req = parseSearch([type], new URLSearchParams({ _id: ids.join(',') }), { count: ids.length, maxCount: ids.length });
+  req.filters.push(...filters);
   req.total = 'none';
   const result = await executeSearch(q, req, baseUrl);
   return new Set(result.rows.map((row) => row.id));
+}
+
+/** SQL: the history row carries none of the hidden labels (a delete row has no content and none). */
+function labelCondition(hidden: Rule['hidden'], params: SqlParams, row: string): string {
+  const tests = hidden.map((h) => `(${row}.content::jsonb -> 'meta' -> 'security') @> ${params.add(JSON.stringify([h]))}::jsonb`);
+  return `NOT (${row}.content IS NOT NULL AND COALESCE(${tests.join(' OR ')}, false))`;
 }
 
 export class AccessControl implements AccessGuard {
@@ -119,14 +154,36 @@ export class AccessControl implements AccessGuard {
     return this.s.config.authMode === 'on';
   }
 
-  /** AccessGuard: AND the restriction into a search. */
-  restrict(ctx: RequestContext, req: SearchRequest): void {
+  /**
+   * AccessGuard: AND the restriction for `op` into a search, and the restriction for searching into every
+   * chain target and _has source of its filters, so a query cannot test for resources outside (at any step).
+   */
+  restrict(ctx: RequestContext, req: SearchRequest, op: Op = 's'): void {
     const p = this.on ? principalOf(ctx) : undefined;
     if (!p) return;
-    const rs = new Set(req.types.map((t) => restriction(p, t, 's')));
-    if (rs.size > 1) throw new FhirError(403, 'forbidden', 'security.systemSearch', [req.types.slice(0, 5).join(', ')]);
-    const r = [...rs][0];
-    if (r) req.filters.push(...filtersOf(req.types, r));
+    const rules = req.types.map((t) => rule(p, t, op));
+    if (new Set(rules.map((r) => r.key)).size > 1) throw new FhirError(403, 'forbidden', 'security.systemSearch', [req.types.slice(0, 5).join(', ')]);
+    req.filters = req.filters.map((f) => this.inner(p, f));
+    if (rules[0]?.key) req.filters.push(...filtersOf(rules[0], req.types, true));
+  }
+
+  /** A user's filter with the requester's restriction AND-ed at every type it walks through. */
+  private inner(p: Principal, f: Filter): Filter {
+    const and = (next: Filter, type: string): Filter => {
+      const r = rule(p, type, 's');
+      const inner = this.inner(p, next);
+      return r.key ? { kind: 'all', filters: [inner, ...filtersOf(r, [type], true)], name: inner.name } : inner;
+    };
+    switch (f.kind) {
+      case 'leaf':
+        return f;
+      case 'chain':
+        return { ...f, targets: f.targets.map((t) => ({ type: t.type, next: and(t.next, t.type) })) };
+      case 'has':
+        return { ...f, next: and(f.next, f.sourceType) };
+      default:
+        return { ...f, filters: f.filters.map((x) => this.inner(p, x)) };
+    }
   }
 
   /** AccessGuard: keep the included resources the requester may read. */
@@ -137,15 +194,15 @@ export class AccessControl implements AccessGuard {
     for (const row of rows) byType.set(row.type, [...(byType.get(row.type) ?? []), row]);
     const keep = new Set<SearchRow>();
     for (const [type, list] of byType) {
-      let r: string;
+      let r: Rule;
       try {
-        r = restriction(p, type, 'r');
+        r = rule(p, type, 'r');
       } catch {
         continue;
       }
-      if (!r) list.forEach((x) => keep.add(x));
+      if (!r.key) list.forEach((x) => keep.add(x));
       else {
-        const ok = await matching(q, this.s.store.baseUrl, type, list.map((x) => x.id), r);
+        const ok = await matching(q, this.s.store.baseUrl, type, list.map((x) => x.id), filtersOf(r, [type], true));
         list.filter((x) => ok.has(x.id)).forEach((x) => keep.add(x));
       }
     }
@@ -156,6 +213,50 @@ export class AccessControl implements AccessGuard {
   readable(ctx: RequestContext, row: StoredResource): void {
     const p = this.on ? principalOf(ctx) : undefined;
     if (p && hiddenLabel(row.content, hiddenLabels(p))) throw errors.notFound('notFound', `${row.type}/${row.id}`);
+  }
+
+  /**
+   * AccessGuard: history rows the requester may see. A version is shown when the resource is inside the
+   * requester's rule now (its current index, as for a read) and the version itself was inside it (versions.ts:
+   * the version's own references and tags, and no protected label the requester lacks). Type and system
+   * history are limited to the types the requester may search. One branch per restricted type, driven by the
+   * set of its resources inside the rule (so a facility's history does not walk the whole country's), one for
+   * the unrestricted types, one per labels-only rule.
+   */
+  async historyCondition(ctx: RequestContext, q: Queryable, params: SqlParams, type?: string): Promise<HistoryBranch[] | undefined> {
+    const p = this.on ? principalOf(ctx) : undefined;
+    if (!p) return undefined;
+    if (!type && !rule(p, '*', 's').key) return undefined;
+    const fb = new FilterBuilder(params, q, this.s.store.baseUrl);
+    const free: string[] = [];
+    const labelsOnly = new Map<string, { rule: Rule; types: string[] }>();
+    const branches: HistoryBranch[] = [];
+    const isType = (types: string[]): string => (types.length === 1 ? `r.res_type = ${params.add(types[0])}` : `r.res_type = ANY(${params.add(types)}::text[])`);
+    for (const t of type ? [type] : getResourceTypes()) {
+      let r: Rule;
+      try {
+        r = rule(p, t, 's');
+      } catch {
+        continue;
+      }
+      if (!r.key) free.push(t);
+      else if (r.policy.length === 0) {
+        const g = labelsOnly.get(r.key);
+        if (g) g.types.push(t);
+        else labelsOnly.set(r.key, { rule: r, types: [t] });
+      } else {
+        const policy = filtersOf(r, [t], false);
+        const current = await fb.build(policy, { type: 'c.res_type', id: 'c.res_id', row: 'c' });
+        const inside = `(r.res_type, r.res_id) IN (SELECT c.res_type, c.res_id FROM resource c WHERE c.res_type = ${params.add(t)} AND NOT c.deleted AND ${current.join(' AND ')})`;
+        const post = await versionConditions(t, policy, fb, 'r');
+        if (r.hidden.length > 0) post.push(labelCondition(r.hidden, params, 'r'));
+        branches.push({ where: `${isType([t])} AND ${inside}`, ...(post.length ? { post: post.map((c) => `(${c})`).join(' AND ') } : {}) });
+      }
+    }
+    if (type && free.length) return undefined;
+    if (free.length) branches.unshift({ where: isType(free) });
+    for (const { rule: r, types } of labelsOnly.values()) branches.push({ where: isType(types), post: labelCondition(r.hidden, params, 'r') });
+    return branches;
   }
 
   /** Feature.authorize: every interaction, including each bundle entry. */
@@ -172,26 +273,25 @@ export class AccessControl implements AccessGuard {
       case 'unknown':
         return; // searches are restricted by restrict(); bundle entries are authorized one by one
       case 'history-system':
-      case 'history-type': {
-        const types = i.type ? [i.type] : ['*'];
-        for (const type of types) if (restriction(p, type, 's') !== '') throw new FhirError(403, 'forbidden', 'security.history', [i.type ?? 'the system']);
+      case 'history-type':
+        rule(p, i.type ?? '*', 's'); // rows are filtered by historyCondition()
         return;
-      }
-      case 'create': {
-        const r = restriction(p, i.type as string, 'c');
-        if (r && req.headers.ifNoneExist) req.headers.ifNoneExist = `${req.headers.ifNoneExist.replace(/^.*\?/, '')}&${r}`;
-        return;
-      }
+      case 'create':
       case 'conditional-update':
       case 'conditional-patch':
-      case 'conditional-delete': {
-        const r = restriction(p, i.type as string, i.op as Op);
-        for (const [k, v] of new URLSearchParams(r)) req.query.append(k, v);
+      case 'conditional-delete':
+        // the condition matches only inside the rule (StoreTransaction.search); writes are checked on write
+        rule(p, i.type as string, i.op as Op);
         return;
-      }
       case 'operation': {
         const r = rule(p, i.type ?? '*', i.op as Op);
         if (i.id) await this.checkTarget(ctx, i.type as string, i.id, r, i.op as Op, t);
+        return;
+      }
+      case 'vread': {
+        const r = rule(p, i.type as string, 'r');
+        await this.checkTarget(ctx, i.type as string, i.id as string, r, 'r', t);
+        await this.checkVersion(ctx, i.type as string, i.id as string, req.path.split('/')[3], r, t);
         return;
       }
       default:
@@ -200,42 +300,78 @@ export class AccessControl implements AccessGuard {
     }
   }
 
+  /** vread: the version itself must be one the requester's history shows (404 otherwise). */
+  private async checkVersion(ctx: RequestContext, type: string, id: string, version: string | undefined, r: Rule, t?: StoreTransaction): Promise<void> {
+    if (!r.key || !ID_RE.test(id) || !version || !/^\d{1,18}$/.test(version)) return;
+    const q = t ? (await t.flush(), t.tx) : this.s.db;
+    const params = new SqlParams();
+    const branches = await this.historyCondition(ctx, q, params, type);
+    const visible = branches === undefined ? 'true' : branches.length ? `(${branches.map((b) => `(${b.where}${b.post ? ` AND ${b.post}` : ''})`).join(' OR ')})` : 'false';
+    const sql = `SELECT 1 FROM resource_history r WHERE r.res_type = ${params.add(type)} AND r.res_id = ${params.add(id)} AND r.version = ${params.add(Number(version))} AND NOT ${visible}`;
+    const { rows } = await q.query(sql, params.values);
+    if (rows.length > 0) throw errors.notFound('notFound', `${type}/${id}/_history/${version}`);
+  }
+
   /**
    * 404 for an existing resource outside the rule (as if it did not exist): labels are checked on the stored
    * JSON, the rest with one `_id=X&<criteria>` search. A deleted resource answers as the handler does (410).
    */
   private async checkTarget(ctx: RequestContext, type: string, id: string, r: Rule, op: Op, t?: StoreTransaction): Promise<void> {
-    if (!/^[A-Za-z0-9\-.]{1,64}$/.test(id)) return;
+    if (!ID_RE.test(id)) return;
     // Labels alone: reads are checked by readable() on the row the handler reads anyway (no extra query).
-    if (!r.sql && (r.hidden.length === 0 || op === 'r')) return;
+    if (r.policy.length === 0 && (r.hidden.length === 0 || op === 'r')) return;
     const row = await this.s.store.read(ctx, type, id, t); // readable() throws 404 on a hidden label
-    if (!row || row.deleted || !r.sql) return;
+    if (!row || row.deleted || r.policy.length === 0) return;
     const q = t ? (await t.flush(), t.tx) : this.s.db;
-    if (!(await matching(q, this.s.store.baseUrl, type, [id], r.sql)).has(id)) throw errors.notFound('notFound', `${type}/${id}`);
+    if (!(await matching(q, this.s.store.baseUrl, type, [id], filtersOf(r, [type], false))).has(id)) throw errors.notFound('notFound', `${type}/${id}`);
   }
 
-  /** Transaction hook: every written resource must lie inside the writer's restriction. */
-  async checkWrites(tx: Queryable, changes: readonly PendingWrite[], ctx: RequestContext): Promise<void> {
+  /**
+   * AccessGuard: the resources an update or delete changes must lie inside the requester's rule as they are
+   * before the change (404 otherwise, as if they did not exist): a conditional update that matched nothing
+   * cannot take over another facility's resource by its id. Deleted resources have no content to protect.
+   */
+  async checkExisting(ctx: RequestContext, tx: Queryable, writes: readonly PendingWrite[]): Promise<void> {
+    const p = this.on ? principalOf(ctx) : undefined;
+    if (!p) return;
+    for (const [key, ids] of groupBy(writes, (w) => `${w.type}\u0000${w.content ? 'u' : 'd'}`)) {
+      const [type, op] = key.split('\u0000');
+      const r = rule(p, type, op as Op);
+      if (!r.key) continue;
+      const ok = await matching(tx, this.s.store.baseUrl, type, ids, filtersOf(r, [type], true));
+      const outside = ids.filter((id) => !ok.has(id));
+      if (outside.length === 0) continue;
+      const { rows } = await tx.query<{ id: string }>('SELECT res_id AS id FROM resource WHERE res_type = $1 AND res_id = ANY($2::text[]) AND NOT deleted', [type, outside]);
+      if (rows.length > 0) throw errors.notFound('notFound', `${type}/${rows[0].id}`);
+    }
+  }
+
+  /** AccessGuard: every written resource must lie inside the writer's rule (403, rolled back). */
+  async checkWritten(ctx: RequestContext, tx: Queryable, changes: readonly PendingWrite[]): Promise<void> {
     if (!this.on) return;
     const p = principalOf(ctx);
     if (!p) return; // the server's own writes (audit)
-    const byKey = new Map<string, string[]>();
+    const written: PendingWrite[] = [];
     for (const c of changes) {
       if (!c.content) {
-        restriction(p, c.type, 'd');
+        rule(p, c.type, 'd');
         continue;
       }
       const r = rule(p, c.type, c.isNew ? 'c' : 'u');
       if (hiddenLabel(c.content, r.hidden)) throw new FhirError(403, 'forbidden', 'security.outOfScope', [`${c.type}/${c.id}`]);
-      if (!r.sql) continue;
-      const key = `${c.type}\u0000${r.sql}`;
-      byKey.set(key, [...(byKey.get(key) ?? []), c.id]);
+      if (r.policy.length > 0) written.push(c);
     }
-    for (const [key, ids] of byKey) {
-      const [type, r] = key.split('\u0000');
-      const ok = await matching(tx, this.s.store.baseUrl, type, ids, r);
+    for (const [key, ids] of groupBy(written, (c) => `${c.type}\u0000${c.isNew ? 'c' : 'u'}`)) {
+      const [type, op] = key.split('\u0000');
+      const ok = await matching(tx, this.s.store.baseUrl, type, ids, filtersOf(rule(p, type, op as Op), [type], false));
       const outside = ids.find((id) => !ok.has(id));
       if (outside) throw new FhirError(403, 'forbidden', 'security.outOfScope', [`${type}/${outside}`]);
     }
   }
+}
+
+function groupBy(writes: readonly PendingWrite[], key: (w: PendingWrite) => string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const w of writes) out.set(key(w), [...(out.get(key(w)) ?? []), w.id]);
+  return out;
 }

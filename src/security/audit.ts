@@ -3,7 +3,8 @@ import type { Request, Response } from 'express';
 import type { RequestContext } from '../context.js';
 import { newId, stamp } from '../interactions/resource.js';
 import type { Services } from '../rest/services.js';
-import { classify } from './interaction.js';
+import { auditIndexRows } from './audit-index.js';
+import { classify, type Interaction } from './interaction.js';
 import { principalOf } from './principal.js';
 
 /**
@@ -13,16 +14,29 @@ import { principalOf } from './principal.js';
  * last interval (documented in docs/security.md). Nothing about the patient goes to the log.
  *
  * Successful reads (read, vread, search, history) of one requester, interaction and address within one flush
- * interval share one AuditEvent: period = first..last request, one entity per request (what it read or the
- * query, with the request id as entity.detail). Indexing an AuditEvent costs several times a read, so one
- * event per read would halve read throughput; writes, operations and failures keep one event each.
+ * interval share one AuditEvent: period = first..last request, one entity per resource read (or query), with
+ * the request id of every request that read it as entity.detail. Indexing and storing an AuditEvent costs
+ * several times a read, so one event per read would halve read throughput; writes, operations and failures
+ * keep one event each. The entity index rows are built without FHIRPath (audit-index.ts).
  */
 const MAX_QUEUE = 50_000;
+/** Requests per aggregated read event (the event is queued and a new one opened past this). */
 const MAX_ENTITIES = 500;
+
+/** The open aggregated event of one requester, interaction and address: entities keyed by what was read. */
+interface ReadGroup {
+  event: AuditEvent;
+  entities: Map<string, AuditEventEntity>;
+  start: number;
+  end: number;
+  requests: number;
+}
+
+const SYSTEM_OBJECT = { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2', display: 'System Object' };
 
 export class AuditTrail {
   private queue: AuditEvent[] = [];
-  private readonly reads = new Map<string, AuditEvent>();
+  private readonly reads = new Map<string, ReadGroup>();
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
   private readonly ctx: RequestContext;
@@ -43,20 +57,74 @@ export class AuditTrail {
 
   /** Called once per FHIR request: records when the response is finished. */
   watch(req: Request, res: Response, ctx: RequestContext): void {
-    const started = new Date().toISOString();
+    const started = Date.now();
     res.once('finish', () => {
-      const path = req.path;
-      if (path === '/metadata') return;
-      const e = this.event(req, res.statusCode, ctx, started, res.getHeader('location'));
+      if (req.path === '/metadata') return;
+      const status = res.statusCode;
+      let path = req.path;
+      try {
+        path = decodeURIComponent(path);
+      } catch {
+        // a malformed escape: classified as it came
+      }
+      const i = classify(req.method, path);
+      if (status < 400 && i.action === 'R' && i.code !== 'unknown' && i.code !== 'metadata') {
+        this.read(req, ctx, i, started);
+        return;
+      }
+      const e = this.event(req, status, ctx, i, new Date(started).toISOString(), res.getHeader('location'));
       for (const en of e.entity ?? []) if (!en.name) en.detail = [{ type: 'requestId', valueString: ctx.requestId }];
-      if (e.action === 'R' && e.outcome === '0' && e.subtype) this.aggregate(e);
-      else this.queue.push(e);
+      this.queue.push(e);
       if (this.queue.length > MAX_QUEUE) this.queue.splice(0, this.queue.length - MAX_QUEUE);
     });
   }
 
-  private event(req: Request, status: number, ctx: RequestContext, recorded: string, location: unknown): AuditEvent {
-    const i = classify(req.method, decodeURIComponent(req.path));
+  /**
+   * A successful read, search or history request joins the interval's event of the same requester, interaction
+   * and address: one entity per distinct resource read (or query), with the request id of each request that
+   * read it as entity.detail. Building the event is left to the first request of the interval.
+   */
+  private read(req: Request, ctx: RequestContext, i: Interaction, at: number): void {
+    const p = principalOf(ctx);
+    const key = `${p ? `${p.kind}\u0000${p.id}\u0000${p.clientId ?? ''}` : ''}\u0000${i.code}\u0000${req.ip ?? ''}`;
+    let g = this.reads.get(key);
+    if (g && g.requests >= MAX_ENTITIES) {
+      this.queue.push(this.close(g));
+      g = undefined;
+    }
+    if (!g) {
+      const event = this.event(req, 200, ctx, i, new Date(at).toISOString(), undefined);
+      delete event.entity;
+      g = { event, entities: new Map(), start: at, end: at, requests: 0 };
+      this.reads.set(key, g);
+    }
+    g.requests++;
+    if (at > g.end) g.end = at;
+    const detail = { type: 'requestId', valueString: ctx.requestId };
+    let what: string;
+    let entity: () => AuditEventEntity;
+    if (i.type && i.id) {
+      what = `${i.type}/${i.id}`;
+      entity = () => ({ what: { reference: what } });
+    } else {
+      const q = req.originalUrl.indexOf('?');
+      const query = q >= 0 ? Buffer.from(req.originalUrl.slice(q + 1)).toString('base64') : '';
+      if (!i.type && !query) return; // nothing named (system search without parameters): the event says who and when
+      what = `${i.type ?? ''}?${query}`;
+      entity = () => ({ ...(i.type ? { what: { display: i.type } } : {}), ...(query ? { query } : {}) });
+    }
+    const en = g.entities.get(what);
+    if (en) (en.detail as NonNullable<AuditEventEntity['detail']>).push(detail);
+    else g.entities.set(what, { ...entity(), detail: [detail] });
+  }
+
+  private close(g: ReadGroup): AuditEvent {
+    const end = new Date(g.end).toISOString();
+    const entity = [...g.entities.values()];
+    return { ...g.event, recorded: end, period: { start: new Date(g.start).toISOString(), end }, ...(entity.length ? { entity } : {}) };
+  }
+
+  private event(req: Request, status: number, ctx: RequestContext, i: Interaction, recorded: string, location: unknown): AuditEvent {
     // a create names what it created (Location: …/Type/id/_history/n)
     const created = typeof location === 'string' ? /\/([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})\/_history\/\d+$/.exec(location) : null;
     if (created && !i.id && i.type === created[1]) i.id = created[2];
@@ -82,11 +150,11 @@ export class AuditTrail {
     const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '';
     if (i.type && i.id) {
       const ref = `${i.type}/${i.id}`;
-      entity.push({ what: status < 400 && i.action !== 'D' ? { reference: ref } : { identifier: { value: ref } }, type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2', display: 'System Object' } });
+      entity.push({ what: status < 400 && i.action !== 'D' ? { reference: ref } : { identifier: { value: ref } }, type: SYSTEM_OBJECT });
     } else if (i.type || query) {
       entity.push({
         ...(i.type ? { what: { display: i.type } } : {}),
-        type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2', display: 'System Object' },
+        type: SYSTEM_OBJECT,
         ...(query ? { query: Buffer.from(query).toString('base64') } : {}),
       });
     }
@@ -109,45 +177,23 @@ export class AuditTrail {
     };
   }
 
-  /** Adds a successful read to the interval's event of the same requester, interaction and address. */
-  private aggregate(e: AuditEvent): void {
-    const a = e.agent[0];
-    const key = JSON.stringify([a.who, e.subtype, a.network?.address, e.agent[1]?.who]);
-    const open = this.reads.get(key);
-    // entity.type (System Object) is said once per event, not once per request: fewer index rows
-    const entities = (e.entity ?? []).map(({ type: _type, ...rest }) => rest);
-    if (open && (open.entity?.length ?? 0) < MAX_ENTITIES) {
-      (open.entity ??= []).push(...entities);
-      open.period = { start: open.period?.start, end: e.recorded };
-      open.recorded = e.recorded;
-      return;
-    }
-    if (open) this.queue.push(open);
-    this.reads.set(key, { ...e, entity: entities, period: { start: e.recorded, end: e.recorded } });
-  }
-
   /**
-   * Writes the queued events in one transaction. A reference to a resource deleted since the request (the
-   * server refuses dangling references) is recorded as an identifier instead; should the write still fail,
-   * every reference is turned into an identifier and the write retried once.
+   * Writes the queued events in one transaction (retried once). Their references are not checked against the
+   * store (PendingWrite.trustedReferences): they name what a request just read or wrote, and an event keeps
+   * naming a resource deleted after the request — before or after the writer ran — so `entity=` finds it.
    */
   async flush(): Promise<void> {
     if (this.flushing) return this.flushing;
-    for (const e of this.reads.values()) this.queue.push(e);
+    for (const g of this.reads.values()) this.queue.push(this.close(g));
     this.reads.clear();
     if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
-    const unlink = (keep: (ref: string) => boolean): void => {
-      for (const e of batch) for (const en of e.entity ?? []) if (en.what?.reference && !keep(en.what.reference)) en.what = { identifier: { value: en.what.reference } };
-    };
     this.flushing = (async () => {
       try {
-        unlink(await this.live(batch));
         await this.write(batch);
       } catch {
         try {
-          unlink(() => false);
           await this.write(batch);
         } catch (err) {
           this.ctx.log.error({ err, lost: batch.length }, 'audit events could not be written');
@@ -157,26 +203,14 @@ export class AuditTrail {
     return this.flushing;
   }
 
-  /** Which of the referenced resources exist now. */
-  private async live(events: AuditEvent[]): Promise<(ref: string) => boolean> {
-    const refs = [...new Set(events.flatMap((e) => (e.entity ?? []).map((en) => en.what?.reference).filter((r): r is string => !!r)))];
-    if (refs.length === 0) return () => true;
-    const split = refs.map((r) => r.split('/'));
-    const { rows } = await this.s.db.query<{ t: string; i: string }>(
-      'SELECT r.res_type AS t, r.res_id AS i FROM resource r JOIN unnest($1::text[], $2::text[]) AS x(t, i) ON r.res_type = x.t AND r.res_id = x.i WHERE NOT r.deleted',
-      [split.map((x) => x[0]), split.map((x) => x[1])],
-    );
-    const found = new Set(rows.map((r) => `${r.t}/${r.i}`));
-    return (ref) => found.has(ref);
-  }
-
   private async write(events: AuditEvent[]): Promise<void> {
     await this.s.store.transaction(this.ctx, async (t) => {
       for (const e of events) {
         const id = newId();
         const lastUpdated = new Date().toISOString();
         const stored = stamp(e, id, 1, lastUpdated);
-        t.stage({ type: 'AuditEvent', id, version: 1, lastUpdated, method: 'POST', resource: stored, content: JSON.stringify(stored), isNew: true });
+        const index = auditIndexRows(stored, this.s.store.baseUrl);
+        t.stage({ type: 'AuditEvent', id, version: 1, lastUpdated, method: 'POST', resource: stored, content: JSON.stringify(stored), isNew: true, trustedReferences: true, ...(index ? { index } : {}) });
       }
     });
   }

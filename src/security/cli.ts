@@ -6,11 +6,11 @@ import { checkClient, ClientError, ClientRegistry } from './clients.js';
 import { rotateKey } from './keys.js';
 
 /**
- * hms-ops client add --id ID [--name NAME] (--jwks-file FILE | --jwks-url URL) --scopes "SCOPES" [--facility ORG_ID] [--subsystem CODE]
+ * hms-ops client add --id ID [--name NAME] (--jwks-file FILE | --jwks-url URL) --scopes "SCOPES" [--facility ORG_ID] [--region CODE] [--subsystem CODE]
  * hms-ops client list | client remove ID | keys rotate | keys list
  */
 const USAGE = `Usage:
-  hms-ops client add --id ID [--name NAME] (--jwks-file FILE | --jwks-url URL) --scopes "system/*.rs ..." [--facility ORG_ID] [--subsystem CODE]
+  hms-ops client add --id ID [--name NAME] (--jwks-file FILE | --jwks-url URL) --scopes "system/*.rs ..." [--facility ORG_ID] [--region CODE] [--subsystem CODE]
   hms-ops client list
   hms-ops client remove ID
   hms-ops keys rotate
@@ -39,13 +39,14 @@ export async function securityCli(command: string, args: string[]): Promise<numb
         scopes: opts.get('scopes'),
         facility: opts.get('facility'),
         subsystem: opts.get('subsystem'),
+        region: opts.get('region'),
       });
       await clients.save(client);
       console.log(`Client ${client.clientId} registered with scopes: ${client.scopes.join(' ')}`);
       return 0;
     }
     if (command === 'client' && sub === 'list') {
-      for (const c of await clients.list()) console.log(`${c.clientId}\t${c.name}\t${c.scopes.join(' ')}\t${c.facility ?? '-'}\t${c.subsystem ?? '-'}`);
+      for (const c of await clients.list()) console.log(`${c.clientId}\t${c.name}\t${c.scopes.join(' ')}\t${c.facility ?? '-'}\t${c.subsystem ?? '-'}\t${c.region ?? '-'}`);
       return 0;
     }
     if (command === 'client' && sub === 'remove' && positional[0]) {

@@ -4,7 +4,7 @@ import { parseScope } from './scopes.js';
 
 /**
  * Registered SMART Backend Services clients: id, name, public keys (a JWKS or a JWKS URL), the scopes they
- * may ask for, and the facility and subsystem their tokens are bound to.
+ * may ask for, and the facility, health region and subsystem their tokens are bound to.
  */
 export interface Client {
   clientId: string;
@@ -14,6 +14,8 @@ export interface Client {
   scopes: string[];
   facility?: string;
   subsystem?: string;
+  /** Health region: a code of https://fhir.mspbs.gov.py/CodeSystem/py-region-sanitaria ("1" … "18"). */
+  region?: string;
 }
 
 const ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
@@ -42,7 +44,9 @@ export function checkClient(input: unknown): Client {
   if (jwks !== undefined && (typeof jwks !== 'object' || !Array.isArray(jwks.keys) || jwks.keys.length === 0)) throw new ClientError('jwks must be a JWKS ({"keys": [...]})');
   if (!jwks && !jwksUrl) throw new ClientError('jwks or jwksUrl is required');
   if (jwks?.keys.some((k) => 'd' in k)) throw new ClientError('jwks must hold public keys only');
-  return { clientId, name: str('name') ?? clientId, jwks, jwksUrl, scopes: scopes as string[], facility: str('facility'), subsystem: str('subsystem') };
+  const region = str('region');
+  if (region !== undefined && !/^(1[0-8]|[1-9])$/.test(region)) throw new ClientError('region must be a py-region-sanitaria code, 1 to 18');
+  return { clientId, name: str('name') ?? clientId, jwks, jwksUrl, scopes: scopes as string[], facility: str('facility'), subsystem: str('subsystem'), region };
 }
 
 export class ClientRegistry {
@@ -52,10 +56,10 @@ export class ClientRegistry {
 
   async save(c: Client): Promise<void> {
     await this.db.query(
-      `INSERT INTO auth_client (client_id, name, jwks, jwks_url, scopes, facility, subsystem) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO auth_client (client_id, name, jwks, jwks_url, scopes, facility, subsystem, region) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (client_id) DO UPDATE SET name = EXCLUDED.name, jwks = EXCLUDED.jwks, jwks_url = EXCLUDED.jwks_url,
-         scopes = EXCLUDED.scopes, facility = EXCLUDED.facility, subsystem = EXCLUDED.subsystem`,
-      [c.clientId, c.name, c.jwks ? JSON.stringify(c.jwks) : null, c.jwksUrl ?? null, c.scopes.join(' '), c.facility ?? null, c.subsystem ?? null],
+         scopes = EXCLUDED.scopes, facility = EXCLUDED.facility, subsystem = EXCLUDED.subsystem, region = EXCLUDED.region`,
+      [c.clientId, c.name, c.jwks ? JSON.stringify(c.jwks) : null, c.jwksUrl ?? null, c.scopes.join(' '), c.facility ?? null, c.subsystem ?? null, c.region ?? null],
     );
     this.cache.delete(c.clientId);
   }
@@ -95,5 +99,6 @@ function toClient(r: Record<string, unknown>): Client {
     scopes: (r.scopes as string).split(' ').filter(Boolean),
     ...(r.facility ? { facility: r.facility as string } : {}),
     ...(r.subsystem ? { subsystem: r.subsystem as string } : {}),
+    ...(r.region ? { region: r.region as string } : {}),
   };
 }

@@ -12,12 +12,13 @@ import { RateLimiter, securityHeaders } from './hardening.js';
 import { KeyStore } from './keys.js';
 import { AuthError } from './messages.js';
 import { setPrincipal } from './principal.js';
-import { purgeJtis, tokenRoute } from './token.js';
+import { openJtiLedger, type JtiLedger } from './jti.js';
+import { tokenRoute } from './token.js';
 import { TokenVerifier } from './verify.js';
 
 /**
  * Security: authentication (bearer tokens of the built-in SMART Backend Services server or an external
- * OpenID Connect issuer), authorization (SMART scopes, facility/subsystem policies and protected labels,
+ * OpenID Connect issuer), authorization (SMART scopes, facility/region/subsystem policies and protected labels,
  * see access.ts), audit (AuditEvent per request) and hardening (headers, CORS, rate limit).
  */
 const SMART_OAUTH_URIS = 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris';
@@ -29,6 +30,7 @@ interface State {
   access: AccessControl;
   audit?: AuditTrail;
   limiter: RateLimiter;
+  jtis: JtiLedger;
   timers: NodeJS.Timeout[];
 }
 let state: State | undefined;
@@ -45,6 +47,8 @@ export const security: Feature = {
     const keys = new KeyStore(s.db);
     await keys.start();
     const access = new AccessControl(s);
+    const jtis = openJtiLedger(s);
+    await jtis.start();
     const auditOn = s.config.audit === 'on' || (s.config.audit === 'auto' && s.config.authMode === 'on');
     state = {
       keys,
@@ -53,18 +57,18 @@ export const security: Feature = {
       access,
       audit: auditOn ? new AuditTrail(s) : undefined,
       limiter: new RateLimiter(s.config.rateLimitPerMinute),
+      jtis,
       timers: [],
     };
     state.audit?.start();
     s.store.setAccessGuard(access);
-    s.store.addTransactionHook((tx, changes, ctx) => access.checkWrites(tx, changes, ctx));
     const every = (ms: number, fn: () => Promise<void>): void => {
       const t = setInterval(() => void fn().catch((err: unknown) => s.log.warn({ err }, 'security housekeeping failed')), ms);
       t.unref();
       state?.timers.push(t);
     };
     every(10_000, () => keys.refresh());
-    every(60_000, () => purgeJtis(s));
+    every(60_000, () => jtis.purge());
     if (s.config.authMode === 'off') {
       s.log.warn(
         '**************** AUTHORIZATION IS OFF (AUTH_MODE=off): every request is anonymous and may read and write everything. ' +
@@ -76,7 +80,7 @@ export const security: Feature = {
   },
 
   routes(app, s) {
-    const { keys, clients, verifier } = st();
+    const { keys, clients, verifier, jtis } = st();
     securityHeaders(app, s.config);
     app.get('/fhir/.well-known/smart-configuration', (req, res) => {
       const ep = endpoints(req, s.config);
@@ -97,7 +101,7 @@ export const security: Feature = {
     };
     app.get('/auth/jwks', jwks);
     app.get('/.well-known/jwks.json', jwks);
-    tokenRoute(app, s, keys, clients);
+    tokenRoute(app, s, keys, clients, jtis);
     adminRoutes(app, s, clients, keys, verifier);
   },
 
@@ -146,5 +150,6 @@ export const security: Feature = {
     if (!state) return;
     for (const t of state.timers) clearInterval(t);
     await state.audit?.stop();
+    state.jtis.stop();
   },
 };

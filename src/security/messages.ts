@@ -7,7 +7,6 @@ defineMessages('security', {
   forbidden: { en: 'The access token does not allow {0} on {1}', es: 'El token de acceso no permite {0} en {1}' },
   outOfScope: { en: '{0} is outside the data the requester may write', es: '{0} está fuera de los datos que el solicitante puede escribir' },
   systemSearch: { en: 'Search each resource type separately: access rules differ between {0}', es: 'Busque cada tipo de recurso por separado: las reglas de acceso difieren entre {0}' },
-  history: { en: 'History of {0} is not available to a requester restricted to part of the data; use instance history', es: 'El historial de {0} no está disponible para un solicitante restringido a parte de los datos; use el historial de la instancia' },
   rateLimited: { en: 'Too many requests: limit of {0} per minute', es: 'Demasiadas solicitudes: límite de {0} por minuto' },
 });
 

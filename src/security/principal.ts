@@ -11,6 +11,8 @@ export interface Principal {
   grants: Grant[];
   facility?: string;
   subsystem?: string;
+  /** Health region (code of py-region-sanitaria) the requester is bound to. */
+  region?: string;
   /** Patient context (launch/patient claim) for patient/ scopes. */
   patient?: string;
   exp: number;

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
-import { decodeJwt, jwtVerify, SignJWT } from 'jose';
+import { decodeJwt, jwtVerify } from 'jose';
 import type { Services } from '../rest/services.js';
 import type { ClientRegistry } from './clients.js';
 import { endpoints } from './endpoints.js';
-import { ALG, type KeyStore } from './keys.js';
+import { signJwt, type KeyStore } from './keys.js';
+import type { JtiLedger } from './jti.js';
 import { covers } from './scopes.js';
 
 /**
@@ -27,49 +28,7 @@ class OAuthError extends Error {
   }
 }
 
-/**
- * Records assertion ids, refusing one seen before. Claims arriving together share one INSERT (one commit),
- * which is what lets issuance scale past the commit rate of the database.
- */
-export class JtiLedger {
-  private pending: { jti: string; exp: number; done: (fresh: boolean) => void; fail: (err: unknown) => void }[] = [];
-  private running = false;
-
-  constructor(private readonly s: Services) {}
-
-  claim(jti: string, exp: number): Promise<boolean> {
-    return new Promise((done, fail) => {
-      this.pending.push({ jti, exp, done, fail });
-      if (!this.running) void this.drain();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    this.running = true;
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, 1000);
-      try {
-        const { rows } = await this.s.db.query<{ jti: string }>(
-          `INSERT INTO auth_jti (jti, expires_at) SELECT j, to_timestamp(e) FROM unnest($1::text[], $2::float8[]) AS t(j, e)
-           ON CONFLICT DO NOTHING RETURNING jti`,
-          [batch.map((b) => b.jti), batch.map((b) => b.exp)],
-          'hms_auth_jti',
-        );
-        const fresh = new Set(rows.map((r) => r.jti));
-        for (const b of batch) {
-          // a jti twice in one batch: only its first claim is fresh
-          b.done(fresh.delete(b.jti));
-        }
-      } catch (err) {
-        for (const b of batch) b.fail(err);
-      }
-    }
-    this.running = false;
-  }
-}
-
-export function tokenRoute(app: express.Express, s: Services, keys: KeyStore, clients: ClientRegistry): void {
-  const jtis = new JtiLedger(s);
+export function tokenRoute(app: express.Express, s: Services, keys: KeyStore, clients: ClientRegistry, jtis: JtiLedger): void {
   app.post('/auth/token', express.urlencoded({ extended: false, limit: '64kb' }), async (req: Request, res: Response) => {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Pragma', 'no-cache');
@@ -128,24 +87,18 @@ async function issue(req: Request, s: Services, keys: KeyStore, clients: ClientR
   if (granted.length === 0) throw new OAuthError(400, 'invalid_scope', 'none of the requested scopes is allowed for this client');
   const key = keys.current();
   const expiresIn = s.config.accessTokenSeconds;
-  const token = await new SignJWT({
+  const token = signJwt(key, {
     scope: granted.join(' '),
     client_id: clientId,
     ...(client.facility ? { facility: client.facility } : {}),
     ...(client.subsystem ? { subsystem: client.subsystem } : {}),
-  })
-    .setProtectedHeader({ alg: ALG, kid: key.kid, typ: 'at+jwt' })
-    .setIssuer(ep.issuer)
-    .setSubject(clientId)
-    .setAudience(ep.fhirBase)
-    .setIssuedAt(now)
-    .setExpirationTime(now + expiresIn)
-    .setJti(randomUUID())
-    .sign(key.privateKey);
+    ...(client.region ? { region: client.region } : {}),
+    iss: ep.issuer,
+    sub: clientId,
+    aud: ep.fhirBase,
+    iat: now,
+    exp: now + expiresIn,
+    jti: randomUUID(),
+  });
   return { access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: granted.join(' ') };
-}
-
-/** Forgets expired assertion ids (they can no longer be replayed: their exp is past). */
-export async function purgeJtis(s: Services): Promise<void> {
-  await s.db.query('DELETE FROM auth_jti WHERE expires_at < now()');
 }

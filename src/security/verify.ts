@@ -62,6 +62,7 @@ export class TokenVerifier {
       grants: parseScopes(scopes),
       ...(typeof payload.facility === 'string' ? { facility: payload.facility } : {}),
       ...(typeof payload.subsystem === 'string' ? { subsystem: payload.subsystem } : {}),
+      ...(typeof payload.region === 'string' ? { region: payload.region } : {}),
       ...(typeof payload.patient === 'string' ? { patient: payload.patient } : {}),
       exp: payload.exp as number,
     };
@@ -90,6 +91,7 @@ export class TokenVerifier {
     if (!user) throw new AuthError('invalid_token', `claim ${c.oidcClaimUser} missing`);
     const facility = str(claim(c.oidcClaimFacility));
     const subsystem = str(claim(c.oidcClaimSubsystem));
+    const region = str(claim(c.oidcClaimRegion));
     const patient = str(payload.patient);
     return {
       kind: 'user',
@@ -100,6 +102,7 @@ export class TokenVerifier {
       grants: parseScopes(scopes),
       ...(facility ? { facility } : {}),
       ...(subsystem ? { subsystem } : {}),
+      ...(region ? { region } : {}),
       ...(patient ? { patient } : {}),
       exp: payload.exp as number,
     };

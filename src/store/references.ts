@@ -16,7 +16,7 @@ export async function checkReferences(
 ): Promise<void> {
   const wanted = new Map<string, string>(); // "Type/id" → original reference text
   for (const w of batch) {
-    if (!w.resource || w.method === 'DELETE') continue;
+    if (!w.resource || w.method === 'DELETE' || w.trustedReferences) continue;
     forEachReference(w.resource, (ref) => {
       if (ref.startsWith('#') || ref.startsWith('urn:')) return;
       const local = parseLocalReference(ref, baseUrl);

@@ -1,6 +1,7 @@
 import type { Database, Queryable } from '../db/database.js';
 import type { RequestContext } from '../context.js';
 import { FhirError } from '../fhir/outcome.js';
+import { compactCounts } from '../search/counts.js';
 import { executeSearch, type SearchResult } from '../search/engine.js';
 import type { SearchRequest } from '../search/parse.js';
 import { SqlParams } from '../search/sql.js';
@@ -11,16 +12,40 @@ import { writeChanges } from './write.js';
 
 export type { PendingWrite, StoredResource, TransactionHook } from './types.js';
 
+/** One part of what a requester sees of the history (see AccessGuard.historyCondition). */
+export interface HistoryBranch {
+  where: string;
+  post?: string;
+}
+
+/** The kind of access a search is made for: s (a search), or the c/r/u/d of a conditional interaction. */
+export type AccessOp = 'c' | 'r' | 'u' | 'd' | 's';
+
 /**
  * Access control seam (the security feature sets it): restrict() adds filters to a search before it runs, so
  * paging and totals stay correct in SQL; visible() drops included resources the requester may not see.
+ * Writes are checked twice inside their transaction: the resources changed, as they were before the change
+ * (checkExisting, before they are written), and as written (checkWritten: per batch entry, else at commit).
  */
 export interface AccessGuard {
-  restrict(ctx: RequestContext, req: SearchRequest): void;
+  restrict(ctx: RequestContext, req: SearchRequest, op?: AccessOp): void;
   visible(ctx: RequestContext, q: Queryable, rows: SearchResult['included']): Promise<SearchResult['included']>;
   /** Throws (404) when the requester may not see this resource, read by id. */
   readable(ctx: RequestContext, row: StoredResource): void;
+  /** Throws when the requester may not change these existing resources (as they are before the write). */
+  checkExisting(ctx: RequestContext, tx: Queryable, writes: readonly PendingWrite[]): Promise<void>;
+  /** Throws when a written resource lies outside what the requester may write. */
+  checkWritten(ctx: RequestContext, tx: Queryable, writes: readonly PendingWrite[]): Promise<void>;
+  /**
+   * The history rows `r` the requester may see, as branches whose union is what it sees (undefined: all; []
+   * none): each branch is queried on its own, newest first, and the pages merged. `where` selects the rows,
+   * `post` (optional, costly per row) is tested only on them in order, until the page is full.
+   */
+  historyCondition(ctx: RequestContext, q: Queryable, params: SqlParams, type?: string): Promise<HistoryBranch[] | undefined>;
 }
+
+/** Write commits (per process) between two compactions of the per-type counts. */
+const COMPACT_EVERY = 100;
 
 const ROW = 'r.res_type AS type, r.res_id AS id, r.version, r.last_updated AS "lastUpdated", r.deleted, r.content';
 
@@ -61,6 +86,9 @@ export class ResourceStore {
   /** Only for the embedded backend, whose data belongs to this one process (see cache.ts). */
   private readonly cache?: ResourceCache;
   private guard?: AccessGuard;
+  /** The running compaction of resource_count, if any (see counts.ts). */
+  private compaction?: Promise<void>;
+  private commitsSinceCompaction = 0;
 
   constructor(
     readonly db: Database,
@@ -71,6 +99,11 @@ export class ResourceStore {
       this.cache = cache;
       this.onCommit((changes) => cache.committed(changes));
     }
+  }
+
+  /** Waits for background maintenance (before the database is closed). */
+  async settle(): Promise<void> {
+    await this.compaction;
   }
 
   setAccessGuard(guard: AccessGuard): void {
@@ -128,9 +161,10 @@ export class ResourceStore {
     return result;
   }
 
-  async history(_ctx: RequestContext, o: HistoryOptions, t?: StoreTransaction): Promise<HistoryEntry[]> {
+  async history(ctx: RequestContext, o: HistoryOptions, t?: StoreTransaction): Promise<HistoryEntry[]> {
     const q = await this.on(t);
     const params = new SqlParams();
+    const branches = await this.guard?.historyCondition(ctx, q, params, o.type);
     const where: string[] = [];
     if (o.type) where.push(`r.res_type = ${params.add(o.type)}`);
     if (o.id) where.push(`r.res_id = ${params.add(o.id)}`);
@@ -143,12 +177,22 @@ export class ResourceStore {
         ${filter ? filter + ' AND' : 'WHERE'} r.last_updated <= ${params.add(o.at)}::timestamptz
         ORDER BY r.res_type, r.res_id, r.seq DESC) r`;
     }
-    const cursor = o.before ? `WHERE r.seq < ${params.add(o.before)}::bigint` : '';
-    const { rows } = await q.query(
-      `SELECT r.seq::text AS seq, r.method, r.res_type AS type, r.res_id AS id, r.version, r.last_updated AS "lastUpdated", r.method = 'DELETE' AS deleted, r.content
-       FROM (SELECT * FROM ${source}) r ${cursor} ORDER BY r.seq DESC LIMIT ${params.add(o.count)}`,
-      params.values,
-    );
+    const before = o.before ? `r.seq < ${params.add(o.before)}::bigint` : undefined;
+    const limit = params.add(o.count);
+    const page = (branch?: HistoryBranch): string => {
+      const conds = [before, branch?.where].filter(Boolean);
+      let rows = `(SELECT * FROM ${source}) r ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''}`;
+      // OFFSET 0 keeps `post` out of the ordered scan: it is tested newest first until the page is full.
+      if (branch?.post) rows = `(SELECT * FROM ${rows} ORDER BY r.seq DESC OFFSET 0) r WHERE ${branch.post}`;
+      return `SELECT r.seq AS seqn, r.seq::text AS seq, r.method, r.res_type AS type, r.res_id AS id, r.version, r.last_updated AS "lastUpdated", r.method = 'DELETE' AS deleted, r.content
+       FROM ${rows} ORDER BY r.seq DESC LIMIT ${limit}`;
+    };
+    // Access branches (see AccessGuard.historyCondition): each a page of its own, merged newest first.
+    let sql = page();
+    if (branches?.length === 0) sql = `SELECT * FROM (${page()}) u LIMIT 0`;
+    else if (branches?.length === 1) sql = page(branches[0]);
+    else if (branches) sql = `SELECT * FROM (${branches.map((b) => `(${page(b)})`).join(' UNION ALL ')}) u ORDER BY u.seqn DESC LIMIT ${limit}`;
+    const { rows } = await q.query(sql, params.values);
     return rows.map((row) => ({ ...toStored(row), seq: row.seq as string, method: row.method as string }));
   }
 
@@ -156,15 +200,28 @@ export class ResourceStore {
   async transaction<T>(ctx: RequestContext, fn: (t: StoreTransaction) => Promise<T>): Promise<T> {
     let written: readonly PendingWrite[] = [];
     const result = await this.db.transaction(async (tx) => {
-      const t = new StoreTransaction(tx, ctx, this.baseUrl);
+      const t = new StoreTransaction(tx, ctx, this.baseUrl, this.guard);
       const r = await fn(t);
       await t.flush();
+      await t.checkWritten();
       for (const hook of this.hooks) await hook(tx, t.written, ctx);
       written = t.written;
       return r;
     });
-    if (written.length > 0) for (const listener of this.commitListeners) listener(written);
+    if (written.length > 0) {
+      for (const listener of this.commitListeners) listener(written);
+      this.maybeCompactCounts();
+    }
     return result;
+  }
+
+  /** Each write commit adds a delta row per type it changed (counts.ts): sum them every COMPACT_EVERY commits. */
+  private maybeCompactCounts(): void {
+    if (++this.commitsSinceCompaction < COMPACT_EVERY || this.compaction) return;
+    this.commitsSinceCompaction = 0;
+    this.compaction = compactCounts(this.db)
+      .catch(() => undefined) // tried again after the next COMPACT_EVERY commits
+      .finally(() => (this.compaction = undefined));
   }
 }
 
@@ -188,10 +245,14 @@ export class StoreTransaction {
   private readonly journal: string[] = [];
   readonly written: PendingWrite[] = [];
 
+  /** written[0..checked) passed the guard's checkWritten (in a batch entry's savepoint). */
+  private checked = 0;
+
   constructor(
     readonly tx: Queryable,
     readonly ctx: RequestContext,
     private readonly baseUrl: string,
+    private readonly guard?: AccessGuard,
   ) {}
 
   /** Serialises writers of the same keys across processes (transaction-scoped advisory locks, in a fixed order). */
@@ -213,9 +274,17 @@ export class StoreTransaction {
     return readRow(this.tx, type, id);
   }
 
-  async search(req: SearchRequest): Promise<SearchResult> {
+  /** A search inside the transaction (conditional interactions), restricted to what the requester may `op`. */
+  async search(req: SearchRequest, op: AccessOp = 's'): Promise<SearchResult> {
     await this.flush();
+    this.guard?.restrict(this.ctx, req, op);
     return executeSearch(this.tx, req, this.baseUrl);
+  }
+
+  /** Runs the guard's checkWritten on the writes not checked yet. */
+  async checkWritten(): Promise<void> {
+    if (this.guard && this.written.length > this.checked) await this.guard.checkWritten(this.ctx, this.tx, this.written.slice(this.checked));
+    this.checked = this.written.length;
   }
 
   /** Stages a change; a second change of the same resource in one transaction is refused. */
@@ -238,12 +307,14 @@ export class StoreTransaction {
     try {
       const result = await fn();
       await this.flush();
+      await this.checkWritten();
       await this.tx.query('RELEASE SAVEPOINT hms_entry');
       return result;
     } catch (err) {
       await this.tx.query('ROLLBACK TO SAVEPOINT hms_entry');
       for (const key of this.journal.splice(mark.journal)) this.staged.delete(key);
       this.written.length = mark.written;
+      this.checked = Math.min(this.checked, mark.written);
       this.pending = [];
       throw err;
     }
@@ -257,6 +328,8 @@ export class StoreTransaction {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
+    const existing = batch.filter((w) => !w.isNew);
+    if (this.guard && existing.length > 0) await this.guard.checkExisting(this.ctx, this.tx, existing);
     await checkReferences(this.tx, batch, this.staged, this.baseUrl);
     await writeChanges(this.tx, batch, this.baseUrl);
     this.written.push(...batch);

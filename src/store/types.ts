@@ -1,6 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { Queryable } from '../db/database.js';
 import type { RequestContext } from '../context.js';
+import type { IndexRows } from '../search/indexer.js';
 
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -18,6 +19,16 @@ export interface PendingWrite {
   /** True when no row existed before (no old index rows to remove). */
   isNew: boolean;
   previousVersion?: number;
+  /**
+   * Search-index rows computed by a writer that knows its resource's shape (the audit trail); they must be
+   * exactly what indexResource would give. Absent: the store indexes the resource.
+   */
+  index?: IndexRows;
+  /**
+   * The writer vouches for the resource's references (the audit trail: they name what a request just read or
+   * wrote, and stay as they were when that resource is deleted later): referential integrity is not checked.
+   */
+  trustedReferences?: boolean;
 }
 
 /** The current (or a historical) row of a resource. */

@@ -1,6 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { Queryable } from '../db/database.js';
 import { emptyIndexRows, indexResource, type IndexRows } from '../search/indexer.js';
+import { countDeltaCte } from '../search/counts.js';
 import { SqlParams } from '../search/sql.js';
 import type { PendingWrite } from './types.js';
 
@@ -72,6 +73,8 @@ function addRowWrites(writes: PendingWrite[], params: SqlParams, ctes: string[])
   );
   ctes.push(`rec AS (SELECT x->>0 AS t, x->>1 AS i, (x->>2)::bigint AS v, (x->>3)::timestamptz AS u, (x->>4)::boolean AS d, x->>5 AS c, x->>6 AS m
     FROM json_array_elements(${records}::json) x)`);
+  // Live resources per type (src/search/counts.ts); reads the previous rows from the statement's snapshot.
+  ctes.push(countDeltaCte(writes.some((w) => !w.isNew)));
   ctes.push(`w_res AS (INSERT INTO resource (res_type, res_id, version, last_updated, deleted, content)
     SELECT t, i, v, u, d, c FROM rec
     ON CONFLICT (res_type, res_id) DO UPDATE SET version = excluded.version, last_updated = excluded.last_updated,
@@ -94,7 +97,11 @@ function addIndexWrites(writes: PendingWrite[], params: SqlParams, ctes: string[
   }
 
   const rows = emptyIndexRows();
-  for (const w of writes) if (w.resource && w.method !== 'DELETE') indexResource(w.resource, rows, baseUrl);
+  for (const w of writes) {
+    if (!w.resource || w.method === 'DELETE') continue;
+    if (w.index) for (const t of Object.keys(rows) as (keyof IndexRows)[]) for (const r of w.index[t]) rows[t].push(r);
+    else indexResource(w.resource, rows, baseUrl);
+  }
   // Each column travels as one typed array (unnest), cheaper for PostgreSQL to read than JSON.
   for (const { table, columns, casts } of INDEX_TABLES) {
     const list = rows[table] as unknown[][];

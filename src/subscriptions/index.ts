@@ -60,6 +60,7 @@ export function subscriptionsFeature(): Feature {
           errorAfter: s.config.subscriptionErrorAfter,
           concurrency: s.config.subscriptionConcurrency,
           pollMs: s.config.subscriptionPollMs,
+          retentionSeconds: s.config.subscriptionEventRetentionS,
         },
         () => base,
       );

@@ -14,6 +14,8 @@ export const EXT = {
   channelType: `${BACKPORT}/backport-channel-type`,
   topicCanonical: `${BACKPORT}/capabilitystatement-subscriptiontopic-canonical`,
 };
+/** HAPI FHIR's channel extension asking classic subscriptions to notify deletes too (valueBoolean). */
+export const SEND_DELETE_MESSAGES = 'http://hapifhir.io/fhir/StructureDefinition/subscription-send-delete-messages';
 export const STATUS_PROFILE = `${BACKPORT}/backport-subscription-status-r4`;
 
 export type PayloadContent = 'empty' | 'id-only' | 'full-resource';
@@ -46,6 +48,10 @@ export interface SubscriptionSpec {
   maxCount: number;
   status: Subscription['status'];
   end?: string;
+  /** Subscription.end in epoch milliseconds: no event fires from then on. */
+  endMs?: number;
+  /** Classic only: a delete of a resource whose last version matched the criteria fires too (HAPI's extension). */
+  sendDeleteMessages: boolean;
 }
 
 /** Why a Subscription cannot be accepted: message key of the subscriptions catalog and its parameters. */
@@ -143,5 +149,7 @@ export function parseSubscription(sub: Subscription): SubscriptionSpec {
     maxCount: Math.min(num(EXT.maxCount) || 50, 500),
     status: sub.status,
     end: sub.end,
+    endMs: sub.end && !Number.isNaN(Date.parse(sub.end)) ? Date.parse(sub.end) : undefined,
+    sendDeleteMessages: spec.kind === 'classic' && ext(channel.extension, SEND_DELETE_MESSAGES)[0]?.valueBoolean === true,
   };
 }

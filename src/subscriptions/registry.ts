@@ -165,7 +165,11 @@ export class SubscriptionRegistry {
       }
     }
     const out: SubscriptionSpec[] = [];
-    for (const spec of candidates) if (await fires(spec, change)) out.push(spec);
+    const now = Date.now();
+    for (const spec of candidates) {
+      if (spec.endMs !== undefined && spec.endMs <= now) continue; // past Subscription.end
+      if (await fires(spec, change)) out.push(spec);
+    }
     return out;
   }
 }
@@ -179,7 +183,13 @@ function typesOf(spec: SubscriptionSpec): string[] {
 async function fires(spec: SubscriptionSpec, change: Change): Promise<boolean> {
   const { write, interaction } = change;
   if (spec.kind === 'classic') {
-    if (interaction === 'delete' || !write.resource) return false;
+    // R4: criteria apply to the new version, so a delete does not fire, unless the subscription asks for delete
+    // messages (HAPI's extension): then a delete fires when the last version before it matched the criteria.
+    if (interaction === 'delete' || !write.resource) {
+      if (!spec.sendDeleteMessages) return false;
+      const last = await change.previous();
+      return !!last && spec.filters.every((f) => f.resourceType === write.type && matchesSearchRequest(last, f.search));
+    }
     return spec.filters.every((f) => f.resourceType === write.type && matchesSearchRequest(write.resource as Resource, f.search));
   }
   const triggers = spec.topic!.triggers.filter((t) => (t.resource === '*' || t.resource === write.type) && t.interactions.includes(interaction));

@@ -18,18 +18,31 @@ export function systemContext(s: Services): RequestContext {
   };
 }
 
-/** Mirrors the worker's status (active / error) into Subscription.status (and .error), as the IG expects. */
-export async function setResourceStatus(s: Services, id: string, status: 'active' | 'error', error?: string): Promise<void> {
+export type MirroredStatus = 'active' | 'error' | 'off';
+
+/** Mirrors the worker's status (active / error / off) into Subscription.status (and .error), as the IG expects. */
+export async function setResourceStatus(s: Services, id: string, status: MirroredStatus, error?: string): Promise<void> {
+  await setResourceStatuses(s, [{ id, status, error }]);
+}
+
+/**
+ * Mirrors several statuses in one transaction (many subscriptions activating at once cost one commit, not one
+ * each). A Subscription already in that status, switched off by its client, or deleted is left alone.
+ */
+export async function setResourceStatuses(s: Services, list: { id: string; status: MirroredStatus; error?: string }[]): Promise<void> {
+  if (list.length === 0) return;
   const ctx = systemContext(s);
   await s.store.transaction(ctx, async (t) => {
-    await t.lock([`Subscription/${id}`]);
-    const current = await t.read('Subscription', id);
-    if (!current?.content || current.deleted) return;
-    const sub = JSON.parse(current.content) as Subscription;
-    if (sub.status === status || sub.status === 'off') return;
-    const next: Subscription = { ...sub, status };
-    if (status === 'error' && error) next.error = error;
-    else delete next.error;
-    await update(t, 'Subscription', id, next);
+    await t.lock(list.map((x) => `Subscription/${x.id}`));
+    for (const { id, status, error } of list) {
+      const current = await t.read('Subscription', id);
+      if (!current?.content || current.deleted) continue;
+      const sub = JSON.parse(current.content) as Subscription;
+      if (sub.status === status || sub.status === 'off') continue;
+      const next: Subscription = { ...sub, status };
+      if (status === 'error' && error) next.error = error;
+      else delete next.error;
+      await update(t, 'Subscription', id, next);
+    }
   });
 }

@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 
 /** A real HTTP endpoint for rest-hook tests: records every POST; answers with `status` (or hangs). */
 export interface Received {
+  method: string;
   path: string;
   headers: IncomingHttpHeaders;
   body: string;
@@ -34,7 +35,7 @@ export async function startReceiver(): Promise<Receiver> {
         } catch {
           json = undefined;
         }
-        r.received.push({ path: req.url ?? '', headers: req.headers, body, json, at: Date.now() });
+        r.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, json, at: Date.now() });
       }
       res.statusCode = r.status;
       res.end();

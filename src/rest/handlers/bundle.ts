@@ -110,7 +110,7 @@ async function transaction(s: Services, ctx: RequestContext, rawEntries: BundleE
             refs.map(e.fullUrl, `${e.type}/${planned}`);
             continue;
           }
-          const found = await guard(e, () => findSingleMatch(t, e.type as string, ifNoneExist, { lock: true }));
+          const found = await guard(e, () => findSingleMatch(t, e.type as string, ifNoneExist, { lock: true, op: 'c' }));
           if (found) {
             plans.set(e.index, { kind: 'existing', id: found.id, existing: existingResult(found) });
             refs.map(e.fullUrl, `${e.type}/${found.id}`);
@@ -130,7 +130,7 @@ async function transaction(s: Services, ctx: RequestContext, rawEntries: BundleE
         } else {
           const query = e.query.toString();
           const id = await guard(e, async () => {
-            const m = await findSingleMatch(t, e.type as string, query, { lock: true });
+            const m = await findSingleMatch(t, e.type as string, query, { lock: true, op: 'u' });
             return m?.id ?? (e.resource?.id as string | undefined) ?? newId();
           });
           plans.set(e.index, { kind: 'update', id });
@@ -224,7 +224,7 @@ class ReferenceResolver {
     if (cached) return cached;
     const [type, query] = [ref.slice(0, ref.indexOf('?')), ref.slice(ref.indexOf('?') + 1)];
     assertType(type);
-    const m = await findSingleMatch(this.t, type, query, { lock: false });
+    const m = await findSingleMatch(this.t, type, query, { lock: false, op: 'r' });
     if (!m) throw new FhirError(404, 'not-found', 'conditionNoMatch', [ref]);
     const target = `${type}/${m.id}`;
     this.conditional.set(ref, target);
