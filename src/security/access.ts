@@ -11,7 +11,7 @@ import { SqlParams } from '../search/sql.js';
 import type { AccessGuard, HistoryBranch, PendingWrite, StoredResource, StoreTransaction } from '../store/store.js';
 import { classifyRequest } from './interaction.js';
 import { AuthError, forbidden } from './messages.js';
-import { FACILITY_PATHS, PROTECTED_LABELS, REGION_PARAM, REGION_SYSTEM, SHARED_TYPES, SUBSYSTEM_TAG_SYSTEM } from './policies.js';
+import { POLICIES, PROTECTED_LABELS, REGION_PARAM, REGION_SYSTEM, SHARED_TYPES, SUBSYSTEM_TAG_SYSTEM } from './policies.js';
 import { LABEL_SCOPE_PREFIX, principalOf, type Principal } from './principal.js';
 import { grantsFor, type Op } from './scopes.js';
 import { versionConditions } from './versions.js';
@@ -78,15 +78,32 @@ function compile(p: Principal, type: string, op: Op): Rule | null {
   // Every type at once (system history, system operations): only the grant matters here; see historyCondition.
   if (type === '*') return { policy: [], labels: '', hidden: [], key: bound(p) || labels || policy.length ? '*' : '' };
   if (bound(p) && !SHARED_TYPES.has(type)) {
-    const paths = FACILITY_PATHS[type];
-    if (!paths) return null;
-    for (const v of [p.facility, p.region, p.subsystem]) if (v !== undefined && !ID_RE.test(v)) return null;
-    if (p.facility) policy.push(paths.map((path) => `${path}=Organization/${p.facility}`));
-    if (p.region) policy.push(paths.map((path) => `${path}.${REGION_PARAM}=${encodeURIComponent(`${REGION_SYSTEM}|${p.region}`)}`));
-    if (p.subsystem) policy.push([`_tag=${encodeURIComponent(`${SUBSYSTEM_TAG_SYSTEM}|${p.subsystem}`)}`]);
+    const pol = POLICIES[type];
+    if (!pol) return null;
+    const alts = op === 'r' || op === 's' ? [...pol.paths, ...(pol.read ?? [])] : pol.paths;
+    if (!alts.includes('*')) {
+      for (const v of [p.facility, p.region, p.subsystem]) if (v !== undefined && !ID_RE.test(v)) return null;
+      if (p.facility) policy.push(alts.map((a) => criterion(a, `Organization/${p.facility}`, undefined)));
+      if (p.region) policy.push(alts.map((a) => criterion(a, undefined, encodeURIComponent(`${REGION_SYSTEM}|${p.region}`))));
+      if (p.subsystem) policy.push([`_tag=${encodeURIComponent(`${SUBSYSTEM_TAG_SYSTEM}|${p.subsystem}`)}`]);
+    }
   }
   const key = [...policy.map((alts) => alts.join(' OR ')), labels].filter(Boolean).join(' AND ');
   return { policy, labels, hidden, key };
+}
+
+/**
+ * One policy alternative (`cond&…&path`, see policies.ts) as query criteria: the path leads to the facility
+ * `org` (`Organization/F`) or to an Organization of the region whose token is `region`.
+ */
+function criterion(alt: string, org: string | undefined, region: string | undefined): string {
+  const parts = alt.split('&');
+  const i = parts.findIndex((x) => !x.includes('='));
+  if (i < 0) return alt;
+  const path = parts[i];
+  if (org) parts[i] = path === '' ? `_id=${org.slice('Organization/'.length)}` : `${path.replace(/:[A-Z][A-Za-z]+$/, '')}=${org}`;
+  else parts[i] = path === '' ? `${REGION_PARAM}=${region}` : `${path}.${REGION_PARAM}=${region}`;
+  return parts.join('&');
 }
 
 const hiddenMemo = new WeakMap<Principal, Rule['hidden']>();

@@ -8,25 +8,80 @@
  *     region (`<path>.region-sanitaria=<system>|<region>`, the PYOrganization extension py-region-sanitaria);
  *   - to a subsystem those tagged with it (`_tag=<subsistema>|<subsystem>`).
  * The criteria are compiled into the search (see access.ts), so they run in SQL like any other parameter.
+ *
+ * Syntax of one alternative: `cond&cond&path`. The conditions (`param=value`, e.g. `encounter:missing=true`)
+ * are AND-ed to the path's criterion as they are; the path is the one part without `=`. A path may end in a
+ * type modifier (`performer:Organization`): the facility criterion drops it (`performer=Organization/F`), the
+ * region chain keeps it (`performer:Organization.region-sanitaria=…`). The empty path is the Organization
+ * itself (`_id=F`, `region-sanitaria=…`). An alternative made of conditions only (no path) admits every
+ * resource that meets them, whatever the binding.
  */
-export const FACILITY_PATHS: Record<string, string[]> = {
-  Patient: ['organization'],
-  Encounter: ['service-provider'],
-  EpisodeOfCare: ['organization'],
-  // a Location participant of the facility, or a Slot of a Schedule of one of its Locations
-  Appointment: ['location.organization', 'slot.schedule.actor:Location.organization'],
-  Schedule: ['actor:Location.organization'],
-  Slot: ['schedule.actor:Location.organization'],
-  PractitionerRole: ['organization'],
-  Practitioner: ['_has:PractitionerRole:practitioner:organization'],
-  Observation: ['encounter.service-provider'],
-  Condition: ['encounter.service-provider'],
-  Procedure: ['encounter.service-provider'],
-  DiagnosticReport: ['encounter.service-provider'],
-  ServiceRequest: ['encounter.service-provider'],
-  MedicationRequest: ['encounter.service-provider'],
-  Immunization: ['location.organization'],
-  SupplyDelivery: ['supplier'],
+export interface TypePolicy {
+  /** Alternatives for every access (read, search, create, update, delete). */
+  paths: string[];
+  /** Further alternatives for read and search only; `*` = everything is readable (directory data). */
+  read?: string[];
+}
+
+/** The encounter's facility (its service provider, or a Location of the facility), else `others` when the resource has no encounter. */
+const byEncounter = (encounter: string, ...others: string[]): string[] => [
+  `${encounter}.service-provider`,
+  `${encounter}.location.organization`,
+  ...others.map((o) => `${encounter}:missing=true&${o}`),
+];
+/** An Organization, or the organization of a PractitionerRole, named by a reference parameter. */
+const party = (param: string): string[] => [`${param}:Organization`, `${param}:PractitionerRole.organization`];
+
+export const POLICIES: Record<string, TypePolicy> = {
+  // --- Directory data: everyone reads it, only the facility (region, subsystem) it belongs to writes it.
+  Organization: { paths: ['', 'partof'], read: ['*'] },
+  Location: { paths: ['organization'], read: ['*'] },
+  HealthcareService: { paths: ['organization', 'location.organization'], read: ['*'] },
+  Endpoint: { paths: ['organization'], read: ['*'] },
+  // A device attached to a patient follows its owner, location or patient; other devices are readable by all.
+  Device: { paths: ['organization', 'location.organization', 'patient.organization'], read: ['patient:missing=true'] },
+  PractitionerRole: { paths: ['organization', 'location.organization'] },
+  Practitioner: { paths: ['_has:PractitionerRole:practitioner:organization'] },
+
+  // --- Patients and their care.
+  Patient: { paths: ['organization', 'general-practitioner:Organization', 'general-practitioner:PractitionerRole.organization'] },
+  Encounter: { paths: ['service-provider', 'location.organization'] },
+  EpisodeOfCare: { paths: ['organization'] },
+  Observation: { paths: byEncounter('encounter', ...party('performer'), 'patient.organization') },
+  Condition: { paths: byEncounter('encounter', 'patient.organization') },
+  Procedure: { paths: byEncounter('encounter', 'location.organization', ...party('performer'), 'patient.organization') },
+  DiagnosticReport: { paths: byEncounter('encounter', ...party('performer'), 'patient.organization') },
+  AllergyIntolerance: { paths: ['patient.organization'] }, // no encounter parameter in R4
+  CarePlan: { paths: byEncounter('encounter', 'patient.organization') },
+  CareTeam: { paths: byEncounter('encounter', 'patient.organization') },
+  Goal: { paths: ['patient.organization'] },
+  ClinicalImpression: { paths: byEncounter('encounter', 'patient.organization') },
+  RiskAssessment: { paths: byEncounter('encounter', 'patient.organization') },
+  Specimen: { paths: ['patient.organization'] },
+  ImagingStudy: { paths: byEncounter('encounter', 'patient.organization') },
+  QuestionnaireResponse: { paths: byEncounter('encounter', ...party('author'), 'patient.organization') },
+  Immunization: { paths: ['location.organization', ...party('performer').map((x) => `location:missing=true&${x}`), 'location:missing=true&patient.organization'] },
+  Consent: { paths: ['organization', 'organization:missing=true&patient.organization'] },
+  Flag: { paths: byEncounter('encounter', 'author:Organization', 'patient.organization') },
+  List: { paths: byEncounter('encounter', 'patient.organization', 'subject:Location.organization') },
+  Composition: { paths: byEncounter('encounter', ...party('author'), 'patient.organization') },
+  DocumentReference: { paths: ['encounter:Encounter.service-provider', 'encounter:Encounter.location.organization', 'custodian', 'encounter:missing=true&custodian:missing=true&patient.organization'] },
+  Communication: { paths: ['encounter.service-provider', ...party('sender'), ...party('recipient')] },
+  Group: { paths: party('managing-entity') },
+  Coverage: { paths: ['patient.organization', 'payor:Organization'] },
+
+  // --- Orders, medication, scheduling, supply.
+  // A request belongs to the encounter's facility, to its requester and to whom it asks to act (performer, owner, dispenser, supplier).
+  ServiceRequest: { paths: [...byEncounter('encounter', 'patient.organization'), ...party('requester'), ...party('performer')] },
+  MedicationRequest: { paths: [...byEncounter('encounter', 'patient.organization'), ...party('requester'), 'intended-dispenser'] },
+  MedicationDispense: { paths: ['context:Encounter.service-provider', ...party('performer'), 'destination.organization'] },
+  MedicationAdministration: { paths: ['context:Encounter.service-provider', 'context:Encounter.location.organization', 'context:missing=true&patient.organization', 'performer:PractitionerRole.organization'] },
+  Task: { paths: [...byEncounter('encounter'), ...party('owner'), ...party('requester')] },
+  Appointment: { paths: ['location.organization', 'slot.schedule.actor:Location.organization'] },
+  Schedule: { paths: ['actor:Location.organization'] },
+  Slot: { paths: ['schedule.actor:Location.organization'] },
+  SupplyRequest: { paths: [...party('requester'), 'supplier:Organization'] },
+  SupplyDelivery: { paths: ['supplier:Organization', 'supplier:PractitionerRole.organization', 'receiver:PractitionerRole.organization'] },
 };
 
 /** Subsystem of a resource: a meta.tag of this system (MSPBS, IPS, military, police, private …). */
@@ -39,10 +94,10 @@ export const REGION_PARAM = 'region-sanitaria';
 
 /**
  * Catalogue and reference data shared by every facility and subsystem (read and written under scopes only).
- * Every other type without a facility policy is denied to a facility-, region- or subsystem-bound requester.
+ * Every other type without a policy is denied to a facility-, region- or subsystem-bound requester.
  */
 export const SHARED_TYPES = new Set([
-  'Organization', 'Location', 'HealthcareService', 'Endpoint', 'Medication', 'Substance', 'Device', 'DeviceDefinition',
+  'Medication', 'Substance', 'DeviceDefinition',
   'ValueSet', 'CodeSystem', 'ConceptMap', 'NamingSystem', 'StructureDefinition', 'SearchParameter', 'OperationDefinition',
   'Questionnaire', 'PlanDefinition', 'ActivityDefinition', 'Library', 'Measure',
 ]);

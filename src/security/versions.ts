@@ -52,6 +52,12 @@ async function condition(type: string, f: Filter, fb: FilterBuilder, row: string
       return parts.map((x) => `(${x})`).join(' OR ');
     }
     case 'leaf': {
+      if (f.modifier === 'missing' && 'definition' in f.param && f.param.type === 'reference' && /^(true|false)$/.test(f.values[0] ?? '')) {
+        // `encounter:missing=true` of a policy alternative: whether the version itself carried the reference.
+        const paths = referencePaths(type, f.code);
+        if (!paths) return undefined;
+        return `${f.values[0] === 'true' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${references(row, paths, fb.alias('v'), p)})`;
+      }
       if (f.modifier) return undefined;
       if (f.code === '_tag') {
         const tags = f.values.map((v) => splitPipe(v));
