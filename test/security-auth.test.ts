@@ -273,6 +273,35 @@ describe('audit trail', () => {
     // the writer may not read the audit trail
     expectOutcome(await request('GET', `${server.base}/AuditEvent`, undefined, bearer(t)), 403);
   });
+
+  test('the agent records the facility (location) and the health region (extension) the requester is bound to', async () => {
+    const bound: Record<string, Json> = { 'audit-fac': { facility: 'org-audit' }, 'audit-reg': { region: '11' }, 'audit-both': { facility: 'org-audit', region: '18' } };
+    for (const [id, extra] of Object.entries(bound)) {
+      const c = await newClient(id);
+      await register(server.base, await adminToken(), c, 'system/Patient.rs', extra);
+      expect((await request('GET', `${server.base}/Patient?_count=1`, undefined, bearer(await getToken(server.base, c)))).status).toBe(200);
+    }
+    const auditor = await newClient('auditor-region');
+    await register(server.base, await adminToken(), auditor, 'system/AuditEvent.rs');
+    const at = await getToken(server.base, auditor);
+    const agents = new Map<string, Json>();
+    for (let waited = 0; waited < 10_000 && agents.size < 3; waited += 200) {
+      await sleep(200);
+      for (const id of Object.keys(bound)) {
+        const r = await request('GET', `${server.base}/AuditEvent?agent:identifier=urn:hms-ops:client|${id}`, undefined, bearer(at));
+        expect(r.status).toBe(200);
+        if (r.json.entry?.length) agents.set(id, r.json.entry[0].resource.agent[0]);
+      }
+    }
+    const region = (a: Json): string | undefined => a.extension?.find((e: Json) => e.url === 'urn:hms-ops:extension:agent-region')?.valueCoding?.code;
+    expect(agents.get('audit-fac').location.reference).toBe('Organization/org-audit');
+    expect(region(agents.get('audit-fac'))).toBeUndefined();
+    expect(agents.get('audit-reg').location).toBeUndefined();
+    expect(region(agents.get('audit-reg'))).toBe('11');
+    expect(agents.get('audit-reg').extension[0].valueCoding.system).toBe('https://fhir.mspbs.gov.py/CodeSystem/py-region-sanitaria');
+    expect(agents.get('audit-both').location.reference).toBe('Organization/org-audit');
+    expect(region(agents.get('audit-both'))).toBe('18');
+  });
 });
 
 describe('rate limit', () => {

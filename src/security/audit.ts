@@ -5,6 +5,7 @@ import { newId, stamp } from '../interactions/resource.js';
 import type { Services } from '../rest/services.js';
 import { auditIndexRows } from './audit-index.js';
 import { classify, type Interaction } from './interaction.js';
+import { AGENT_REGION_EXT, REGION_SYSTEM } from './policies.js';
 import { principalOf } from './principal.js';
 
 /**
@@ -141,6 +142,7 @@ export class AuditTrail {
         requestor: true,
         ...(p?.roles.length ? { role: p.roles.map((r) => ({ text: r })) } : {}),
         ...(p?.facility ? { location: { reference: `Organization/${p.facility}`, display: `facility ${p.facility}` } } : {}),
+        ...(p?.region ? { extension: [{ url: AGENT_REGION_EXT, valueCoding: { system: REGION_SYSTEM, code: p.region } }] } : {}),
         ...(p?.scopes.length ? { policy: p.scopes.slice(0, 20) } : {}),
         network: { address: req.ip ?? 'unknown', type: '2' },
       },

@@ -89,6 +89,12 @@ export const SUBSYSTEM_TAG_SYSTEM = 'https://fhir.mspbs.gov.py/CodeSystem/subsis
 
 /** Health region of a facility: the py-region-sanitaria extension of its Organization (PYOrganization). */
 export const REGION_SYSTEM = 'https://fhir.mspbs.gov.py/CodeSystem/py-region-sanitaria';
+/**
+ * Extension of AuditEvent.agent recording the health region a requester is bound to (valueCoding of
+ * REGION_SYSTEM); the facility goes to agent.location. The guide's py-region-sanitaria extension is defined
+ * for Organization and Location only, hence a server extension.
+ */
+export const AGENT_REGION_EXT = 'urn:hms-ops:extension:agent-region';
 /** The search parameter of the Paraguay guide over that extension (Organization and Location). */
 export const REGION_PARAM = 'region-sanitaria';
 
