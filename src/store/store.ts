@@ -132,6 +132,29 @@ export class ResourceStore {
     return row;
   }
 
+  /**
+   * Of these resources, those the requester may read: the access guard's rule for reading (scope, facility
+   * policy, labels of the current state) and, when `content` is given (e.g. a past version), its labels. For
+   * what a feature reads on a requester's behalf outside the FHIR interactions (operation results, validation
+   * targets); without a guard every one.
+   */
+  async readable<R extends { type: string; id: string; content?: string }>(ctx: RequestContext, items: R[], t?: StoreTransaction): Promise<R[]> {
+    const guard = this.guard;
+    if (!guard || items.length === 0) return items;
+    const rows = items.map((x) => ({ type: x.type, id: x.id, pid: '0', version: 0, lastUpdated: '', content: '' }));
+    const ok = new Set((await guard.visible(ctx, await this.on(t), rows)).map((r) => `${r.type}/${r.id}`));
+    return items.filter((x) => {
+      if (!ok.has(`${x.type}/${x.id}`)) return false;
+      if (x.content === undefined) return true;
+      try {
+        guard.readable(ctx, { type: x.type, id: x.id, version: 0, lastUpdated: '', deleted: false, content: x.content });
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  }
+
   private async readUnguarded(type: string, id: string, t?: StoreTransaction): Promise<StoredResource | undefined> {
     if (t || !this.cache) return readRow(await this.on(t), type, id);
     const cached = this.cache.get(type, id);

@@ -54,6 +54,20 @@ function number(call: OperationCall, name: string): number | undefined {
   return Number(v);
 }
 
+/** The Subscriptions among `found` the requester may read (access rules of security; as if the others did not exist). */
+async function readableOnly(s: Services, ctx: RequestContext, found: { spec: SubscriptionSpec; row: StateRow }[]): Promise<{ spec: SubscriptionSpec; row: StateRow }[]> {
+  const ok = await s.store.readable(ctx, found.map((f) => ({ type: 'Subscription', id: f.spec.id, f })));
+  return ok.map((x) => x.f);
+}
+
+/** Event entries keep their resource (full-resource) only when the requester may read it. */
+async function withoutUnreadable(s: Services, ctx: RequestContext, bundle: Bundle): Promise<Bundle> {
+  const withResource = (bundle.entry ?? []).slice(1).filter((e) => e.resource?.id);
+  const ok = new Set(await s.store.readable(ctx, withResource.map((e) => ({ type: e.resource?.resourceType as string, id: e.resource?.id as string, content: JSON.stringify(e.resource), e }))).then((r) => r.map((x) => x.e)));
+  for (const e of withResource) if (!ok.has(e)) delete e.resource;
+  return bundle;
+}
+
 /** $status, $events and $get-ws-binding-token of the R4 Subscriptions Backport IG. */
 export function registerOperations(): void {
   defineOperation({
@@ -65,7 +79,7 @@ export function registerOperations(): void {
     documentation: 'Status of one or more Subscriptions: a searchset Bundle of SubscriptionStatus Parameters',
     async handler(s: Services, ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
       const ids = call.level === 'instance' ? [call.id as string] : list(call, 'id');
-      const found = await loadSubscriptions(s, ids, list(call, 'status'));
+      const found = await readableOnly(s, ctx, await loadSubscriptions(s, ids, list(call, 'status')));
       if (call.level === 'instance' && found.length === 0) throw new FhirError(404, 'not-found', 'subscriptions.notSubscription', [call.id as string]);
       return ok({
         resourceType: 'Bundle',
@@ -95,7 +109,8 @@ export function registerOperations(): void {
       const content = paramString(call.params, 'content') as PayloadContent | undefined;
       if (content && !['empty', 'id-only', 'full-resource'].includes(content)) throw new FhirError(400, 'invalid', 'subscriptions.payloadContent', [content]);
       const events = await loadEvents(s.db, found.spec.id, since - 1, until, 1000);
-      return ok(await notificationBundle(s.db, found.spec, ctx.baseUrl, 'query-event', { status: found.row.status, events: found.row.events }, events, content ?? found.spec.content));
+      const bundle = await notificationBundle(s.db, found.spec, ctx.baseUrl, 'query-event', { status: found.row.status, events: found.row.events }, events, content ?? found.spec.content);
+      return ok(await withoutUnreadable(s, ctx, bundle));
     },
   });
 
@@ -108,7 +123,7 @@ export function registerOperations(): void {
     documentation: 'A token to bind a websocket to websocket-channel Subscriptions (send "bind-with-token <token>" on [base]/ws)',
     async handler(s: Services, ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
       const ids = call.level === 'instance' ? [call.id as string] : (list(call, 'id') ?? []);
-      const found = await loadSubscriptions(s, ids);
+      const found = await readableOnly(s, ctx, await loadSubscriptions(s, ids));
       for (const id of ids) {
         const f = found.find((x) => x.spec.id === id);
         if (!f) throw new FhirError(404, 'not-found', 'subscriptions.notSubscription', [id]);

@@ -51,7 +51,10 @@ export class ProfileValidator {
       resolve: async (ref) => {
         const [type, id] = ref.split('/');
         const r = await (t ? t.read(type, id) : this.store.read(ctx, type, id)).catch(() => undefined);
-        return r && !r.deleted && r.content ? (JSON.parse(r.content) as Resource) : undefined;
+        if (!r || r.deleted || !r.content) return undefined;
+        // a target the requester may not read is not resolved (its profile is not checked): no oracle on it
+        if ((await this.store.readable(ctx, [{ type, id, content: r.content }], t)).length === 0) return undefined;
+        return JSON.parse(r.content) as Resource;
       },
     });
   }
