@@ -149,6 +149,37 @@ function filtersOf(r: Rule, types: string[], withLabels: boolean): Filter[] {
   return f;
 }
 
+const firstMemo = new WeakMap<Filter[], Filter[] | null>();
+
+/**
+ * The filters with every OR of alternatives reduced to its first alternative, when that is a plain parameter
+ * (e.g. `organization=Organization/F`); null otherwise. Only then is the reduced query cheaper: a lone chained
+ * alternative is planned as a join from the facility's (or region's) side, which costs more for a few ids than
+ * the OR of all alternatives, tested row by row (measured with `npm run bench:access`).
+ */
+function firstAlternatives(filters: Filter[]): Filter[] | null {
+  let f = firstMemo.get(filters);
+  if (f === undefined) {
+    const ors = filters.filter((x) => x.kind === 'any');
+    f = ors.length > 0 && ors.every((x) => x.kind === 'any' && x.filters[0]?.kind === 'leaf') ? filters.map((x) => (x.kind === 'any' ? x.filters[0] : x)) : null;
+    firstMemo.set(filters, f);
+  }
+  return f;
+}
+
+/**
+ * Ids among `ids` of `type` inside the rule's filters: first with the first alternative of each criterion
+ * alone (a simpler query; most resources belong to their facility through it), then the rest with all of them.
+ */
+async function inside(q: Queryable, baseUrl: string, type: string, ids: string[], filters: Filter[]): Promise<Set<string>> {
+  const first = firstAlternatives(filters);
+  if (!first) return matching(q, baseUrl, type, ids, filters);
+  const ok = await matching(q, baseUrl, type, ids, first);
+  const rest = ids.filter((id) => !ok.has(id));
+  if (rest.length > 0) for (const id of await matching(q, baseUrl, type, rest, filters)) ok.add(id);
+  return ok;
+}
+
 /** Ids among `ids` of `type` that match the filters, in q. */
 async function matching(q: Queryable, baseUrl: string, type: string, ids: string[], filters: Filter[]): Promise<Set<string>> {
   const req = parseSearch([type], new URLSearchParams({ _id: ids.join(',') }), { count: ids.length, maxCount: ids.length });
@@ -219,7 +250,7 @@ export class AccessControl implements AccessGuard {
       }
       if (!r.key) list.forEach((x) => keep.add(x));
       else {
-        const ok = await matching(q, this.s.store.baseUrl, type, list.map((x) => x.id), filtersOf(r, [type], true));
+        const ok = await inside(q, this.s.store.baseUrl, type, list.map((x) => x.id), filtersOf(r, [type], true));
         list.filter((x) => ok.has(x.id)).forEach((x) => keep.add(x));
       }
     }
@@ -249,6 +280,9 @@ export class AccessControl implements AccessGuard {
     const labelsOnly = new Map<string, { rule: Rule; types: string[] }>();
     const branches: HistoryBranch[] = [];
     const isType = (types: string[]): string => (types.length === 1 ? `r.res_type = ${params.add(types[0])}` : `r.res_type = ANY(${params.add(types)}::text[])`);
+    // System history: a restricted branch only for the types that have live resources (a deleted resource's
+    // history is not shown to a restricted requester), so the query does not grow with every declared policy.
+    const live = type ? undefined : await liveTypes(q);
     for (const t of type ? [type] : getResourceTypes()) {
       let r: Rule;
       try {
@@ -257,17 +291,28 @@ export class AccessControl implements AccessGuard {
         continue;
       }
       if (!r.key) free.push(t);
+      else if (live && !live.has(t)) continue;
       else if (r.policy.length === 0) {
         const g = labelsOnly.get(r.key);
         if (g) g.types.push(t);
         else labelsOnly.set(r.key, { rule: r, types: [t] });
       } else {
         const policy = filtersOf(r, [t], false);
-        const current = await fb.build(policy, { type: 'c.res_type', id: 'c.res_id', row: 'c' });
-        const inside = `(r.res_type, r.res_id) IN (SELECT c.res_type, c.res_id FROM resource c WHERE c.res_type = ${params.add(t)} AND NOT c.deleted AND ${current.join(' AND ')})`;
+        // Inside now: per criterion, the union of its alternatives, each its own select (an OR of several chains
+        // would be tested row by row; each alternative alone is planned as a join from the facility's side).
+        const typeParam = params.add(t);
+        const inside: string[] = [];
+        for (const f of policy) {
+          const selects: string[] = [];
+          for (const alt of f.kind === 'any' ? f.filters : [f]) {
+            const [cond] = await fb.build([alt], { type: 'c.res_type', id: 'c.res_id', row: 'c' });
+            selects.push(`SELECT c.res_id FROM resource c WHERE c.res_type = ${typeParam} AND NOT c.deleted AND ${cond}`);
+          }
+          inside.push(`r.res_id IN (${selects.join(' UNION ')})`);
+        }
         const post = await versionConditions(t, policy, fb, 'r');
         if (r.hidden.length > 0) post.push(labelCondition(r.hidden, params, 'r'));
-        branches.push({ where: `${isType([t])} AND ${inside}`, ...(post.length ? { post: post.map((c) => `(${c})`).join(' AND ') } : {}) });
+        branches.push({ where: `${isType([t])} AND ${inside.join(' AND ')}`, ...(post.length ? { post: post.map((c) => `(${c})`).join(' AND ') } : {}) });
       }
     }
     if (type && free.length) return undefined;
@@ -340,7 +385,7 @@ export class AccessControl implements AccessGuard {
     const row = await this.s.store.read(ctx, type, id, t); // readable() throws 404 on a hidden label
     if (!row || row.deleted || r.policy.length === 0) return;
     const q = t ? (await t.flush(), t.tx) : this.s.db;
-    if (!(await matching(q, this.s.store.baseUrl, type, [id], filtersOf(r, [type], false))).has(id)) throw errors.notFound('notFound', `${type}/${id}`);
+    if (!(await inside(q, this.s.store.baseUrl, type, [id], filtersOf(r, [type], false))).has(id)) throw errors.notFound('notFound', `${type}/${id}`);
   }
 
   /**
@@ -355,7 +400,7 @@ export class AccessControl implements AccessGuard {
       const [type, op] = key.split('\u0000');
       const r = rule(p, type, op as Op);
       if (!r.key) continue;
-      const ok = await matching(tx, this.s.store.baseUrl, type, ids, filtersOf(r, [type], true));
+      const ok = await inside(tx, this.s.store.baseUrl, type, ids, filtersOf(r, [type], true));
       const outside = ids.filter((id) => !ok.has(id));
       if (outside.length === 0) continue;
       const { rows } = await tx.query<{ id: string }>('SELECT res_id AS id FROM resource WHERE res_type = $1 AND res_id = ANY($2::text[]) AND NOT deleted', [type, outside]);
@@ -380,11 +425,17 @@ export class AccessControl implements AccessGuard {
     }
     for (const [key, ids] of groupBy(written, (c) => `${c.type}\u0000${c.isNew ? 'c' : 'u'}`)) {
       const [type, op] = key.split('\u0000');
-      const ok = await matching(tx, this.s.store.baseUrl, type, ids, filtersOf(rule(p, type, op as Op), [type], false));
+      const ok = await inside(tx, this.s.store.baseUrl, type, ids, filtersOf(rule(p, type, op as Op), [type], false));
       const outside = ids.find((id) => !ok.has(id));
       if (outside) throw new FhirError(403, 'forbidden', 'security.outOfScope', [`${type}/${outside}`]);
     }
   }
+}
+
+/** Types with at least one live resource (resource_count: delta rows summed, see search/counts.ts). */
+async function liveTypes(q: Queryable): Promise<Set<string>> {
+  const { rows } = await q.query<{ t: string }>('SELECT res_type AS t FROM resource_count GROUP BY res_type HAVING sum(n) > 0');
+  return new Set(rows.map((r) => r.t));
 }
 
 function groupBy(writes: readonly PendingWrite[], key: (w: PendingWrite) => string): Map<string, string[]> {
