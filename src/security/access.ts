@@ -150,29 +150,34 @@ function filtersOf(r: Rule, types: string[], withLabels: boolean): Filter[] {
 }
 
 const firstMemo = new WeakMap<Filter[], Filter[] | null>();
+const firstChainMemo = new WeakMap<Filter[], Filter[] | null>();
 
 /**
- * The filters with every OR of alternatives reduced to its first alternative, when that is a plain parameter
- * (e.g. `organization=Organization/F`); null otherwise. Only then is the reduced query cheaper: a lone chained
- * alternative is planned as a join from the facility's (or region's) side, which costs more for a few ids than
- * the OR of all alternatives, tested row by row (measured with `npm run bench:access`).
+ * The filters with every OR of alternatives reduced to its first alternative (null when there is no OR).
+ * `chains` false: only when each first alternative is a plain parameter (e.g. `organization=Organization/F`).
+ * Which shape is cheaper for a few ids depends on the planner (measured with `npm run bench:access`): on
+ * PostgreSQL a lone chained alternative is planned as a join from the facility's (or region's) side and costs
+ * more than the OR of all alternatives tested row by row; on PGlite it is the other way round.
  */
-function firstAlternatives(filters: Filter[]): Filter[] | null {
-  let f = firstMemo.get(filters);
+function firstAlternatives(filters: Filter[], chains: boolean): Filter[] | null {
+  const memo = chains ? firstChainMemo : firstMemo;
+  let f = memo.get(filters);
   if (f === undefined) {
     const ors = filters.filter((x) => x.kind === 'any');
-    f = ors.length > 0 && ors.every((x) => x.kind === 'any' && x.filters[0]?.kind === 'leaf') ? filters.map((x) => (x.kind === 'any' ? x.filters[0] : x)) : null;
-    firstMemo.set(filters, f);
+    const ok = ors.length > 0 && (chains || ors.every((x) => x.kind === 'any' && x.filters[0]?.kind === 'leaf'));
+    f = ok ? filters.map((x) => (x.kind === 'any' ? x.filters[0] : x)) : null;
+    memo.set(filters, f);
   }
   return f;
 }
 
 /**
  * Ids among `ids` of `type` inside the rule's filters: first with the first alternative of each criterion
- * alone (a simpler query; most resources belong to their facility through it), then the rest with all of them.
+ * alone where that is the cheaper query (most resources belong to their facility through it), then the rest
+ * with all of them.
  */
-async function inside(q: Queryable, baseUrl: string, type: string, ids: string[], filters: Filter[]): Promise<Set<string>> {
-  const first = firstAlternatives(filters);
+async function inside(q: Queryable, baseUrl: string, type: string, ids: string[], filters: Filter[], chains: boolean): Promise<Set<string>> {
+  const first = firstAlternatives(filters, chains);
   if (!first) return matching(q, baseUrl, type, ids, filters);
   const ok = await matching(q, baseUrl, type, ids, first);
   const rest = ids.filter((id) => !ok.has(id));
@@ -197,6 +202,11 @@ function labelCondition(hidden: Rule['hidden'], params: SqlParams, row: string):
 
 export class AccessControl implements AccessGuard {
   constructor(private readonly s: Services) {}
+
+  /** Try a lone chained first alternative before the OR of all (cheaper on PGlite only, see firstAlternatives). */
+  private get firstChains(): boolean {
+    return this.s.db.kind === 'pglite';
+  }
 
   private get on(): boolean {
     return this.s.config.authMode === 'on';
@@ -250,7 +260,7 @@ export class AccessControl implements AccessGuard {
       }
       if (!r.key) list.forEach((x) => keep.add(x));
       else {
-        const ok = await inside(q, this.s.store.baseUrl, type, list.map((x) => x.id), filtersOf(r, [type], true));
+        const ok = await inside(q, this.s.store.baseUrl, type, list.map((x) => x.id), filtersOf(r, [type], true), this.firstChains);
         list.filter((x) => ok.has(x.id)).forEach((x) => keep.add(x));
       }
     }
@@ -385,7 +395,7 @@ export class AccessControl implements AccessGuard {
     const row = await this.s.store.read(ctx, type, id, t); // readable() throws 404 on a hidden label
     if (!row || row.deleted || r.policy.length === 0) return;
     const q = t ? (await t.flush(), t.tx) : this.s.db;
-    if (!(await inside(q, this.s.store.baseUrl, type, [id], filtersOf(r, [type], false))).has(id)) throw errors.notFound('notFound', `${type}/${id}`);
+    if (!(await inside(q, this.s.store.baseUrl, type, [id], filtersOf(r, [type], false), this.firstChains)).has(id)) throw errors.notFound('notFound', `${type}/${id}`);
   }
 
   /**
@@ -400,7 +410,7 @@ export class AccessControl implements AccessGuard {
       const [type, op] = key.split('\u0000');
       const r = rule(p, type, op as Op);
       if (!r.key) continue;
-      const ok = await inside(tx, this.s.store.baseUrl, type, ids, filtersOf(r, [type], true));
+      const ok = await inside(tx, this.s.store.baseUrl, type, ids, filtersOf(r, [type], true), this.firstChains);
       const outside = ids.filter((id) => !ok.has(id));
       if (outside.length === 0) continue;
       const { rows } = await tx.query<{ id: string }>('SELECT res_id AS id FROM resource WHERE res_type = $1 AND res_id = ANY($2::text[]) AND NOT deleted', [type, outside]);
@@ -425,7 +435,7 @@ export class AccessControl implements AccessGuard {
     }
     for (const [key, ids] of groupBy(written, (c) => `${c.type}\u0000${c.isNew ? 'c' : 'u'}`)) {
       const [type, op] = key.split('\u0000');
-      const ok = await inside(tx, this.s.store.baseUrl, type, ids, filtersOf(rule(p, type, op as Op), [type], false));
+      const ok = await inside(tx, this.s.store.baseUrl, type, ids, filtersOf(rule(p, type, op as Op), [type], false), this.firstChains);
       const outside = ids.find((id) => !ok.has(id));
       if (outside) throw new FhirError(403, 'forbidden', 'security.outOfScope', [`${type}/${outside}`]);
     }
