@@ -60,7 +60,7 @@ export const security: Feature = {
       jtis,
       timers: [],
     };
-    state.audit?.start();
+    await state.audit?.start();
     s.store.setAccessGuard(access);
     const every = (ms: number, fn: () => Promise<void>): void => {
       const t = setInterval(() => void fn().catch((err: unknown) => s.log.warn({ err }, 'security housekeeping failed')), ms);
