@@ -28,8 +28,11 @@ import { principalOf } from './principal.js';
 const MAX_QUEUE = 50_000;
 /** Requests per aggregated read event (the event is closed and a new one opened past this). */
 const MAX_REQUESTS = 5_000;
-/** Log rows older than this are another process's leftovers (PostgreSQL; a live process deletes its own sooner). */
-const ORPHAN_AGE_S = 60;
+/**
+ * On PostgreSQL, log rows older than this are a dead process's leftovers (a live process deletes its own after
+ * about AUDIT_EVENT_MS): max(5 s, 5 × AUDIT_EVENT_MS).
+ */
+const orphanAgeMs = (eventMs: number): number => Math.max(5_000, 5 * eventMs);
 /** Log rows turned into events per recovery transaction. */
 const RECOVER_ROWS = 50;
 
@@ -135,7 +138,8 @@ export class AuditTrail {
     this.timer = setInterval(() => void this.flush(), this.s.config.auditFlushMs);
     this.timer.unref();
     if (this.s.db.kind === 'postgres') {
-      this.recoveryTimer = setInterval(() => void this.recover(false).catch((err: unknown) => this.ctx.log.warn({ err }, 'audit log recovery failed')), 30_000);
+      const every = orphanAgeMs(this.s.config.auditEventMs);
+      this.recoveryTimer = setInterval(() => void this.recover(false).catch((err: unknown) => this.ctx.log.warn({ err }, 'audit log recovery failed')), every);
       this.recoveryTimer.unref();
     }
   }
@@ -298,11 +302,9 @@ export class AuditTrail {
     try {
       await run().catch((err: unknown) => (err instanceof LogTaken ? Promise.reject(err) : run()));
     } catch (err) {
-      if (err instanceof LogTaken) {
-        this.ctx.log.error({ rows: ids.length }, 'audit log rows were recovered by another process; this interval is not stored twice');
-        return;
-      }
-      this.ctx.log.error({ err, events: events.length }, 'audit events could not be stored; left in the audit log for recovery');
+      if (err instanceof LogTaken) this.ctx.log.error({ rows: ids.length }, 'audit log rows were recovered by another process; they are not stored twice');
+      else this.ctx.log.error({ err, events: events.length }, 'audit events could not be stored; left in the audit log for recovery');
+      // what was not in the log yet goes there now, for recovery
       if (unlogged.r.length > 0 || unlogged.e.length > 0) {
         await this.s.db.query('INSERT INTO audit_log (content) VALUES ($1)', [JSON.stringify(unlogged)]).catch((e2: unknown) => {
           this.ctx.log.error({ err: e2, lost: unlogged.r.length + unlogged.e.length }, 'audit records could not be written');
@@ -313,7 +315,7 @@ export class AuditTrail {
 
   /**
    * Turns log rows no live process will store into AuditEvents: on PGlite at start every row (the previous
-   * run's), on PostgreSQL rows older than ORPHAN_AGE_S (at start and every 30 s). Rows are locked (SKIP
+   * run's), on PostgreSQL rows older than orphanAgeMs (at start and at that interval). Rows are locked (SKIP
    * LOCKED), turned into events and deleted in one transaction, RECOVER_ROWS at a time.
    */
   async recover(all: boolean): Promise<number> {
@@ -322,10 +324,10 @@ export class AuditTrail {
       const n = await this.s.store.transaction(this.ctx, async (t) => {
         const { rows } = await t.tx.query<{ id: string; content: string }>(
           `DELETE FROM audit_log WHERE id IN (
-             SELECT id FROM audit_log WHERE created < ${all ? '$1::timestamptz' : `now() - interval '${ORPHAN_AGE_S} seconds'`}
+             SELECT id FROM audit_log WHERE created < ${all ? '$1::timestamptz' : `now() - $1::int * interval '1 millisecond'`}
              ORDER BY id LIMIT ${RECOVER_ROWS} FOR UPDATE SKIP LOCKED)
            RETURNING id, content`,
-          all ? [this.startedAt] : [],
+          [all ? this.startedAt : orphanAgeMs(this.s.config.auditEventMs)],
         );
         const interval = new Interval();
         for (const row of rows.sort((a, b) => Number(a.id) - Number(b.id))) {
