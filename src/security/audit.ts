@@ -158,10 +158,12 @@ export class AuditTrail {
       if (req.path === '/metadata') return;
       const status = res.statusCode;
       let path = req.path;
-      try {
-        path = decodeURIComponent(path);
-      } catch {
-        // a malformed escape: classified as it came
+      if (path.includes('%')) {
+        try {
+          path = decodeURIComponent(path);
+        } catch {
+          // a malformed escape: classified as it came
+        }
       }
       const i = classify(req.method, path);
       if (status < 400 && i.action === 'R' && i.code !== 'unknown' && i.code !== 'metadata') {

@@ -14,7 +14,8 @@ import { parseScopes } from './scopes.js';
 const CACHE_MAX = 10_000;
 
 export class TokenVerifier {
-  private readonly cache = new Map<string, Principal>();
+  /** Verified tokens until they expire, with the FHIR base (audience) they were verified for. */
+  private readonly cache = new Map<string, { principal: Principal; fhirBase: string }>();
   private oidcKeys?: Promise<JWTVerifyGetKey>;
 
   constructor(
@@ -22,11 +23,24 @@ export class TokenVerifier {
     private readonly keys: KeyStore,
   ) {}
 
+  /**
+   * The principal of a token this verifier accepted before for the same FHIR base (audience) and that has not
+   * expired; undefined otherwise (then verify() it). The whole token is the key: a hit means the very same
+   * signed bytes.
+   */
+  cached(token: string, fhirBase: string): Principal | undefined {
+    const hit = this.cache.get(token);
+    if (!hit) return undefined;
+    if (hit.principal.exp <= Date.now() / 1000) {
+      this.cache.delete(token);
+      return undefined;
+    }
+    return hit.fhirBase === fhirBase ? hit.principal : undefined;
+  }
+
   async verify(token: string, fhirBase: string, issuer: string): Promise<Principal> {
-    const now = Date.now() / 1000;
-    const cached = this.cache.get(token);
-    if (cached && cached.exp > now) return cached;
-    if (cached) this.cache.delete(token);
+    const cached = this.cached(token, fhirBase);
+    if (cached) return cached;
     let claims: JWTPayload;
     try {
       claims = decodeJwt(token);
@@ -37,7 +51,7 @@ export class TokenVerifier {
     const external = this.config.oidcIssuer !== undefined && claims.iss === this.config.oidcIssuer;
     const principal = external ? await this.verifyExternal(token, fhirBase) : await this.verifyLocal(token, fhirBase, issuer);
     if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(token, principal);
+    this.cache.set(token, { principal, fhirBase });
     return principal;
   }
 
