@@ -14,10 +14,11 @@ import { principalOf } from './principal.js';
  *
  * Two stages, both off the request path:
  * 1. every AUDIT_FLUSH_MS the records of the requests finished since the last append go to the durable,
- *    append-only `audit_log` table as one compact JSON row (one insert, no search index): the crash window;
- * 2. every AUDIT_EVENT_MS the records of the interval become AuditEvent resources, stored in one transaction
- *    that also deletes the interval's log rows (so each record becomes an event exactly once). Log rows left
- *    by a process that died are turned into AuditEvents by the next process (see recover()).
+ *    append-only `audit_log` table as one compact JSON row (one insert, no search index): the crash window.
+ *    A request only pushes a small tuple; nothing is kept in memory once appended;
+ * 2. every AUDIT_EVENT_MS the process takes its log rows back (DELETE … RETURNING) and stores them as
+ *    AuditEvent resources in the same transaction, so each record becomes an event exactly once. Log rows of
+ *    a process that died are turned into AuditEvents the same way by another process (see recover()).
  *
  * Successful reads (read, vread, search, history) of one requester, interaction and address within one event
  * interval share one AuditEvent: period = first..last request, one entity per resource read (or query), with
@@ -25,37 +26,43 @@ import { principalOf } from './principal.js';
  * per read, so a resource read again within the interval costs only its request id. Writes, operations and
  * failures keep one event each. The entity index rows are built without FHIRPath (audit-index.ts).
  */
+/** Non-read events kept in memory while the log cannot be written (the oldest dropped past this). */
 const MAX_QUEUE = 50_000;
 /** Requests per aggregated read event (the event is closed and a new one opened past this). */
 const MAX_REQUESTS = 5_000;
 /**
- * On PostgreSQL, log rows older than this are a dead process's leftovers (a live process deletes its own after
- * about AUDIT_EVENT_MS): max(5 s, 5 × AUDIT_EVENT_MS).
+ * Log rows older than this are no live process's (a live process takes its own back after about
+ * AUDIT_EVENT_MS): max(5 s, 5 × AUDIT_EVENT_MS).
  */
 const orphanAgeMs = (eventMs: number): number => Math.max(5_000, 5 * eventMs);
-/** Log rows turned into events per recovery transaction. */
+/** Orphan log rows turned into events per recovery transaction. */
 const RECOVER_ROWS = 50;
 
-/** The open aggregated event of one requester, interaction and address: entities keyed by what was read. */
-interface ReadGroup {
-  /** Number of the group in its interval (the log's reads name their group by it). */
-  n: number;
-  key: string;
-  event: AuditEvent;
-  entities: Map<string, AuditEventEntity>;
-  start: number;
-  end: number;
-  requests: number;
-}
-
 /**
- * One `audit_log` row: the headers of the read groups first seen since the last append (number, key, event
- * without entities), the reads ([group number, time ms, request id, what]) and the complete other events.
+ * One `audit_log` row: the headers of its read groups (number, key = requester/interaction/address, the event
+ * without entities), its reads ([group number, time ms, request id, what was read]) and its other events.
  */
 interface LogRecord {
   h: [number, string, AuditEvent][];
   r: [number, number, string, string][];
   e: AuditEvent[];
+}
+
+/** The record being filled by requests, with its groups by key. */
+interface Pending extends LogRecord {
+  keys: Map<string, number>;
+}
+const newPending = (): Pending => ({ h: [], r: [], e: [], keys: new Map() });
+const isEmpty = (r: LogRecord): boolean => r.r.length === 0 && r.e.length === 0;
+const serialize = (r: LogRecord): string => JSON.stringify({ h: r.h, r: r.r, e: r.e });
+
+/** An aggregated read event being built: entities keyed by what was read. */
+interface ReadGroup {
+  event: AuditEvent;
+  entities: Map<string, AuditEventEntity>;
+  start: number;
+  end: number;
+  requests: number;
 }
 
 const SYSTEM_OBJECT = { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2', display: 'System Object' };
@@ -69,59 +76,52 @@ function entityOf(what: string): AuditEventEntity {
   return { ...(type ? { what: { display: type } } : {}), ...(query ? { query } : {}) };
 }
 
-/** The events of one event interval, as they are built up (live) or rebuilt from log rows (recovery). */
-class Interval {
-  readonly groups = new Map<string, ReadGroup>();
-  /** Closed aggregated events and the other events, in order. */
-  readonly done: AuditEvent[] = [];
-  private next = 0;
-
-  /** The group a read of `key` joins (a new one when there is none or it is full), and whether it is new. */
-  group(key: string, header: () => AuditEvent): { g: ReadGroup; fresh: boolean } {
-    let g = this.groups.get(key);
-    if (g && g.requests < MAX_REQUESTS) return { g, fresh: false };
-    if (g) this.done.push(close(g));
-    const event = header();
-    delete event.entity;
-    g = { n: this.next++, key, event, entities: new Map(), start: 0, end: 0, requests: 0 };
-    this.groups.set(key, g);
-    return { g, fresh: true };
+/** The AuditEvents of log records (in log order): reads grouped by key, other events as they are. */
+export function eventsOf(records: LogRecord[]): AuditEvent[] {
+  const groups = new Map<string, ReadGroup>();
+  const done: AuditEvent[] = [];
+  for (const rec of records) {
+    const headers = new Map<number, [string, AuditEvent]>();
+    for (const [n, key, header] of rec.h) headers.set(n, [key, header]);
+    for (const [n, at, requestId, what] of rec.r) {
+      const h = headers.get(n);
+      if (!h) continue; // cannot happen: a record holds the headers of its reads
+      let g = groups.get(h[0]);
+      if (!g || g.requests >= MAX_REQUESTS) {
+        if (g) done.push(close(g));
+        g = { event: h[1], entities: new Map(), start: at, end: at, requests: 0 };
+        groups.set(h[0], g);
+      }
+      g.requests++;
+      if (at > g.end) g.end = at;
+      if (at < g.start) g.start = at;
+      if (what === '') continue; // nothing named (system search without parameters): the event says who and when
+      const detail = { type: 'requestId', valueString: requestId };
+      const en = g.entities.get(what);
+      if (en) (en.detail as NonNullable<AuditEventEntity['detail']>).push(detail);
+      else g.entities.set(what, { ...entityOf(what), detail: [detail] });
+    }
+    for (const e of rec.e) done.push(e);
   }
-
-  read(g: ReadGroup, at: number, requestId: string, what: string): void {
-    if (g.requests++ === 0) g.start = g.end = at;
-    else if (at > g.end) g.end = at;
-    else if (at < g.start) g.start = at;
-    if (what === '') return; // nothing named (system search without parameters): the event says who and when
-    const detail = { type: 'requestId', valueString: requestId };
-    const en = g.entities.get(what);
-    if (en) (en.detail as NonNullable<AuditEventEntity['detail']>).push(detail);
-    else g.entities.set(what, { ...entityOf(what), detail: [detail] });
-  }
-
-  events(): AuditEvent[] {
-    for (const g of this.groups.values()) this.done.push(close(g));
-    this.groups.clear();
-    return this.done;
-  }
+  for (const g of groups.values()) done.push(close(g));
+  return done;
 }
 
 function close(g: ReadGroup): AuditEvent {
   const end = new Date(g.end).toISOString();
   const entity = [...g.entities.values()];
-  return { ...g.event, recorded: end, period: { start: new Date(g.start).toISOString(), end }, ...(entity.length ? { entity } : {}) };
+  const { entity: _none, ...event } = g.event;
+  return { ...event, recorded: end, period: { start: new Date(g.start).toISOString(), end }, ...(entity.length ? { entity } : {}) };
 }
 
-const emptyRecord = (): LogRecord => ({ h: [], r: [], e: [] });
-
 export class AuditTrail {
-  /** The current event interval. */
-  private interval = new Interval();
-  private intervalStart = Date.now();
-  /** Records not yet in the log. */
-  private pending = emptyRecord();
-  /** The log rows of the current interval. */
+  /** The record requests add to now. */
+  private pending = newPending();
+  /** Closed records whose append failed (tried again with the next append). */
+  private unlogged: LogRecord[] = [];
+  /** This interval's log rows. */
   private logIds: string[] = [];
+  private intervalStart = Date.now();
   private timer?: NodeJS.Timeout;
   private recoveryTimer?: NodeJS.Timeout;
   private busy?: Promise<void>;
@@ -137,11 +137,9 @@ export class AuditTrail {
     await this.recover(this.s.db.kind === 'pglite').catch((err: unknown) => this.ctx.log.error({ err }, 'audit log recovery failed'));
     this.timer = setInterval(() => void this.flush(), this.s.config.auditFlushMs);
     this.timer.unref();
-    if (this.s.db.kind === 'postgres') {
-      const every = orphanAgeMs(this.s.config.auditEventMs);
-      this.recoveryTimer = setInterval(() => void this.recover(false).catch((err: unknown) => this.ctx.log.warn({ err }, 'audit log recovery failed')), every);
-      this.recoveryTimer.unref();
-    }
+    const every = orphanAgeMs(this.s.config.auditEventMs);
+    this.recoveryTimer = setInterval(() => void this.recover(false).catch((err: unknown) => this.ctx.log.warn({ err }, 'audit log recovery failed')), every);
+    this.recoveryTimer.unref();
   }
 
   async stop(): Promise<void> {
@@ -172,22 +170,28 @@ export class AuditTrail {
       }
       const e = this.event(req, status, ctx, i, new Date(started).toISOString(), res.getHeader('location'));
       for (const en of e.entity ?? []) if (!en.name) en.detail = [{ type: 'requestId', valueString: ctx.requestId }];
-      this.interval.done.push(e);
-      this.pending.e.push(e);
-      if (this.interval.done.length > MAX_QUEUE) this.interval.done.splice(0, this.interval.done.length - MAX_QUEUE);
+      const queue = this.pending.e;
+      queue.push(e);
+      if (queue.length > MAX_QUEUE) queue.splice(0, queue.length - MAX_QUEUE);
     });
   }
 
   /**
-   * A successful read, search or history request joins the interval's event of the same requester, interaction
-   * and address: one entity per distinct resource read (or query), with the request id of each request that
-   * read it as entity.detail. Building the event is left to the first request of the interval.
+   * A successful read, search or history request: a tuple (group, time, request id, what) in the pending
+   * record. Its group (requester, interaction, address) gets its header event on its first read in the record.
    */
   private read(req: Request, ctx: RequestContext, i: Interaction, at: number): void {
     const p = principalOf(ctx);
     const key = `${p ? `${p.kind}\u0000${p.id}\u0000${p.clientId ?? ''}` : ''}\u0000${i.code}\u0000${req.ip ?? ''}`;
-    const { g, fresh } = this.interval.group(key, () => this.event(req, 200, ctx, i, new Date(at).toISOString(), undefined));
-    if (fresh) this.pending.h.push([g.n, key, g.event]);
+    const rec = this.pending;
+    let n = rec.keys.get(key);
+    if (n === undefined) {
+      n = rec.h.length;
+      rec.keys.set(key, n);
+      const header = this.event(req, 200, ctx, i, new Date(at).toISOString(), undefined);
+      delete header.entity;
+      rec.h.push([n, key, header]);
+    }
     let what: string;
     if (i.type && i.id) what = `${i.type}/${i.id}`;
     else {
@@ -195,8 +199,7 @@ export class AuditTrail {
       const query = q >= 0 ? Buffer.from(req.originalUrl.slice(q + 1)).toString('base64') : '';
       what = !i.type && !query ? '' : `${i.type ?? ''}?${query}`;
     }
-    this.interval.read(g, at, ctx.requestId, what);
-    this.pending.r.push([g.n, at, ctx.requestId, what]);
+    rec.r.push([n, at, ctx.requestId, what]);
   }
 
   private event(req: Request, status: number, ctx: RequestContext, i: Interaction, recorded: string, location: unknown): AuditEvent {
@@ -253,8 +256,8 @@ export class AuditTrail {
   }
 
   /**
-   * Every AUDIT_FLUSH_MS: appends the pending records to the log, or, once the event interval is over (or on
-   * stop), stores the interval's AuditEvents and deletes its log rows. One at a time.
+   * Every AUDIT_FLUSH_MS: appends the pending record to the log, or, once the event interval is over (or on
+   * stop), stores the interval's AuditEvents. One at a time.
    */
   async flush(final = false): Promise<void> {
     if (this.busy) return this.busy;
@@ -263,93 +266,87 @@ export class AuditTrail {
     return this.busy;
   }
 
-  private async append(): Promise<void> {
-    const rec = this.pending;
-    if (rec.r.length === 0 && rec.e.length === 0) return;
-    this.pending = emptyRecord();
-    try {
-      const { rows } = await this.s.db.query<{ id: string }>('INSERT INTO audit_log (content) VALUES ($1) RETURNING id', [JSON.stringify(rec)], 'hms_audit_append');
-      this.logIds.push(String(rows[0].id));
-    } catch (err) {
-      // kept for the next append (the records stay in memory meanwhile)
-      this.pending = { h: [...rec.h, ...this.pending.h], r: [...rec.r, ...this.pending.r], e: [...rec.e, ...this.pending.e] };
-      this.ctx.log.warn({ err }, 'audit log append failed');
-    }
+  /** The closed records not yet in the log, and the pending one closed. */
+  private takeUnlogged(): LogRecord[] {
+    const records = this.unlogged;
+    if (!isEmpty(this.pending)) records.push(this.pending);
+    this.unlogged = [];
+    this.pending = newPending();
+    return records;
   }
 
-  /**
-   * Stores the interval's events and deletes its log rows in one transaction (retried once). Should the rows
-   * be gone (another process took them for a dead one's after a long outage), the transaction is rolled back
-   * and the events are not stored twice. If the store keeps failing, the pending records go to the log and
-   * its rows are left for recovery.
-   */
-  private async materialize(): Promise<void> {
-    const interval = this.interval;
-    const ids = this.logIds;
-    const unlogged = this.pending;
-    this.interval = new Interval();
-    this.intervalStart = Date.now();
-    this.logIds = [];
-    this.pending = emptyRecord();
-    const events = interval.events();
-    if (events.length === 0 && ids.length === 0) return;
-    const run = (): Promise<void> =>
-      this.s.store.transaction(this.ctx, async (t) => {
-        if (ids.length > 0) {
-          const { rowCount } = await t.tx.query('DELETE FROM audit_log WHERE id = ANY($1::bigint[])', [ids]);
-          if (rowCount !== ids.length) throw new LogTaken();
-        }
-        this.stage(t, events);
-      });
-    try {
-      await run().catch((err: unknown) => (err instanceof LogTaken ? Promise.reject(err) : run()));
-    } catch (err) {
-      if (err instanceof LogTaken) this.ctx.log.error({ rows: ids.length }, 'audit log rows were recovered by another process; they are not stored twice');
-      else this.ctx.log.error({ err, events: events.length }, 'audit events could not be stored; left in the audit log for recovery');
-      // what was not in the log yet goes there now, for recovery
-      if (unlogged.r.length > 0 || unlogged.e.length > 0) {
-        await this.s.db.query('INSERT INTO audit_log (content) VALUES ($1)', [JSON.stringify(unlogged)]).catch((e2: unknown) => {
-          this.ctx.log.error({ err: e2, lost: unlogged.r.length + unlogged.e.length }, 'audit records could not be written');
-        });
+  private async append(): Promise<void> {
+    const records = this.takeUnlogged();
+    for (let k = 0; k < records.length; k++) {
+      try {
+        const { rows } = await this.s.db.query<{ id: string }>('INSERT INTO audit_log (content) VALUES ($1) RETURNING id', [serialize(records[k])], 'hms_audit_append');
+        this.logIds.push(String(rows[0].id));
+      } catch (err) {
+        // kept in memory, tried again with the next append (or stored from memory at the interval's end)
+        this.unlogged = [...records.slice(k), ...this.unlogged];
+        this.ctx.log.warn({ err }, 'audit log append failed');
+        return;
       }
     }
   }
 
   /**
+   * Takes this interval's log rows back (DELETE … RETURNING: rows another process recovered meanwhile are not
+   * returned, so nothing is stored twice) and stores them, with the records not yet in the log, as AuditEvents
+   * in the same transaction (retried once). If that fails, the records not yet in the log go there, and the
+   * rows are left for recovery.
+   */
+  private async materialize(): Promise<void> {
+    const ids = this.logIds;
+    const unlogged = this.takeUnlogged();
+    this.logIds = [];
+    this.intervalStart = Date.now();
+    if (ids.length === 0 && unlogged.length === 0) return;
+    const run = (): Promise<void> =>
+      this.s.store.transaction(this.ctx, async (t) => {
+        const logged = ids.length > 0 ? await this.take(t, 'id = ANY($1::bigint[])', [ids]) : [];
+        this.stage(t, eventsOf([...logged, ...unlogged]));
+      });
+    try {
+      await run().catch(() => run());
+    } catch (err) {
+      this.ctx.log.error({ err, rows: ids.length }, 'audit events could not be stored; left in the audit log for recovery');
+      for (const rec of unlogged) {
+        await this.s.db.query('INSERT INTO audit_log (content) VALUES ($1)', [serialize(rec)]).catch((e2: unknown) => {
+          this.ctx.log.error({ err: e2, lost: rec.r.length + rec.e.length }, 'audit records could not be written');
+        });
+      }
+    }
+  }
+
+  /** Deletes the log rows matching `where` and returns their records in log order. */
+  private async take(t: StoreTransaction, where: string, params: unknown[]): Promise<LogRecord[]> {
+    const { rows } = await t.tx.query<{ id: string; content: string }>(`DELETE FROM audit_log WHERE ${where} RETURNING id, content`, params);
+    return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => JSON.parse(r.content) as LogRecord);
+  }
+
+  /**
    * Turns log rows no live process will store into AuditEvents: on PGlite at start every row (the previous
-   * run's), on PostgreSQL rows older than orphanAgeMs (at start and at that interval). Rows are locked (SKIP
-   * LOCKED), turned into events and deleted in one transaction, RECOVER_ROWS at a time.
+   * run's); otherwise rows older than orphanAgeMs (checked at that interval). Rows are locked (SKIP LOCKED),
+   * turned into events and deleted in one transaction, RECOVER_ROWS at a time.
    */
   async recover(all: boolean): Promise<number> {
     let total = 0;
     for (;;) {
       const n = await this.s.store.transaction(this.ctx, async (t) => {
-        const { rows } = await t.tx.query<{ id: string; content: string }>(
-          `DELETE FROM audit_log WHERE id IN (
-             SELECT id FROM audit_log WHERE created < ${all ? '$1::timestamptz' : `now() - $1::int * interval '1 millisecond'`}
-             ORDER BY id LIMIT ${RECOVER_ROWS} FOR UPDATE SKIP LOCKED)
-           RETURNING id, content`,
+        const records = await this.take(
+          t,
+          `id IN (SELECT id FROM audit_log WHERE created < ${all ? '$1::timestamptz' : `now() - $1::int * interval '1 millisecond'`}
+             ORDER BY id LIMIT ${RECOVER_ROWS} FOR UPDATE SKIP LOCKED)`,
           [all ? this.startedAt : orphanAgeMs(this.s.config.auditEventMs)],
         );
-        const interval = new Interval();
-        for (const row of rows.sort((a, b) => Number(a.id) - Number(b.id))) {
-          const rec = JSON.parse(row.content) as LogRecord;
-          const groups = new Map<number, { key: string; header: AuditEvent }>();
-          for (const [n, key, header] of rec.h) groups.set(n, { key, header });
-          for (const [n, at, requestId, what] of rec.r) {
-            const h = groups.get(n);
-            if (!h) continue; // cannot happen: a group's header is logged with its first read
-            interval.read(interval.group(h.key, () => structuredClone(h.header)).g, at, requestId, what);
-          }
-          interval.done.push(...rec.e);
-        }
-        this.stage(t, interval.events());
-        return rows.length;
+        this.stage(t, eventsOf(records));
+        return records.length;
       });
       total += n;
       if (n < RECOVER_ROWS) break;
     }
-    if (total > 0) this.ctx.log.warn({ rows: total }, 'audit log rows of a previous process stored as AuditEvents');
+    if (total > 0) this.ctx.log.warn({ rows: total }, 'audit log rows left by a previous process stored as AuditEvents');
     return total;
   }
 
@@ -368,6 +365,3 @@ export class AuditTrail {
     }
   }
 }
-
-/** The interval's log rows are gone: another process recovered them. */
-class LogTaken extends Error {}
