@@ -52,6 +52,8 @@ test('every read, search, write and operation leaves a searchable AuditEvent nam
   expect((await call('PUT', `Patient/${id}`, `${tag}-update`, { resourceType: 'Patient', id, name: [{ family: tag, given: ['x'] }] })).status).toBe(200);
   expect((await call('POST', 'Patient/$validate', `${tag}-op`, { resourceType: 'Patient' })).status).toBe(200);
   expect((await call('GET', 'Patient/does-not-exist', `${tag}-missing`)).status).toBe(404);
+  // a request id with a tab (allowed in a header value) cannot break the log's line format
+  expect((await request('GET', `${server.base}/Patient/${id}`, undefined, { 'X-Request-Id': `${tag}\ttab` })).status).toBe(200);
   expect((await call('DELETE', `Patient/${id}`, `${tag}-delete`)).status).toBeLessThan(300);
 
   const expectEvent = async (query: string, rid: string): Promise<Json> => {
@@ -67,6 +69,7 @@ test('every read, search, write and operation leaves a searchable AuditEvent nam
   expect(c.agent[0].network.address).toBeTruthy();
   await expectEvent(`entity=Patient/${id}&subtype=read&action=R`, `${tag}-read`);
   await expectEvent(`patient=Patient/${id}&subtype=vread`, `${tag}-vread`);
+  await expectEvent(`entity=Patient/${id}&subtype=read`, `${tag} tab`);
   await expectEvent(`subtype=search-type&address=${encodeURIComponent(c.agent[0].network.address)}&_count=100`, `${tag}-search`);
   await expectEvent(`entity=Patient/${id}&subtype=update&action=U`, `${tag}-update`);
   await expectEvent(`subtype=operation&action=E&_count=100`, `${tag}-op`);

@@ -39,22 +39,48 @@ const orphanAgeMs = (eventMs: number): number => Math.max(5_000, 5 * eventMs);
 const RECOVER_ROWS = 50;
 
 /**
- * One `audit_log` row: the headers of its read groups (number, key = requester/interaction/address, the event
- * without entities), its reads ([group number, time ms, request id, what was read]) and its other events.
+ * One `audit_log` row, as text: a JSON line with the headers of its read groups (number, key =
+ * requester/interaction/address, the event without entities) and its other events, then one line per read:
+ * `group <TAB> time ms <TAB> what was read <TAB> request id` (plain text: JSON-encoding every read cost more
+ * than the rest of the audit's per-read work).
  */
-interface LogRecord {
+interface LogHead {
   h: [number, string, AuditEvent][];
-  r: [number, number, string, string][];
   e: AuditEvent[];
+}
+/** A log row parsed: reads as [group number, time ms, request id, what was read]. */
+interface LogRecord extends LogHead {
+  r: [number, number, string, string][];
 }
 
 /** The record being filled by requests, with its groups by key. */
-interface Pending extends LogRecord {
+interface Pending extends LogHead {
+  lines: string[];
   keys: Map<string, number>;
 }
-const newPending = (): Pending => ({ h: [], r: [], e: [], keys: new Map() });
-const isEmpty = (r: LogRecord): boolean => r.r.length === 0 && r.e.length === 0;
-const serialize = (r: LogRecord): string => JSON.stringify({ h: r.h, r: r.r, e: r.e });
+const newPending = (): Pending => ({ h: [], e: [], lines: [], keys: new Map() });
+const isEmpty = (p: Pending): boolean => p.lines.length === 0 && p.e.length === 0;
+const serialize = (p: Pending): string => `${JSON.stringify({ h: p.h, e: p.e })}\n${p.lines.join('\n')}`;
+
+/** Tabs and line breaks would break a read's line: possible only in odd request ids or paths. */
+const BREAK = /[\t\r\n]/;
+const BREAKS = /[\t\r\n]/g;
+
+export function parseRecord(text: string): LogRecord {
+  const nl = text.indexOf('\n');
+  const head = JSON.parse(nl < 0 ? text : text.slice(0, nl)) as LogHead;
+  const r: LogRecord['r'] = [];
+  if (nl >= 0) {
+    for (const line of text.slice(nl + 1).split('\n')) {
+      const a = line.indexOf('\t');
+      const b = line.indexOf('\t', a + 1);
+      const c = line.indexOf('\t', b + 1);
+      if (a < 0 || b < 0 || c < 0) continue;
+      r.push([Number(line.slice(0, a)), Number(line.slice(a + 1, b)), line.slice(c + 1), line.slice(b + 1, c)]);
+    }
+  }
+  return { h: head.h, e: head.e, r };
+}
 
 /** An aggregated read event being built: entities keyed by what was read. */
 interface ReadGroup {
@@ -118,7 +144,7 @@ export class AuditTrail {
   /** The record requests add to now. */
   private pending = newPending();
   /** Closed records whose append failed (tried again with the next append). */
-  private unlogged: LogRecord[] = [];
+  private unlogged: Pending[] = [];
   /** This interval's log rows. */
   private logIds: string[] = [];
   private intervalStart = Date.now();
@@ -199,7 +225,10 @@ export class AuditTrail {
       const query = q >= 0 ? Buffer.from(req.originalUrl.slice(q + 1)).toString('base64') : '';
       what = !i.type && !query ? '' : `${i.type ?? ''}?${query}`;
     }
-    rec.r.push([n, at, ctx.requestId, what]);
+    let rid = ctx.requestId;
+    if (BREAK.test(rid)) rid = rid.replace(BREAKS, ' ');
+    if (BREAK.test(what)) what = what.replace(BREAKS, ' ');
+    rec.lines.push(`${n}\t${at}\t${what}\t${rid}`);
   }
 
   private event(req: Request, status: number, ctx: RequestContext, i: Interaction, recorded: string, location: unknown): AuditEvent {
@@ -267,7 +296,7 @@ export class AuditTrail {
   }
 
   /** The closed records not yet in the log, and the pending one closed. */
-  private takeUnlogged(): LogRecord[] {
+  private takeUnlogged(): Pending[] {
     const records = this.unlogged;
     if (!isEmpty(this.pending)) records.push(this.pending);
     this.unlogged = [];
@@ -305,7 +334,7 @@ export class AuditTrail {
     const run = (): Promise<void> =>
       this.s.store.transaction(this.ctx, async (t) => {
         const logged = ids.length > 0 ? await this.take(t, 'id = ANY($1::bigint[])', [ids]) : [];
-        this.stage(t, eventsOf([...logged, ...unlogged]));
+        this.stage(t, eventsOf([...logged, ...unlogged.map((p) => parseRecord(serialize(p)))]));
       });
     try {
       await run().catch(() => run());
@@ -313,7 +342,7 @@ export class AuditTrail {
       this.ctx.log.error({ err, rows: ids.length }, 'audit events could not be stored; left in the audit log for recovery');
       for (const rec of unlogged) {
         await this.s.db.query('INSERT INTO audit_log (content) VALUES ($1)', [serialize(rec)]).catch((e2: unknown) => {
-          this.ctx.log.error({ err: e2, lost: rec.r.length + rec.e.length }, 'audit records could not be written');
+          this.ctx.log.error({ err: e2, lost: rec.lines.length + rec.e.length }, 'audit records could not be written');
         });
       }
     }
@@ -322,7 +351,7 @@ export class AuditTrail {
   /** Deletes the log rows matching `where` and returns their records in log order. */
   private async take(t: StoreTransaction, where: string, params: unknown[]): Promise<LogRecord[]> {
     const { rows } = await t.tx.query<{ id: string; content: string }>(`DELETE FROM audit_log WHERE ${where} RETURNING id, content`, params);
-    return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => JSON.parse(r.content) as LogRecord);
+    return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => parseRecord(r.content));
   }
 
   /**
