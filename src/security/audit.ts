@@ -41,10 +41,12 @@ const RECOVER_ROWS = 50;
 /**
  * One `audit_log` row, as text: a JSON line with the headers of its read groups (number, key =
  * requester/interaction/address, the event without entities) and its other events, then one line per read:
- * `group <TAB> time ms <TAB> what was read <TAB> request id` (plain text: JSON-encoding every read cost more
+ * `group <TAB> ms since t <TAB> what was read <TAB> request id` (plain text: JSON-encoding every read cost more
  * than the rest of the audit's per-read work).
  */
 interface LogHead {
+  /** Base time (ms) of the reads' times (small numbers print faster than epoch milliseconds). */
+  t: number;
   h: [number, string, AuditEvent][];
   e: AuditEvent[];
 }
@@ -58,9 +60,9 @@ interface Pending extends LogHead {
   lines: string[];
   keys: Map<string, number>;
 }
-const newPending = (): Pending => ({ h: [], e: [], lines: [], keys: new Map() });
+const newPending = (): Pending => ({ t: Date.now(), h: [], e: [], lines: [], keys: new Map() });
 const isEmpty = (p: Pending): boolean => p.lines.length === 0 && p.e.length === 0;
-const serialize = (p: Pending): string => `${JSON.stringify({ h: p.h, e: p.e })}\n${p.lines.join('\n')}`;
+const serialize = (p: Pending): string => `${JSON.stringify({ t: p.t, h: p.h, e: p.e })}\n${p.lines.join('\n')}`;
 
 /** Tabs and line breaks would break a read's line: possible only in odd request ids or paths. */
 const BREAK = /[\t\r\n]/;
@@ -76,10 +78,10 @@ export function parseRecord(text: string): LogRecord {
       const b = line.indexOf('\t', a + 1);
       const c = line.indexOf('\t', b + 1);
       if (a < 0 || b < 0 || c < 0) continue;
-      r.push([Number(line.slice(0, a)), Number(line.slice(a + 1, b)), line.slice(c + 1), line.slice(b + 1, c)]);
+      r.push([Number(line.slice(0, a)), head.t + Number(line.slice(a + 1, b)), line.slice(c + 1), line.slice(b + 1, c)]);
     }
   }
-  return { h: head.h, e: head.e, r };
+  return { t: head.t, h: head.h, e: head.e, r };
 }
 
 /** An aggregated read event being built: entities keyed by what was read. */
@@ -228,7 +230,7 @@ export class AuditTrail {
     let rid = ctx.requestId;
     if (BREAK.test(rid)) rid = rid.replace(BREAKS, ' ');
     if (BREAK.test(what)) what = what.replace(BREAKS, ' ');
-    rec.lines.push(`${n}\t${at}\t${what}\t${rid}`);
+    rec.lines.push(`${n}\t${at - rec.t}\t${what}\t${rid}`);
   }
 
   private event(req: Request, status: number, ctx: RequestContext, i: Interaction, recorded: string, location: unknown): AuditEvent {

@@ -14,8 +14,12 @@ import { parseScopes } from './scopes.js';
 const CACHE_MAX = 10_000;
 
 export class TokenVerifier {
-  /** Verified tokens until they expire, with the FHIR base (audience) they were verified for. */
-  private readonly cache = new Map<string, { principal: Principal; fhirBase: string }>();
+  /**
+   * Verified tokens until they expire, with the FHIR base (audience) they were verified for. Keyed by the
+   * token's last 32 characters (signature bytes: hashing the whole ~600-character token on every request
+   * showed in profiles); a hit still requires the whole token to be equal.
+   */
+  private readonly cache = new Map<string, { token: string; principal: Principal; fhirBase: string }>();
   private oidcKeys?: Promise<JWTVerifyGetKey>;
 
   constructor(
@@ -25,14 +29,14 @@ export class TokenVerifier {
 
   /**
    * The principal of a token this verifier accepted before for the same FHIR base (audience) and that has not
-   * expired; undefined otherwise (then verify() it). The whole token is the key: a hit means the very same
-   * signed bytes.
+   * expired; undefined otherwise (then verify() it). A hit means the very same signed bytes.
    */
   cached(token: string, fhirBase: string): Principal | undefined {
-    const hit = this.cache.get(token);
-    if (!hit) return undefined;
+    const key = token.slice(-32);
+    const hit = this.cache.get(key);
+    if (!hit || hit.token !== token) return undefined;
     if (hit.principal.exp <= Date.now() / 1000) {
-      this.cache.delete(token);
+      this.cache.delete(key);
       return undefined;
     }
     return hit.fhirBase === fhirBase ? hit.principal : undefined;
@@ -51,7 +55,7 @@ export class TokenVerifier {
     const external = this.config.oidcIssuer !== undefined && claims.iss === this.config.oidcIssuer;
     const principal = external ? await this.verifyExternal(token, fhirBase) : await this.verifyLocal(token, fhirBase, issuer);
     if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(token, { principal, fhirBase });
+    this.cache.set(token.slice(-32), { token, principal, fhirBase });
     return principal;
   }
 
