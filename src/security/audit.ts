@@ -15,9 +15,10 @@ import { principalOf } from './principal.js';
  * Two stages, both off the request path:
  * 1. every AUDIT_FLUSH_MS the records of the requests finished since the last append go to the durable,
  *    append-only `audit_log` table as one compact JSON row (one insert, no search index): the crash window.
- *    A request only pushes a small tuple; nothing is kept in memory once appended;
- * 2. every AUDIT_EVENT_MS the process takes its log rows back (DELETE … RETURNING) and stores them as
- *    AuditEvent resources in the same transaction, so each record becomes an event exactly once. Log rows of
+ *    A request only pushes one line of text (no objects per read are kept);
+ * 2. every AUDIT_EVENT_MS the process takes its log rows back (DELETE … RETURNING id; their texts were kept)
+ *    and stores them as AuditEvent resources in the same transaction, so each record becomes an event
+ *    exactly once. Log rows of
  *    a process that died are turned into AuditEvents the same way by another process (see recover()).
  *
  * Successful reads (read, vread, search, history) of one requester, interaction and address within one event
@@ -148,7 +149,8 @@ export class AuditTrail {
   /** Closed records whose append failed (tried again with the next append). */
   private unlogged: Pending[] = [];
   /** This interval's log rows. */
-  private logIds: string[] = [];
+  /** This interval's log rows: id → the row's text (kept, so taking the rows back need not read them). */
+  private logged = new Map<string, string>();
   private intervalStart = Date.now();
   private timer?: NodeJS.Timeout;
   private recoveryTimer?: NodeJS.Timeout;
@@ -310,8 +312,9 @@ export class AuditTrail {
     const records = this.takeUnlogged();
     for (let k = 0; k < records.length; k++) {
       try {
-        const { rows } = await this.s.db.query<{ id: string }>('INSERT INTO audit_log (content) VALUES ($1) RETURNING id', [serialize(records[k])], 'hms_audit_append');
-        this.logIds.push(String(rows[0].id));
+        const text = serialize(records[k]);
+        const { rows } = await this.s.db.query<{ id: string }>('INSERT INTO audit_log (content) VALUES ($1) RETURNING id', [text], 'hms_audit_append');
+        this.logged.set(String(rows[0].id), text);
       } catch (err) {
         // kept in memory, tried again with the next append (or stored from memory at the interval's end)
         this.unlogged = [...records.slice(k), ...this.unlogged];
@@ -322,26 +325,31 @@ export class AuditTrail {
   }
 
   /**
-   * Takes this interval's log rows back (DELETE … RETURNING: rows another process recovered meanwhile are not
-   * returned, so nothing is stored twice) and stores them, with the records not yet in the log, as AuditEvents
-   * in the same transaction (retried once). If that fails, the records not yet in the log go there, and the
-   * rows are left for recovery.
+   * Takes this interval's log rows back (DELETE … RETURNING id: rows another process recovered meanwhile are
+   * not returned, and not stored twice) and stores them — from the texts kept in memory — with the records not
+   * yet in the log, as AuditEvents in the same transaction (retried once). If that fails, the records not yet
+   * in the log go there, and the rows are left for recovery.
    */
   private async materialize(): Promise<void> {
-    const ids = this.logIds;
+    const logged = this.logged;
     const unlogged = this.takeUnlogged();
-    this.logIds = [];
+    this.logged = new Map();
     this.intervalStart = Date.now();
-    if (ids.length === 0 && unlogged.length === 0) return;
+    if (logged.size === 0 && unlogged.length === 0) return;
     const run = (): Promise<void> =>
       this.s.store.transaction(this.ctx, async (t) => {
-        const logged = ids.length > 0 ? await this.take(t, 'id = ANY($1::bigint[])', [ids]) : [];
-        this.stage(t, eventsOf([...logged, ...unlogged.map((p) => parseRecord(serialize(p)))]));
+        const records: LogRecord[] = [];
+        if (logged.size > 0) {
+          const { rows } = await t.tx.query<{ id: string }>('DELETE FROM audit_log WHERE id = ANY($1::bigint[]) RETURNING id', [[...logged.keys()]]);
+          for (const r of rows.sort((a, b) => Number(a.id) - Number(b.id))) records.push(parseRecord(logged.get(String(r.id)) as string));
+        }
+        for (const p of unlogged) records.push(parseRecord(serialize(p)));
+        this.stage(t, eventsOf(records));
       });
     try {
       await run().catch(() => run());
     } catch (err) {
-      this.ctx.log.error({ err, rows: ids.length }, 'audit events could not be stored; left in the audit log for recovery');
+      this.ctx.log.error({ err, rows: logged.size }, 'audit events could not be stored; left in the audit log for recovery');
       for (const rec of unlogged) {
         await this.s.db.query('INSERT INTO audit_log (content) VALUES ($1)', [serialize(rec)]).catch((e2: unknown) => {
           this.ctx.log.error({ err: e2, lost: rec.lines.length + rec.e.length }, 'audit records could not be written');
