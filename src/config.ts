@@ -30,6 +30,7 @@ export interface Config {
   corsOrigins?: string;
   audit: 'auto' | 'on' | 'off';
   auditFlushMs: number;
+  auditEventMs: number;
   subscriptionAllowedHosts: string;
   subscriptionTimeoutMs: number;
   subscriptionMaxPayloadBytes: number;
@@ -70,7 +71,8 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
   { env: 'RATE_LIMIT_PER_MINUTE', key: 'rateLimitPerMinute', type: 'integer', doc: 'Requests per minute per client (per IP when anonymous) and process; more answer 429 (default 0 = unlimited).' },
   { env: 'CORS_ORIGINS', key: 'corsOrigins', type: 'string', doc: 'Comma-separated origins allowed by CORS, or * (default: none, no CORS headers).' },
   { env: 'AUDIT', key: 'audit', type: 'string', doc: 'auto (default: audit when AUTH_MODE=on), on or off: one AuditEvent per FHIR request, stored as a resource.' },
-  { env: 'AUDIT_FLUSH_MS', key: 'auditFlushMs', type: 'integer', doc: 'Interval of the batched AuditEvent writer in milliseconds (default 100).' },
+  { env: 'AUDIT_FLUSH_MS', key: 'auditFlushMs', type: 'integer', doc: 'Interval in milliseconds at which audit records are appended to the durable audit log (default 100): the crash window.' },
+  { env: 'AUDIT_EVENT_MS', key: 'auditEventMs', type: 'integer', doc: 'Interval in milliseconds at which the audit log becomes AuditEvent resources (default 1000): how long until an event is searchable.' },
   { env: 'SUBSCRIPTION_ALLOWED_HOSTS', key: 'subscriptionAllowedHosts', type: 'string', doc: 'Comma-separated hosts/addresses rest-hook endpoints may use even though internal (loopback, private, link-local); "*" allows all. Default: none (public addresses only).' },
   { env: 'SUBSCRIPTION_TIMEOUT_MS', key: 'subscriptionTimeoutMs', type: 'integer', doc: 'Timeout of one rest-hook POST (default 10000).' },
   { env: 'SUBSCRIPTION_MAX_PAYLOAD_BYTES', key: 'subscriptionMaxPayloadBytes', type: 'integer', doc: 'Largest notification body; bigger batches are split, then sent id-only (default 1048576).' },
@@ -115,6 +117,7 @@ const schema = {
     corsOrigins: { type: 'string' },
     audit: { enum: ['auto', 'on', 'off'] },
     auditFlushMs: { type: 'integer', minimum: 10, maximum: 60000 },
+    auditEventMs: { type: 'integer', minimum: 10, maximum: 600000 },
     subscriptionAllowedHosts: { type: 'string' },
     subscriptionTimeoutMs: { type: 'integer', minimum: 100, maximum: 600000 },
     subscriptionMaxPayloadBytes: { type: 'integer', minimum: 1024 },
@@ -150,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: 0,
     audit: 'auto',
     auditFlushMs: 100,
+    auditEventMs: 1000,
     subscriptionAllowedHosts: '',
     subscriptionTimeoutMs: 10_000,
     subscriptionMaxPayloadBytes: 1024 * 1024,

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { request } from './helpers/http.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
@@ -148,6 +148,23 @@ describe('token endpoint (SMART Backend Services)', () => {
       expectOutcome(r, 401, /Invalid access token/);
       expect(r.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
     }
+  });
+
+  test('a token accepted (and remembered) for one FHIR base is refused at another: the audience is checked on every use', async () => {
+    const good = await getToken(server.base, client);
+    expect((await request('GET', `${server.base}/Patient?_count=1`, undefined, bearer(good))).status).toBe(200);
+    // the same server reached under another host name: FHIR base http://other.example:<port>/fhir
+    const url = new URL(`${server.base}/Patient?_count=1`);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname + url.search, headers: { Host: `other.example:${url.port}`, ...bearer(good) } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(401);
+    expect((await request('GET', `${server.base}/Patient?_count=1`, undefined, bearer(good))).status).toBe(200);
   });
 
   test('expired token: 401', async () => {

@@ -283,6 +283,24 @@ WHERE r.res_type = 'Subscription' AND r.res_id = s.sub_id AND NOT r.deleted
 ALTER TABLE auth_client ADD COLUMN IF NOT EXISTS region text;
 `,
   },
+  {
+    version: 11,
+    name: 'audit: durable append-only log of audit records not yet stored as AuditEvents',
+    sql: `
+-- The audit trail's write-ahead log (src/security/audit.ts): every AUDIT_FLUSH_MS a process appends what its
+-- requests did since the last append (compact JSON); every AUDIT_EVENT_MS it stores them as AuditEvent resources
+-- and deletes its rows in the same transaction. Rows left by a process that died are turned into AuditEvents
+-- by the next process that starts (PGlite) or by any process once they are older than a minute (PostgreSQL).
+CREATE TABLE audit_log (
+  id      bigserial   PRIMARY KEY,
+  created timestamptz NOT NULL DEFAULT now(),
+  content text        NOT NULL
+);
+CREATE INDEX audit_log_created ON audit_log (created);
+-- Rows live about a second: stored out of line without compression (compressing them cost half the insert).
+ALTER TABLE audit_log ALTER COLUMN content SET STORAGE EXTERNAL;
+`,
+  },
 ];
 
 const MIGRATION_LOCK = 7_342_001; // advisory lock key for migrations

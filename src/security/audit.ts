@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import type { RequestContext } from '../context.js';
 import { newId, stamp } from '../interactions/resource.js';
 import type { Services } from '../rest/services.js';
+import type { StoreTransaction } from '../store/store.js';
 import { auditIndexRows } from './audit-index.js';
 import { classify, type Interaction } from './interaction.js';
 import { AGENT_REGION_EXT, REGION_SYSTEM } from './policies.js';
@@ -10,21 +11,82 @@ import { principalOf } from './principal.js';
 
 /**
  * The audit trail: one AuditEvent (R4, type rest, subtype the RESTful interaction) per FHIR request, stored as
- * a real resource so auditors search it with an AuditEvent scope. Requests only queue the event; a writer
- * flushes the queue every AUDIT_FLUSH_MS in one store transaction. A crash loses at most the events of the
- * last interval (documented in docs/security.md). Nothing about the patient goes to the log.
+ * a real resource so auditors search it with an AuditEvent scope. Nothing about the patient goes to the log.
  *
- * Successful reads (read, vread, search, history) of one requester, interaction and address within one flush
+ * Two stages, both off the request path:
+ * 1. every AUDIT_FLUSH_MS the records of the requests finished since the last append go to the durable,
+ *    append-only `audit_log` table as one compact JSON row (one insert, no search index): the crash window.
+ *    A request only pushes one line of text (no objects per read are kept);
+ * 2. every AUDIT_EVENT_MS the process takes its log rows back (DELETE … RETURNING id; their texts were kept)
+ *    and stores them as AuditEvent resources in the same transaction, so each record becomes an event
+ *    exactly once. Log rows of
+ *    a process that died are turned into AuditEvents the same way by another process (see recover()).
+ *
+ * Successful reads (read, vread, search, history) of one requester, interaction and address within one event
  * interval share one AuditEvent: period = first..last request, one entity per resource read (or query), with
- * the request id of every request that read it as entity.detail. Indexing and storing an AuditEvent costs
- * several times a read, so one event per read would halve read throughput; writes, operations and failures
- * keep one event each. The entity index rows are built without FHIRPath (audit-index.ts).
+ * the request id of every request that read it as entity.detail. Storing and indexing costs per entity, not
+ * per read, so a resource read again within the interval costs only its request id. Writes, operations and
+ * failures keep one event each. The entity index rows are built without FHIRPath (audit-index.ts).
  */
+/** Non-read events kept in memory while the log cannot be written (the oldest dropped past this). */
 const MAX_QUEUE = 50_000;
-/** Requests per aggregated read event (the event is queued and a new one opened past this). */
-const MAX_ENTITIES = 500;
+/** Requests per aggregated read event (the event is closed and a new one opened past this). */
+const MAX_REQUESTS = 5_000;
+/**
+ * Log rows older than this are no live process's (a live process takes its own back after about
+ * AUDIT_EVENT_MS): max(5 s, 5 × AUDIT_EVENT_MS).
+ */
+const orphanAgeMs = (eventMs: number): number => Math.max(5_000, 5 * eventMs);
+/** Orphan log rows turned into events per recovery transaction. */
+const RECOVER_ROWS = 50;
 
-/** The open aggregated event of one requester, interaction and address: entities keyed by what was read. */
+/**
+ * One `audit_log` row, as text: a JSON line with the headers of its read groups (number, key =
+ * requester/interaction/address, the event without entities) and its other events, then one line per read:
+ * `group <TAB> ms since t <TAB> what was read <TAB> request id` (plain text: JSON-encoding every read cost more
+ * than the rest of the audit's per-read work).
+ */
+interface LogHead {
+  /** Base time (ms) of the reads' times (small numbers print faster than epoch milliseconds). */
+  t: number;
+  h: [number, string, AuditEvent][];
+  e: AuditEvent[];
+}
+/** A log row parsed: reads as [group number, time ms, request id, what was read]. */
+interface LogRecord extends LogHead {
+  r: [number, number, string, string][];
+}
+
+/** The record being filled by requests, with its groups by key. */
+interface Pending extends LogHead {
+  lines: string[];
+  keys: Map<string, number>;
+}
+const newPending = (): Pending => ({ t: Date.now(), h: [], e: [], lines: [], keys: new Map() });
+const isEmpty = (p: Pending): boolean => p.lines.length === 0 && p.e.length === 0;
+const serialize = (p: Pending): string => `${JSON.stringify({ t: p.t, h: p.h, e: p.e })}\n${p.lines.join('\n')}`;
+
+/** Tabs and line breaks would break a read's line: possible only in odd request ids or paths. */
+const BREAK = /[\t\r\n]/;
+const BREAKS = /[\t\r\n]/g;
+
+export function parseRecord(text: string): LogRecord {
+  const nl = text.indexOf('\n');
+  const head = JSON.parse(nl < 0 ? text : text.slice(0, nl)) as LogHead;
+  const r: LogRecord['r'] = [];
+  if (nl >= 0) {
+    for (const line of text.slice(nl + 1).split('\n')) {
+      const a = line.indexOf('\t');
+      const b = line.indexOf('\t', a + 1);
+      const c = line.indexOf('\t', b + 1);
+      if (a < 0 || b < 0 || c < 0) continue;
+      r.push([Number(line.slice(0, a)), head.t + Number(line.slice(a + 1, b)), line.slice(c + 1), line.slice(b + 1, c)]);
+    }
+  }
+  return { t: head.t, h: head.h, e: head.e, r };
+}
+
+/** An aggregated read event being built: entities keyed by what was read. */
 interface ReadGroup {
   event: AuditEvent;
   entities: Map<string, AuditEventEntity>;
@@ -35,25 +97,87 @@ interface ReadGroup {
 
 const SYSTEM_OBJECT = { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2', display: 'System Object' };
 
+/** What a read names: `Type/id` (a reference) or `Type?<base64 query>` (a search or history). */
+function entityOf(what: string): AuditEventEntity {
+  const q = what.indexOf('?');
+  if (q < 0) return { what: { reference: what } };
+  const type = what.slice(0, q);
+  const query = what.slice(q + 1);
+  return { ...(type ? { what: { display: type } } : {}), ...(query ? { query } : {}) };
+}
+
+/** The AuditEvents of log records (in log order): reads grouped by key, other events as they are. */
+export function eventsOf(records: LogRecord[]): AuditEvent[] {
+  const groups = new Map<string, ReadGroup>();
+  const done: AuditEvent[] = [];
+  for (const rec of records) {
+    const headers = new Map<number, [string, AuditEvent]>();
+    for (const [n, key, header] of rec.h) headers.set(n, [key, header]);
+    for (const [n, at, requestId, what] of rec.r) {
+      const h = headers.get(n);
+      if (!h) continue; // cannot happen: a record holds the headers of its reads
+      let g = groups.get(h[0]);
+      if (!g || g.requests >= MAX_REQUESTS) {
+        if (g) done.push(close(g));
+        g = { event: h[1], entities: new Map(), start: at, end: at, requests: 0 };
+        groups.set(h[0], g);
+      }
+      g.requests++;
+      if (at > g.end) g.end = at;
+      if (at < g.start) g.start = at;
+      if (what === '') continue; // nothing named (system search without parameters): the event says who and when
+      const detail = { type: 'requestId', valueString: requestId };
+      const en = g.entities.get(what);
+      if (en) (en.detail as NonNullable<AuditEventEntity['detail']>).push(detail);
+      else g.entities.set(what, { ...entityOf(what), detail: [detail] });
+    }
+    for (const e of rec.e) done.push(e);
+  }
+  for (const g of groups.values()) done.push(close(g));
+  return done;
+}
+
+function close(g: ReadGroup): AuditEvent {
+  const end = new Date(g.end).toISOString();
+  const entity = [...g.entities.values()];
+  const { entity: _none, ...event } = g.event;
+  return { ...event, recorded: end, period: { start: new Date(g.start).toISOString(), end }, ...(entity.length ? { entity } : {}) };
+}
+
 export class AuditTrail {
-  private queue: AuditEvent[] = [];
-  private readonly reads = new Map<string, ReadGroup>();
+  /** The record requests add to now. */
+  private pending = newPending();
+  /** Closed records whose append failed (tried again with the next append). */
+  private unlogged: Pending[] = [];
+  /** This interval's log rows. */
+  /** This interval's log rows: id → the row's text (kept, so taking the rows back need not read them). */
+  private logged = new Map<string, string>();
+  private intervalStart = Date.now();
   private timer?: NodeJS.Timeout;
-  private flushing?: Promise<void>;
+  private recoveryTimer?: NodeJS.Timeout;
+  private busy?: Promise<void>;
   private readonly ctx: RequestContext;
+  private readonly startedAt = new Date().toISOString();
 
   constructor(private readonly s: Services) {
     this.ctx = { requestId: 'audit', lang: 'en', baseUrl: s.store.baseUrl, actor: { kind: 'system', id: 'audit' }, scopes: [], log: s.log.child({ component: 'audit' }) };
   }
 
-  start(): void {
+  async start(): Promise<void> {
+    // PGlite: the data folder belongs to this process, so every row left is a leftover of a previous run.
+    await this.recover(this.s.db.kind === 'pglite').catch((err: unknown) => this.ctx.log.error({ err }, 'audit log recovery failed'));
     this.timer = setInterval(() => void this.flush(), this.s.config.auditFlushMs);
     this.timer.unref();
+    const every = orphanAgeMs(this.s.config.auditEventMs);
+    this.recoveryTimer = setInterval(() => void this.recover(false).catch((err: unknown) => this.ctx.log.warn({ err }, 'audit log recovery failed')), every);
+    this.recoveryTimer.unref();
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.flush();
+    if (this.recoveryTimer) clearInterval(this.recoveryTimer);
+    await this.busy;
+    await this.flush(true);
   }
 
   /** Called once per FHIR request: records when the response is finished. */
@@ -63,10 +187,12 @@ export class AuditTrail {
       if (req.path === '/metadata') return;
       const status = res.statusCode;
       let path = req.path;
-      try {
-        path = decodeURIComponent(path);
-      } catch {
-        // a malformed escape: classified as it came
+      if (path.includes('%')) {
+        try {
+          path = decodeURIComponent(path);
+        } catch {
+          // a malformed escape: classified as it came
+        }
       }
       const i = classify(req.method, path);
       if (status < 400 && i.action === 'R' && i.code !== 'unknown' && i.code !== 'metadata') {
@@ -75,54 +201,39 @@ export class AuditTrail {
       }
       const e = this.event(req, status, ctx, i, new Date(started).toISOString(), res.getHeader('location'));
       for (const en of e.entity ?? []) if (!en.name) en.detail = [{ type: 'requestId', valueString: ctx.requestId }];
-      this.queue.push(e);
-      if (this.queue.length > MAX_QUEUE) this.queue.splice(0, this.queue.length - MAX_QUEUE);
+      const queue = this.pending.e;
+      queue.push(e);
+      if (queue.length > MAX_QUEUE) queue.splice(0, queue.length - MAX_QUEUE);
     });
   }
 
   /**
-   * A successful read, search or history request joins the interval's event of the same requester, interaction
-   * and address: one entity per distinct resource read (or query), with the request id of each request that
-   * read it as entity.detail. Building the event is left to the first request of the interval.
+   * A successful read, search or history request: a tuple (group, time, request id, what) in the pending
+   * record. Its group (requester, interaction, address) gets its header event on its first read in the record.
    */
   private read(req: Request, ctx: RequestContext, i: Interaction, at: number): void {
     const p = principalOf(ctx);
     const key = `${p ? `${p.kind}\u0000${p.id}\u0000${p.clientId ?? ''}` : ''}\u0000${i.code}\u0000${req.ip ?? ''}`;
-    let g = this.reads.get(key);
-    if (g && g.requests >= MAX_ENTITIES) {
-      this.queue.push(this.close(g));
-      g = undefined;
+    const rec = this.pending;
+    let n = rec.keys.get(key);
+    if (n === undefined) {
+      n = rec.h.length;
+      rec.keys.set(key, n);
+      const header = this.event(req, 200, ctx, i, new Date(at).toISOString(), undefined);
+      delete header.entity;
+      rec.h.push([n, key, header]);
     }
-    if (!g) {
-      const event = this.event(req, 200, ctx, i, new Date(at).toISOString(), undefined);
-      delete event.entity;
-      g = { event, entities: new Map(), start: at, end: at, requests: 0 };
-      this.reads.set(key, g);
-    }
-    g.requests++;
-    if (at > g.end) g.end = at;
-    const detail = { type: 'requestId', valueString: ctx.requestId };
     let what: string;
-    let entity: () => AuditEventEntity;
-    if (i.type && i.id) {
-      what = `${i.type}/${i.id}`;
-      entity = () => ({ what: { reference: what } });
-    } else {
+    if (i.type && i.id) what = `${i.type}/${i.id}`;
+    else {
       const q = req.originalUrl.indexOf('?');
       const query = q >= 0 ? Buffer.from(req.originalUrl.slice(q + 1)).toString('base64') : '';
-      if (!i.type && !query) return; // nothing named (system search without parameters): the event says who and when
-      what = `${i.type ?? ''}?${query}`;
-      entity = () => ({ ...(i.type ? { what: { display: i.type } } : {}), ...(query ? { query } : {}) });
+      what = !i.type && !query ? '' : `${i.type ?? ''}?${query}`;
     }
-    const en = g.entities.get(what);
-    if (en) (en.detail as NonNullable<AuditEventEntity['detail']>).push(detail);
-    else g.entities.set(what, { ...entity(), detail: [detail] });
-  }
-
-  private close(g: ReadGroup): AuditEvent {
-    const end = new Date(g.end).toISOString();
-    const entity = [...g.entities.values()];
-    return { ...g.event, recorded: end, period: { start: new Date(g.start).toISOString(), end }, ...(entity.length ? { entity } : {}) };
+    let rid = ctx.requestId;
+    if (BREAK.test(rid)) rid = rid.replace(BREAKS, ' ');
+    if (BREAK.test(what)) what = what.replace(BREAKS, ' ');
+    rec.lines.push(`${n}\t${at - rec.t}\t${what}\t${rid}`);
   }
 
   private event(req: Request, status: number, ctx: RequestContext, i: Interaction, recorded: string, location: unknown): AuditEvent {
@@ -180,40 +291,118 @@ export class AuditTrail {
   }
 
   /**
-   * Writes the queued events in one transaction (retried once). Their references are not checked against the
-   * store (PendingWrite.trustedReferences): they name what a request just read or wrote, and an event keeps
-   * naming a resource deleted after the request — before or after the writer ran — so `entity=` finds it.
+   * Every AUDIT_FLUSH_MS: appends the pending record to the log, or, once the event interval is over (or on
+   * stop), stores the interval's AuditEvents. One at a time.
    */
-  async flush(): Promise<void> {
-    if (this.flushing) return this.flushing;
-    for (const g of this.reads.values()) this.queue.push(this.close(g));
-    this.reads.clear();
-    if (this.queue.length === 0) return;
-    const batch = this.queue;
-    this.queue = [];
-    this.flushing = (async () => {
-      try {
-        await this.write(batch);
-      } catch {
-        try {
-          await this.write(batch);
-        } catch (err) {
-          this.ctx.log.error({ err, lost: batch.length }, 'audit events could not be written');
-        }
-      }
-    })().finally(() => (this.flushing = undefined));
-    return this.flushing;
+  async flush(final = false): Promise<void> {
+    if (this.busy) return this.busy;
+    const due = final || Date.now() - this.intervalStart >= this.s.config.auditEventMs;
+    this.busy = (due ? this.materialize() : this.append()).finally(() => (this.busy = undefined));
+    return this.busy;
   }
 
-  private async write(events: AuditEvent[]): Promise<void> {
-    await this.s.store.transaction(this.ctx, async (t) => {
-      for (const e of events) {
-        const id = newId();
-        const lastUpdated = new Date().toISOString();
-        const stored = stamp(e, id, 1, lastUpdated);
-        const index = auditIndexRows(stored, this.s.store.baseUrl);
-        t.stage({ type: 'AuditEvent', id, version: 1, lastUpdated, method: 'POST', resource: stored, content: JSON.stringify(stored), isNew: true, trustedReferences: true, ...(index ? { index } : {}) });
+  /** The closed records not yet in the log, and the pending one closed. */
+  private takeUnlogged(): Pending[] {
+    const records = this.unlogged;
+    if (!isEmpty(this.pending)) records.push(this.pending);
+    this.unlogged = [];
+    this.pending = newPending();
+    return records;
+  }
+
+  private async append(): Promise<void> {
+    const records = this.takeUnlogged();
+    for (let k = 0; k < records.length; k++) {
+      try {
+        const text = serialize(records[k]);
+        const { rows } = await this.s.db.query<{ id: string }>('INSERT INTO audit_log (content) VALUES ($1) RETURNING id', [text], 'hms_audit_append');
+        this.logged.set(String(rows[0].id), text);
+      } catch (err) {
+        // kept in memory, tried again with the next append (or stored from memory at the interval's end)
+        this.unlogged = [...records.slice(k), ...this.unlogged];
+        this.ctx.log.warn({ err }, 'audit log append failed');
+        return;
       }
-    });
+    }
+  }
+
+  /**
+   * Takes this interval's log rows back (DELETE … RETURNING id: rows another process recovered meanwhile are
+   * not returned, and not stored twice) and stores them — from the texts kept in memory — with the records not
+   * yet in the log, as AuditEvents in the same transaction (retried once). If that fails, the records not yet
+   * in the log go there, and the rows are left for recovery.
+   */
+  private async materialize(): Promise<void> {
+    const logged = this.logged;
+    const unlogged = this.takeUnlogged();
+    this.logged = new Map();
+    this.intervalStart = Date.now();
+    if (logged.size === 0 && unlogged.length === 0) return;
+    const run = (): Promise<void> =>
+      this.s.store.transaction(this.ctx, async (t) => {
+        const records: LogRecord[] = [];
+        if (logged.size > 0) {
+          const { rows } = await t.tx.query<{ id: string }>('DELETE FROM audit_log WHERE id = ANY($1::bigint[]) RETURNING id', [[...logged.keys()]]);
+          for (const r of rows.sort((a, b) => Number(a.id) - Number(b.id))) records.push(parseRecord(logged.get(String(r.id)) as string));
+        }
+        for (const p of unlogged) records.push(parseRecord(serialize(p)));
+        this.stage(t, eventsOf(records));
+      });
+    try {
+      await run().catch(() => run());
+    } catch (err) {
+      this.ctx.log.error({ err, rows: logged.size }, 'audit events could not be stored; left in the audit log for recovery');
+      for (const rec of unlogged) {
+        await this.s.db.query('INSERT INTO audit_log (content) VALUES ($1)', [serialize(rec)]).catch((e2: unknown) => {
+          this.ctx.log.error({ err: e2, lost: rec.lines.length + rec.e.length }, 'audit records could not be written');
+        });
+      }
+    }
+  }
+
+  /** Deletes the log rows matching `where` and returns their records in log order. */
+  private async take(t: StoreTransaction, where: string, params: unknown[]): Promise<LogRecord[]> {
+    const { rows } = await t.tx.query<{ id: string; content: string }>(`DELETE FROM audit_log WHERE ${where} RETURNING id, content`, params);
+    return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => parseRecord(r.content));
+  }
+
+  /**
+   * Turns log rows no live process will store into AuditEvents: on PGlite at start every row (the previous
+   * run's); otherwise rows older than orphanAgeMs (checked at that interval). Rows are locked (SKIP LOCKED),
+   * turned into events and deleted in one transaction, RECOVER_ROWS at a time.
+   */
+  async recover(all: boolean): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.s.store.transaction(this.ctx, async (t) => {
+        const records = await this.take(
+          t,
+          `id IN (SELECT id FROM audit_log WHERE created < ${all ? '$1::timestamptz' : `now() - $1::int * interval '1 millisecond'`}
+             ORDER BY id LIMIT ${RECOVER_ROWS} FOR UPDATE SKIP LOCKED)`,
+          [all ? this.startedAt : orphanAgeMs(this.s.config.auditEventMs)],
+        );
+        this.stage(t, eventsOf(records));
+        return records.length;
+      });
+      total += n;
+      if (n < RECOVER_ROWS) break;
+    }
+    if (total > 0) this.ctx.log.warn({ rows: total }, 'audit log rows left by a previous process stored as AuditEvents');
+    return total;
+  }
+
+  /**
+   * Stages the events in t. Their references are not checked against the store (PendingWrite.trustedReferences):
+   * they name what a request just read or wrote, and an event keeps naming a resource deleted after the request
+   * — before or after the writer ran — so `entity=` finds it.
+   */
+  private stage(t: StoreTransaction, events: AuditEvent[]): void {
+    for (const e of events) {
+      const id = newId();
+      const lastUpdated = new Date().toISOString();
+      const stored = stamp(e, id, 1, lastUpdated);
+      const index = auditIndexRows(stored, this.s.store.baseUrl);
+      t.stage({ type: 'AuditEvent', id, version: 1, lastUpdated, method: 'POST', resource: stored, content: JSON.stringify(stored), isNew: true, trustedReferences: true, ...(index ? { index } : {}) });
+    }
   }
 }

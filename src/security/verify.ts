@@ -14,7 +14,12 @@ import { parseScopes } from './scopes.js';
 const CACHE_MAX = 10_000;
 
 export class TokenVerifier {
-  private readonly cache = new Map<string, Principal>();
+  /**
+   * Verified tokens until they expire, with the FHIR base (audience) they were verified for. Keyed by the
+   * token's last 32 characters (signature bytes: hashing the whole ~600-character token on every request
+   * showed in profiles); a hit still requires the whole token to be equal.
+   */
+  private readonly cache = new Map<string, { token: string; principal: Principal; fhirBase: string }>();
   private oidcKeys?: Promise<JWTVerifyGetKey>;
 
   constructor(
@@ -22,11 +27,24 @@ export class TokenVerifier {
     private readonly keys: KeyStore,
   ) {}
 
+  /**
+   * The principal of a token this verifier accepted before for the same FHIR base (audience) and that has not
+   * expired; undefined otherwise (then verify() it). A hit means the very same signed bytes.
+   */
+  cached(token: string, fhirBase: string): Principal | undefined {
+    const key = token.slice(-32);
+    const hit = this.cache.get(key);
+    if (!hit || hit.token !== token) return undefined;
+    if (hit.principal.exp <= Date.now() / 1000) {
+      this.cache.delete(key);
+      return undefined;
+    }
+    return hit.fhirBase === fhirBase ? hit.principal : undefined;
+  }
+
   async verify(token: string, fhirBase: string, issuer: string): Promise<Principal> {
-    const now = Date.now() / 1000;
-    const cached = this.cache.get(token);
-    if (cached && cached.exp > now) return cached;
-    if (cached) this.cache.delete(token);
+    const cached = this.cached(token, fhirBase);
+    if (cached) return cached;
     let claims: JWTPayload;
     try {
       claims = decodeJwt(token);
@@ -37,7 +55,7 @@ export class TokenVerifier {
     const external = this.config.oidcIssuer !== undefined && claims.iss === this.config.oidcIssuer;
     const principal = external ? await this.verifyExternal(token, fhirBase) : await this.verifyLocal(token, fhirBase, issuer);
     if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(token, principal);
+    this.cache.set(token.slice(-32), { token, principal, fhirBase });
     return principal;
   }
 

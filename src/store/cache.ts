@@ -6,7 +6,11 @@ import type { PendingWrite, StoredResource } from './types.js';
  * stale. (With PostgreSQL, other processes write too, so the store does not cache.)
  *
  * Entries are replaced after each commit; a read that raced a commit never overwrites a newer version.
+ * Contents above MAX_CHARS (e.g. aggregated AuditEvents, up to a few hundred kB) are not kept: the entry of
+ * such a resource is dropped instead, so 20,000 entries stay a bounded amount of memory.
  */
+const MAX_CHARS = 64 * 1024;
+
 export class ResourceCache {
   private readonly entries = new Map<string, StoredResource>();
 
@@ -21,12 +25,17 @@ export class ResourceCache {
     const key = `${row.type}/${row.id}`;
     const known = this.entries.get(key);
     if (known && known.version >= row.version) return;
-    this.set(key, row);
+    if (row.content && row.content.length > MAX_CHARS) this.entries.delete(key);
+    else this.set(key, row);
   }
 
   /** Records committed changes. */
   committed(changes: readonly PendingWrite[]): void {
     for (const c of changes) {
+      if (c.content && c.content.length > MAX_CHARS) {
+        this.entries.delete(`${c.type}/${c.id}`);
+        continue;
+      }
       this.set(`${c.type}/${c.id}`, {
         type: c.type,
         id: c.id,
