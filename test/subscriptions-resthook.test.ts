@@ -241,3 +241,33 @@ test('a hanging endpoint does not stall other subscriptions', async () => {
   expect(Date.now() - started).toBeLessThan(2000 + 1500);
   slow.hang = false;
 });
+
+test('concurrent writers matching the same subscriptions: each gets every event once, numbered 1..n without gaps; $status counts them at once', async () => {
+  const receivers = [await receiver(), await receiver(), await receiver()];
+  const tag = `conc${Date.now()}`;
+  const ids: string[] = [];
+  for (const r of receivers) ids.push(await subscribe(topicSubscription(`${TOPIC}/resource-change`, r.url, { filters: [`Device?manufacturer=${tag}`], content: 'id-only' })));
+  for (let i = 0; i < ids.length; i++) await activated(receivers[i], ids[i]);
+  // 40 writes, 10 at a time (the events of one subscription are recorded by concurrent transactions)
+  const made: string[] = [];
+  for (let b = 0; b < 4; b++) {
+    const rs = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => request('POST', `${h.base}/Device`, { resourceType: 'Device', manufacturer: tag, serialNumber: `${b}-${i}` })),
+    );
+    for (const x of rs) {
+      expect(x.status).toBe(201);
+      made.push(x.json.id);
+    }
+  }
+  // $status right after the last 201 already counts all 40 (numbering on demand), whatever was delivered yet
+  const st = await request('GET', `${h.base}/Subscription/$status?id=${ids.join(',')}`);
+  expect(st.json.entry.map((e: { resource: unknown }) => statusOf({ entry: [{ resource: e.resource }] }).eventsSince)).toEqual(['40', '40', '40']);
+  for (const r of receivers) {
+    await waitFor(() => events(r).flatMap((x) => statusOf(x.json).numbers).length >= 40, 15_000, '40 events');
+    await new Promise((res) => setTimeout(res, 300));
+    const numbers = events(r).flatMap((x) => statusOf(x.json).numbers);
+    expect(numbers).toEqual(Array.from({ length: 40 }, (_, i) => String(i + 1)));
+    const got = events(r).flatMap((x) => x.json.entry.slice(1).map((e: { fullUrl: string }) => e.fullUrl.split('/').pop()));
+    expect([...got].sort()).toEqual([...made].sort());
+  }
+});

@@ -284,6 +284,24 @@ ALTER TABLE auth_client ADD COLUMN IF NOT EXISTS region text;
 `,
   },
   {
+    version: 10,
+    name: 'subscriptions: events recorded unnumbered, numbered at delivery',
+    sql: `
+-- A writing transaction appends its events here (no per-subscription counter is locked by writers); the
+-- delivery step moves committed rows into subscription_event with their numbers (src/subscriptions/numbering.ts).
+CREATE TABLE subscription_inbox (
+  id       bigserial   PRIMARY KEY,
+  sub_id   text        NOT NULL,
+  res_type text        NOT NULL,
+  res_id   text        NOT NULL,
+  version  bigint      NOT NULL,
+  method   text        NOT NULL,
+  created  timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX subscription_inbox_sub ON subscription_inbox (sub_id);
+`,
+  },
+  {
     version: 11,
     name: 'audit: durable append-only log of audit records not yet stored as AuditEvents',
     sql: `

@@ -6,6 +6,7 @@ import { post, type PostResult } from './channels/rest-hook.js';
 import { parseSubscription, type PayloadContent, type SubscriptionSpec } from './model.js';
 import { classicBody, loadEvents, notificationBundle, type EventRow, type NotificationType } from './notification.js';
 import { retentionSweep, endSweep } from './housekeeping.js';
+import { numberPending } from './numbering.js';
 import { setResourceStatuses, type MirroredStatus } from './status-sync.js';
 
 export interface DeliverySettings {
@@ -76,6 +77,8 @@ export class DeliveryWorker {
   private statuses = new Map<string, { status: MirroredStatus; error?: string }>();
   private mirroring = false;
   private lastRetention = 0;
+  /** Called when a round numbered new events (the websocket hub of this process sends them). */
+  onNumbered?: () => void;
 
   constructor(
     private readonly s: Services,
@@ -120,6 +123,10 @@ export class DeliveryWorker {
   private async loop(): Promise<void> {
     for (;;) {
       this.again = false;
+      if (this.stopped) return;
+      // Events committed since the last round get their numbers first (numbering.ts); websocket sockets of
+      // this process are told (other processes hear the NOTIFY the numbering sends).
+      if ((await numberPending(this.s.db, this.s.db.kind === 'postgres')) > 0) this.onNumbered?.();
       const free = this.settings.concurrency - this.inflight;
       if (free <= 0 || this.stopped) return;
       const claims = await this.claim(free);

@@ -65,6 +65,7 @@ export function subscriptionsFeature(): Feature {
         () => base,
       );
       hub = new WebsocketHub(s, () => base);
+      worker.onNumbered = () => hub?.kick();
       worker.start();
       const poll = setInterval(() => hub?.kick(), s.config.subscriptionPollMs);
       poll.unref();

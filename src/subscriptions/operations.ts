@@ -7,6 +7,7 @@ import type { FhirResponse } from '../rest/request.js';
 import type { Services } from '../rest/services.js';
 import { parseSubscription, type PayloadContent, type SubscriptionSpec } from './model.js';
 import { loadEvents, notificationBundle, statusParameters } from './notification.js';
+import { numberPending } from './numbering.js';
 
 const OPS = 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition';
 const TOKEN_TTL_S = 600;
@@ -19,6 +20,8 @@ interface StateRow {
 }
 
 async function loadSubscriptions(s: Services, ids?: string[], statuses?: string[]): Promise<{ spec: SubscriptionSpec; row: StateRow }[]> {
+  // Counts and event lists include every committed event: number what is still in the inbox first.
+  await numberPending(s.db, s.db.kind === 'postgres');
   const { rows } = await s.db.query<StateRow>(
     `SELECT r.content, s.status, c.events::text AS events, s.last_error FROM subscription_state s
      JOIN subscription_counter c ON c.sub_id = s.sub_id

@@ -19,9 +19,9 @@ export interface OutboxResult {
 
 /**
  * The transaction hook: inside the database transaction of every write, keeps subscription_state in step
- * with Subscription resources and records one numbered event per (matching subscription, change). Event
- * numbers come from an UPDATE of the subscription's state row, whose lock is held until commit: numbers are
- * gapless and committed in order, so the worker can deliver "everything after the cursor" in order.
+ * with Subscription resources and records one event per (matching subscription, change) in the outbox's
+ * inbox, unnumbered. Numbers are given after commit by numberPending (numbering.ts), before delivery: gapless
+ * per subscription, each event once, in the order the numbering sees them committed.
  */
 export async function recordChanges(
   tx: Queryable,
@@ -57,19 +57,14 @@ export async function recordChanges(
     }
   }
   if (perSub.size === 0) return { events: 0, ...changed };
-  const counts = [...perSub].map(([id, list]) => [id, list.length]);
-  const events = [...perSub].flatMap(([id, list]) => list.map((w, k) => [id, k + 1, w.type, w.id, w.version, w.method]));
+  const events = [...perSub].flatMap(([id, list]) => list.map((w) => [id, w.type, w.id, w.version, w.method]));
+  // Appended without numbers: nothing shared is locked, so concurrent writers never queue here.
   await tx.query(
-    `WITH inc AS (SELECT x->>0 AS s, (x->>1)::int AS n FROM json_array_elements($1::json) x),
-     locked AS (SELECT st.sub_id FROM subscription_counter st WHERE st.sub_id IN (SELECT s FROM inc) ORDER BY st.sub_id FOR UPDATE),
-     upd AS (UPDATE subscription_counter st SET events = st.events + inc.n FROM inc
-             WHERE st.sub_id = inc.s AND st.sub_id IN (SELECT sub_id FROM locked) RETURNING st.sub_id, st.events - inc.n AS first),
-     ev AS (SELECT x->>0 AS s, (x->>1)::int AS k, x->>2 AS t, x->>3 AS i, (x->>4)::bigint AS v, x->>5 AS m FROM json_array_elements($2::json) x),
-     ins AS (INSERT INTO subscription_event (sub_id, number, res_type, res_id, version, method)
-       SELECT ev.s, upd.first + ev.k, ev.t, ev.i, ev.v, ev.m FROM ev JOIN upd ON upd.sub_id = ev.s RETURNING 1)
-     SELECT CASE WHEN $3::boolean THEN pg_notify('hms_subscription_event', '') END FROM (SELECT count(*) FROM ins) x`,
-    [JSON.stringify(counts), JSON.stringify(events), pgNotify],
-    'hms_sub_record',
+    `WITH ins AS (INSERT INTO subscription_inbox (sub_id, res_type, res_id, version, method)
+       SELECT x->>0, x->>1, x->>2, (x->>3)::bigint, x->>4 FROM json_array_elements($1::json) WITH ORDINALITY e(x, k) ORDER BY k RETURNING 1)
+     SELECT CASE WHEN $2::boolean THEN pg_notify('hms_subscription_event', '') END FROM (SELECT count(*) FROM ins) x`,
+    [JSON.stringify(events), pgNotify],
+    'hms_sub_record2',
   );
   return { events: events.length, ...changed };
 }
@@ -96,6 +91,7 @@ async function syncState(tx: Queryable, writes: PendingWrite[]): Promise<void> {
     await tx.query('DELETE FROM subscription_state WHERE sub_id = ANY($1::text[])', [deleted]);
     await tx.query('DELETE FROM subscription_counter WHERE sub_id = ANY($1::text[])', [deleted]);
     await tx.query('DELETE FROM subscription_event WHERE sub_id = ANY($1::text[])', [deleted]);
+    await tx.query('DELETE FROM subscription_inbox WHERE sub_id = ANY($1::text[])', [deleted]);
   }
   const kept = writes.filter((w) => !(w.method === 'DELETE' || !w.resource));
   if (kept.length === 0) return;

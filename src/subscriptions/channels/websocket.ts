@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Services } from '../../rest/services.js';
 import { parseSubscription, type SubscriptionSpec } from '../model.js';
 import { loadEvents, notificationBundle, type NotificationType } from '../notification.js';
+import { numberPending } from '../numbering.js';
 
 /** The websocket path, below the FHIR base. */
 export const WS_PATH = '/fhir/ws';
@@ -137,6 +138,7 @@ export class WebsocketHub {
   }
 
   private async pump(): Promise<void> {
+    await numberPending(this.s.db, this.s.db.kind === 'postgres');
     for (const b of [...this.bindings]) {
       for (;;) {
         const events = await loadEvents(this.s.db, b.spec.id, b.cursor, Number.MAX_SAFE_INTEGER, b.classic ? 100 : b.spec.maxCount);

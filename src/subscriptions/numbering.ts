@@ -1,0 +1,44 @@
+import type { Queryable } from '../db/database.js';
+
+/** Events numbered per statement (the rest waits for the next round, which starts at once). */
+const BATCH = 5000;
+
+/**
+ * Event numbering. A writing transaction appends its events to `subscription_inbox` without numbers (no
+ * shared row is locked, so writers matching the same subscriptions never wait for each other); this step
+ * moves committed inbox rows into `subscription_event`, numbering them per subscription after the
+ * subscription's counter, in one statement: the inbox rows are deleted, the counters raised and the numbered
+ * events inserted together, so each event is numbered exactly once and a counter never shows a number whose
+ * event is not there. Inbox rows of transactions still running are invisible and are numbered by a later
+ * round; rows taken by a concurrent numbering (another process) are skipped (SKIP LOCKED). Two numberings
+ * touching the same subscription serialise on its counter row for the length of one statement.
+ *
+ * Runs before every delivery round (rest-hook and websocket) and before `$status`/`$events` answer, so what
+ * they report includes every committed event. Returns how many events it numbered; with `notify` it wakes
+ * the other processes (their websocket sockets may be waiting for these numbers).
+ */
+export async function numberPending(q: Queryable, notify: boolean): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { rows } = await q.query<{ n: string }>(
+      `WITH moved AS (
+         DELETE FROM subscription_inbox i WHERE i.id IN (SELECT id FROM subscription_inbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING i.id, i.sub_id, i.res_type, i.res_id, i.version, i.method, i.created),
+       per AS (SELECT sub_id, count(*) AS n FROM moved GROUP BY sub_id),
+       upd AS (UPDATE subscription_counter c SET events = c.events + per.n FROM per WHERE c.sub_id = per.sub_id
+               RETURNING c.sub_id, c.events - per.n AS first),
+       ins AS (INSERT INTO subscription_event (sub_id, number, res_type, res_id, version, method, created)
+               SELECT m.sub_id, upd.first + row_number() OVER (PARTITION BY m.sub_id ORDER BY m.id), m.res_type, m.res_id, m.version, m.method, m.created
+               FROM moved m JOIN upd ON upd.sub_id = m.sub_id
+               RETURNING 1),
+       n AS (SELECT count(*) AS n FROM ins)
+       SELECT n.n::text AS n, CASE WHEN $2::boolean AND n.n > 0 THEN pg_notify('hms_subscription_event', '') END FROM n`,
+      [BATCH, notify],
+      'hms_sub_number',
+    );
+    const n = Number(rows[0]?.n ?? 0);
+    total += n;
+    if (n < BATCH) return total;
+  }
+}
+
