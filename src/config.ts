@@ -12,6 +12,7 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   defaultPageSize: number;
   maxPageSize: number;
+  searchHasHashLimit: number;
   igDir?: string;
   fhirPackages?: string;
   requiredProfiles?: string;
@@ -54,6 +55,7 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
   { env: 'LOG_LEVEL', key: 'logLevel', type: 'string', doc: 'pino log level: fatal, error, warn, info, debug, trace or silent (default info).' },
   { env: 'DEFAULT_PAGE_SIZE', key: 'defaultPageSize', type: 'integer', doc: 'Entries per page of search and history when _count is absent (default 20).' },
   { env: 'MAX_PAGE_SIZE', key: 'maxPageSize', type: 'integer', doc: 'Largest _count honoured (default 1000).' },
+  { env: 'SEARCH_HAS_HASH_LIMIT', key: 'searchHasHashLimit', type: 'integer', doc: 'A _has whose inner test matches from 500 up to this many sources tests candidates against a hash of the sources (default 20000; 0 = never; see docs/search.md).' },
   { env: 'IG_DIR', key: 'igDir', type: 'string', doc: 'Folder of the built implementation guide (package.tgz, package/, site/) served at /ig/ (default implementation-guide/output, written by `npm run ig`).' },
   { env: 'FHIR_PACKAGES', key: 'fhirPackages', type: 'string', doc: 'Extra FHIR packages to load at start (comma-separated paths to .tgz files or unpacked folders), after the Paraguay guide and hl7.fhir.uv.ips.' },
   { env: 'REQUIRED_PROFILES', key: 'requiredProfiles', type: 'string', doc: 'Profiles every written resource of a type must conform to, e.g. `Patient=https://fhir.mspbs.gov.py/StructureDefinition/PYPatient,Practitioner=...` (default none).' },
@@ -87,7 +89,7 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
 const schema = {
   type: 'object',
   additionalProperties: false,
-  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'logLevel', 'defaultPageSize', 'maxPageSize', 'subscriptionAllowedHosts', 'subscriptionTimeoutMs', 'subscriptionMaxPayloadBytes', 'subscriptionRetryBaseMs', 'subscriptionRetryMaxMs', 'subscriptionErrorAfter', 'subscriptionConcurrency', 'subscriptionPollMs', 'subscriptionEventRetentionS'],
+  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'logLevel', 'defaultPageSize', 'maxPageSize', 'searchHasHashLimit', 'subscriptionAllowedHosts', 'subscriptionTimeoutMs', 'subscriptionMaxPayloadBytes', 'subscriptionRetryBaseMs', 'subscriptionRetryMaxMs', 'subscriptionErrorAfter', 'subscriptionConcurrency', 'subscriptionPollMs', 'subscriptionEventRetentionS'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -99,6 +101,7 @@ const schema = {
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     defaultPageSize: { type: 'integer', minimum: 1, maximum: 1000 },
     maxPageSize: { type: 'integer', minimum: 1, maximum: 10000 },
+    searchHasHashLimit: { type: 'integer', minimum: 0, maximum: 1000000 },
     igDir: { type: 'string', minLength: 1 },
     fhirPackages: { type: 'string' },
     requiredProfiles: { type: 'string', pattern: '^\\s*([A-Za-z]+\\s*=\\s*[^,=\\s]+\\s*)(,\\s*[A-Za-z]+\\s*=\\s*[^,=\\s]+\\s*)*$' },
@@ -142,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: 'info',
     defaultPageSize: 20,
     maxPageSize: 1000,
+    searchHasHashLimit: 20000,
     authMode: 'off',
     accessTokenSeconds: 300,
     oidcClaimUser: 'sub',

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
+import { setHasHashLimit } from './search/filter.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrations.js';
 import { loadDefinitions } from './fhir/definitions.js';
@@ -21,6 +22,7 @@ export interface RunningServer {
 /** Opens the database, migrates it, and serves FHIR at /fhir. */
 export async function startServer(config: Config): Promise<RunningServer> {
   const log = pino({ level: config.logLevel, base: { service: 'hms-ops' } });
+  setHasHashLimit(config.searchHasHashLimit);
   loadDefinitions();
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
   const applied = await migrate(db);

@@ -4,8 +4,10 @@ import { startTestServer, type TestServer } from './helpers/server.js';
 /**
  * Query shapes the engine picks by data volume, checked through the API: a single-parameter page walks its
  * index in creation order (with paging both ways and exact totals, a resource with two matching codings
- * counted once), and `_has` whose inner test matches many sources (≥ 500, MANY_SOURCES in src/search/filter.ts) probes the candidates one by one
- * instead of collecting the sources — both must give exactly what the few-sources shapes give.
+ * counted once), and `_has` whose inner test matches many sources (≥ 500, MANY_SOURCES in src/search/filter.ts) walks the candidates
+ * instead of collecting the sources — testing each against a hash of the sources (up to SEARCH_HAS_HASH_LIMIT)
+ * or probing its sources one by one (above it; a second server with the limit at 0) — both must give exactly
+ * what the few-sources shapes give.
  */
 let server: TestServer;
 const SYS = 'urn:test:volume';
@@ -26,8 +28,8 @@ async function get(url: string): Promise<Json> {
 const matches = (b: Json): string[] => (b.entry ?? []).filter((e: Json) => e.search?.mode === 'match').map((e: Json) => e.resource.id);
 const link = (b: Json, relation: string): string | undefined => b.link?.find((l: Json) => l.relation === relation)?.url;
 
-beforeAll(async () => {
-  server = await startTestServer();
+/** Patients a–d and the Observations on a fresh server; returns the Observation ids with code `many`, in creation order. */
+async function load(server: TestServer, patients: Record<string, string>): Promise<string[]> {
   for (const key of ['a', 'b', 'c', 'd']) {
     const r = await request('POST', `${server.base}/Patient`, { resourceType: 'Patient', name: [{ family: `Volumen-${key}` }] });
     expect(r.status).toBe(201);
@@ -46,7 +48,12 @@ beforeAll(async () => {
   const r = await request('POST', server.base, { resourceType: 'Bundle', type: 'transaction', entry });
   expect(r.status).toBe(200);
   const ids: string[] = r.json.entry.map((e: Json) => e.response.location.split('/')[1]);
-  many.push(...ids.slice(0, MANY + 1));
+  return ids.slice(0, MANY + 1);
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  many.push(...(await load(server, patients)));
 }, 120_000);
 afterAll(async () => {
   await server?.stop();
@@ -85,20 +92,43 @@ describe('one parameter: the page is an index walk in creation order', () => {
   });
 });
 
-describe('_has with many sources probes candidates in creation order', () => {
-  test('the same patients as the few-sources shape, with paging', async () => {
-    const both = [patients.a, patients.c];
-    expect(matches(await get(`Patient?_has:Observation:patient:code=many`))).toEqual(both);
-    expect(matches(await get(`Patient?_has:Observation:patient:code=rare`))).toEqual([patients.b]);
-    expect(matches(await get(`Patient?_has:Observation:patient:code=${SYS}|many&_id=${patients.c},${patients.b}`))).toEqual([patients.c]);
-    const first = await get(`Patient?_has:Observation:patient:code=many&_count=1`);
-    expect(matches(first)).toEqual([patients.a]);
-    const second = await get(link(first, 'next') as string);
-    expect(matches(second)).toEqual([patients.c]);
-    expect(link(second, 'next')).toBeUndefined();
-    // AND of a common and a rare inner test: nobody has both
-    expect(matches(await get(`Patient?_has:Observation:patient:code=many&_has:Observation:patient:code=rare`))).toEqual([]);
-    const counted = await get(`Patient?_has:Observation:patient:code=many&_total=accurate&_count=1`);
-    expect(counted.total).toBe(2);
+/** The `_has` assertions, against a server holding `load`'s data. */
+async function hasShapes(base: string, patients: Record<string, string>): Promise<void> {
+  const get2 = async (url: string): Promise<Json> => {
+    const r = await request('GET', url.startsWith('http') ? url : `${base}/${url}`);
+    if (r.status !== 200) throw new Error(`${url}: ${r.status} ${r.text.slice(0, 300)}`);
+    return r.json;
+  };
+  const both = [patients.a, patients.c];
+  expect(matches(await get2(`Patient?_has:Observation:patient:code=many`))).toEqual(both);
+  expect(matches(await get2(`Patient?_has:Observation:patient:code=rare`))).toEqual([patients.b]);
+  expect(matches(await get2(`Patient?_has:Observation:patient:code=${SYS}|many&_id=${patients.c},${patients.b}`))).toEqual([patients.c]);
+  const first = await get2(`Patient?_has:Observation:patient:code=many&_count=1`);
+  expect(matches(first)).toEqual([patients.a]);
+  const second = await get2(link(first, 'next') as string);
+  expect(matches(second)).toEqual([patients.c]);
+  expect(link(second, 'next')).toBeUndefined();
+  // AND of a common and a rare inner test: nobody has both
+  expect(matches(await get2(`Patient?_has:Observation:patient:code=many&_has:Observation:patient:code=rare`))).toEqual([]);
+  const counted = await get2(`Patient?_has:Observation:patient:code=many&_total=accurate&_count=1`);
+  expect(counted.total).toBe(2);
+  // _has nested in a chain's target and the common test negated by another parameter
+  expect(matches(await get2(`Patient?_has:Observation:patient:code=many&name=Volumen-c`))).toEqual([patients.c]);
+}
+
+describe('_has with many sources walks candidates in creation order', () => {
+  test('tested against a hash of the sources: the same patients as the few-sources shape, with paging', async () => {
+    await hasShapes(server.base, patients);
   });
+
+  test('above the hash limit (SEARCH_HAS_HASH_LIMIT=0: the sources of each candidate probed): the same results', async () => {
+    const other = await startTestServer({ SEARCH_HAS_HASH_LIMIT: '0' });
+    try {
+      const ps: Record<string, string> = {};
+      await load(other, ps);
+      await hasShapes(other.base, ps);
+    } finally {
+      await other.stop();
+    }
+  }, 120_000);
 });
