@@ -1,6 +1,6 @@
 import { request } from './helpers/http.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
-import { sleep, type Json } from './rest-util.js';
+import { auditEvents, sleep, type Json } from './rest-util.js';
 
 /**
  * The audit trail's two stages (src/security/audit.ts), through HTTP: every read, search, write and operation
@@ -15,17 +15,7 @@ afterEach(async () => {
 });
 
 /** Waits (up to `ms`) for a search to find at least n events. */
-async function events(query: string, n: number, ms = 15_000): Promise<Json[]> {
-  let found: Json[] = [];
-  for (let waited = 0; waited < ms; waited += 200) {
-    const r = await request('GET', `${server.base}/AuditEvent?${query}`);
-    expect(r.status).toBe(200);
-    found = (r.json.entry ?? []).map((e: Json) => e.resource);
-    if (found.length >= n) return found;
-    await sleep(200);
-  }
-  return found;
-}
+const events = (query: string, n: number, ms = 15_000): Promise<Json[]> => auditEvents(server.base, query, n, ms);
 
 const requestIds = (found: Json[]): string[] =>
   found.flatMap((e: Json) => (e.entity ?? []).flatMap((en: Json) => (en.detail ?? []).map((d: Json) => d.valueString)));

@@ -4,7 +4,7 @@ import { emptyIndexRows, indexResource, type IndexRows } from '../src/search/ind
 import { auditIndexRows } from '../src/security/audit-index.js';
 import { request } from './helpers/http.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
-import { sleep, type Json } from './rest-util.js';
+import { auditEvents, sleep, type Json } from './rest-util.js';
 
 /**
  * The aggregated read events of the audit trail (AUDIT=on, authorization off: anonymous agent): successful
@@ -21,18 +21,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** Waits (up to 10 s: the writer flushes every AUDIT_FLUSH_MS, slower on a busy machine) for a search to find n events. */
-async function events(query: string, n: number): Promise<Json[]> {
-  let found: Json[] = [];
-  for (let waited = 0; waited < 10_000; waited += 200) {
-    const r = await request('GET', `${server.base}/AuditEvent?${query}`);
-    expect(r.status).toBe(200);
-    found = (r.json.entry ?? []).map((e: Json) => e.resource);
-    if (found.length >= n) return found;
-    await sleep(200);
-  }
-  return found;
-}
+/** Waits (up to 10 s: events are stored every AUDIT_EVENT_MS, later on a busy machine) for a search to find n events. */
+const events = (query: string, n: number): Promise<Json[]> => auditEvents(server.base, query, n);
 
 test('reads within one interval share an event: one entity per resource, a request id per read; searchable', async () => {
   const family = `Aggr${Date.now()}`;

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { request } from './helpers/http.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
-import { expectOutcome, ids, type Json } from './rest-util.js';
+import { allPages, expectOutcome, ids, type Json } from './rest-util.js';
 import { bearer, bootstrapAdmin, getToken, newClient, register, type TestClient } from './security-util.js';
 
 /**
@@ -80,15 +80,7 @@ const statuses = (r: Json): string[] => r.json.entry.map((e: Json) => e.response
 
 /** Every entry of a search or history, following next links. */
 async function all(who: string, path: string): Promise<Json[]> {
-  const out: Json[] = [];
-  let url: string | undefined = `${server.base}/${path}`;
-  while (url) {
-    const r = await as(who, 'GET', url);
-    expect(r.status).toBe(200);
-    out.push(...(r.json.entry ?? []));
-    url = r.json.link?.find((l: Json) => l.relation === 'next')?.url;
-  }
-  return out;
+  return allPages((url) => as(who, 'GET', url), `${server.base}/${path}`);
 }
 const versions = (entries: Json[]): string[] => entries.filter((e) => e.resource).map((e) => `${e.resource.resourceType}/${e.resource.id}/${e.resource.meta.versionId}`);
 

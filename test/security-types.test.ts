@@ -1,6 +1,6 @@
 import { request } from './helpers/http.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
-import { expectOutcome, ids, type Json } from './rest-util.js';
+import { allPages, expectOutcome, ids, type Json } from './rest-util.js';
 import { bearer, bootstrapAdmin, getToken, newClient, register } from './security-util.js';
 
 /**
@@ -94,15 +94,7 @@ const idsOf = async (who: string, path: string): Promise<string[]> => {
   return ids(r.json).sort();
 };
 async function all(who: string, path: string): Promise<Json[]> {
-  const out: Json[] = [];
-  let url: string | undefined = `${server.base}/${path}`;
-  while (url) {
-    const r = await as(who, 'GET', url);
-    expect(r.status).toBe(200);
-    out.push(...(r.json.entry ?? []));
-    url = r.json.link?.find((l: Json) => l.relation === 'next')?.url;
-  }
-  return out;
+  return allPages((url) => as(who, 'GET', url), `${server.base}/${path}`);
 }
 
 beforeAll(async () => {
