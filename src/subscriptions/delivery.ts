@@ -126,7 +126,7 @@ export class DeliveryWorker {
       if (this.stopped) return;
       // Events committed since the last round get their numbers first (numbering.ts); websocket sockets of
       // this process are told (other processes hear the NOTIFY the numbering sends).
-      if ((await numberPending(this.s.db, this.s.db.kind === 'postgres')) > 0) this.onNumbered?.();
+      if ((await numberPending(this.s.db)) > 0) this.onNumbered?.();
       const free = this.settings.concurrency - this.inflight;
       if (free <= 0 || this.stopped) return;
       const claims = await this.claim(free);

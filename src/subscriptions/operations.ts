@@ -21,7 +21,7 @@ interface StateRow {
 
 async function loadSubscriptions(s: Services, ids?: string[], statuses?: string[]): Promise<{ spec: SubscriptionSpec; row: StateRow }[]> {
   // Counts and event lists include every committed event: number what is still in the inbox first.
-  await numberPending(s.db, s.db.kind === 'postgres', true);
+  await numberPending(s.db, true);
   const { rows } = await s.db.query<StateRow>(
     `SELECT r.content, s.status, c.events::text AS events, s.last_error FROM subscription_state s
      JOIN subscription_counter c ON c.sub_id = s.sub_id

@@ -138,7 +138,7 @@ export class WebsocketHub {
   }
 
   private async pump(): Promise<void> {
-    await numberPending(this.s.db, this.s.db.kind === 'postgres');
+    await numberPending(this.s.db);
     for (const b of [...this.bindings]) {
       for (;;) {
         const events = await loadEvents(this.s.db, b.spec.id, b.cursor, Number.MAX_SAFE_INTEGER, b.classic ? 100 : b.spec.maxCount);
