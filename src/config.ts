@@ -1,4 +1,5 @@
 import { Ajv } from 'ajv';
+import { DEFAULT_LINKS } from './search/links.js';
 
 /** Every setting of the server, read from environment variables and checked against a JSON Schema. */
 export interface Config {
@@ -13,6 +14,7 @@ export interface Config {
   defaultPageSize: number;
   maxPageSize: number;
   searchHasHashLimit: number;
+  searchLinks: string;
   igDir?: string;
   fhirPackages?: string;
   requiredProfiles?: string;
@@ -56,6 +58,7 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
   { env: 'DEFAULT_PAGE_SIZE', key: 'defaultPageSize', type: 'integer', doc: 'Entries per page of search and history when _count is absent (default 20).' },
   { env: 'MAX_PAGE_SIZE', key: 'maxPageSize', type: 'integer', doc: 'Largest _count honoured (default 1000).' },
   { env: 'SEARCH_HAS_HASH_LIMIT', key: 'searchHasHashLimit', type: 'integer', doc: 'A _has whose inner test matches from 500 up to this many sources tests candidates against a hash of the sources (default 5000; 0 = never; see docs/search.md).' },
+  { env: 'SEARCH_LINKS', key: 'searchLinks', type: 'string', doc: 'Two-step paths kept as index rows so chains and _has through them cost one index lookup, comma-separated: `Type?reference.reference` (forward chain, `reference:Type.reference` when the first points to several types) or `Type?_has:Source:reference:token` (reverse chain ending in a token test); `none` for none (default `Observation?encounter:Encounter.participant,Observation?encounter:Encounter.service-provider,Patient?_has:Observation:patient:code`; see docs/search.md). Every process of one database must use the same value.' },
   { env: 'IG_DIR', key: 'igDir', type: 'string', doc: 'Folder of the built implementation guide (package.tgz, package/, site/) served at /ig/ (default implementation-guide/output, written by `npm run ig`).' },
   { env: 'FHIR_PACKAGES', key: 'fhirPackages', type: 'string', doc: 'Extra FHIR packages to load at start (comma-separated paths to .tgz files or unpacked folders), after the Paraguay guide and hl7.fhir.uv.ips.' },
   { env: 'REQUIRED_PROFILES', key: 'requiredProfiles', type: 'string', doc: 'Profiles every written resource of a type must conform to, e.g. `Patient=https://fhir.mspbs.gov.py/StructureDefinition/PYPatient,Practitioner=...` (default none).' },
@@ -89,7 +92,7 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
 const schema = {
   type: 'object',
   additionalProperties: false,
-  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'logLevel', 'defaultPageSize', 'maxPageSize', 'searchHasHashLimit', 'subscriptionAllowedHosts', 'subscriptionTimeoutMs', 'subscriptionMaxPayloadBytes', 'subscriptionRetryBaseMs', 'subscriptionRetryMaxMs', 'subscriptionErrorAfter', 'subscriptionConcurrency', 'subscriptionPollMs', 'subscriptionEventRetentionS'],
+  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'logLevel', 'defaultPageSize', 'maxPageSize', 'searchHasHashLimit', 'searchLinks', 'subscriptionAllowedHosts', 'subscriptionTimeoutMs', 'subscriptionMaxPayloadBytes', 'subscriptionRetryBaseMs', 'subscriptionRetryMaxMs', 'subscriptionErrorAfter', 'subscriptionConcurrency', 'subscriptionPollMs', 'subscriptionEventRetentionS'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -102,6 +105,7 @@ const schema = {
     defaultPageSize: { type: 'integer', minimum: 1, maximum: 1000 },
     maxPageSize: { type: 'integer', minimum: 1, maximum: 10000 },
     searchHasHashLimit: { type: 'integer', minimum: 0, maximum: 1000000 },
+    searchLinks: { type: 'string' },
     igDir: { type: 'string', minLength: 1 },
     fhirPackages: { type: 'string' },
     requiredProfiles: { type: 'string', pattern: '^\\s*([A-Za-z]+\\s*=\\s*[^,=\\s]+\\s*)(,\\s*[A-Za-z]+\\s*=\\s*[^,=\\s]+\\s*)*$' },
@@ -146,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultPageSize: 20,
     maxPageSize: 1000,
     searchHasHashLimit: 5000,
+    searchLinks: DEFAULT_LINKS,
     authMode: 'off',
     accessTokenSeconds: 300,
     oidcClaimUser: 'sub',

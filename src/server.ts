@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { setHasHashLimit } from './search/filter.js';
+import { ensureLinks, parseLinks, setLinks } from './search/links.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrations.js';
 import { loadDefinitions } from './fhir/definitions.js';
@@ -32,6 +33,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const searchParameters = new SearchParameterRegistry(db, store, log);
   const customParams = await searchParameters.start();
   if (customParams) log.info({ count: customParams }, 'stored SearchParameters registered');
+  setLinks(parseLinks(config.searchLinks));
+  const links = await ensureLinks(db);
+  if (links.built.length || links.dropped.length) log.info(links, 'search links built from stored data');
   const services: Services = { store, config, db, log, features: await loadFeatures() };
   for (const f of services.features) await f.start?.(services);
   const app = createHttpApp(services);

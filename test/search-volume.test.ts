@@ -52,7 +52,8 @@ async function load(server: TestServer, patients: Record<string, string>): Promi
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // Without declared links: the generic _has shapes are what this file tests (the linked one: last test).
+  server = await startTestServer({ SEARCH_LINKS: 'none' });
   many.push(...(await load(server, patients)));
 }, 120_000);
 afterAll(async () => {
@@ -122,7 +123,18 @@ describe('_has with many sources walks candidates in creation order', () => {
   });
 
   test('above the hash limit (SEARCH_HAS_HASH_LIMIT=0: the sources of each candidate probed): the same results', async () => {
-    const other = await startTestServer({ SEARCH_HAS_HASH_LIMIT: '0' });
+    const other = await startTestServer({ SEARCH_HAS_HASH_LIMIT: '0', SEARCH_LINKS: 'none' });
+    try {
+      const ps: Record<string, string> = {};
+      await load(other, ps);
+      await hasShapes(other.base, ps);
+    } finally {
+      await other.stop();
+    }
+  }, 120_000);
+
+  test('through the declared link Patient?_has:Observation:patient:code (the default SEARCH_LINKS): the same results', async () => {
+    const other = await startTestServer();
     try {
       const ps: Record<string, string> = {};
       await load(other, ps);

@@ -319,6 +319,32 @@ CREATE INDEX audit_log_created ON audit_log (created);
 ALTER TABLE audit_log ALTER COLUMN content SET STORAGE EXTERNAL;
 `,
   },
+  {
+    version: 12,
+    name: 'search: declared links (two-step chains and _has kept as index rows)',
+    sql: `
+-- Forward links (src/search/links.ts): per source resource, the targets of its intermediate's reference, under
+-- the code 'via:Through.next' (e.g. encounter:Encounter.participant); the shape of sp_reference.
+CREATE TABLE sp_link (
+  res_type text NOT NULL, res_id text NOT NULL, pid bigint NOT NULL, code text NOT NULL,
+  target_type text, target_id text, target_url text
+);
+CREATE INDEX sp_link_target ON sp_link (target_id, code, res_type, pid) INCLUDE (target_type, res_id);
+CREATE INDEX sp_link_url ON sp_link (target_url, code) WHERE target_url IS NOT NULL;
+CREATE INDEX sp_link_res ON sp_link (res_id, res_type, code);
+-- Reverse links: per target resource (its pid), the token values of the sources pointing to it, under the code
+-- 'Source:via:param' (e.g. Observation:patient:code); the shape of sp_token plus the source it came from.
+CREATE TABLE sp_has (
+  res_type text NOT NULL, res_id text NOT NULL, pid bigint NOT NULL, code text NOT NULL,
+  system text, value text, src_type text NOT NULL, src_id text NOT NULL
+);
+CREATE INDEX sp_has_value ON sp_has (code, value, res_type, pid) INCLUDE (res_id, system);
+CREATE INDEX sp_has_res ON sp_has (res_id, res_type, code, value);
+CREATE INDEX sp_has_src ON sp_has (src_id, src_type, code);
+-- The links whose rows are built ('Type?code'), so a link declared later is built once from stored data.
+CREATE TABLE search_link (link text PRIMARY KEY, built timestamptz NOT NULL DEFAULT now());
+`,
+  },
 ];
 
 const MIGRATION_LOCK = 7_342_001; // advisory lock key for migrations

@@ -42,7 +42,7 @@ interface KeyExpr {
 export async function executeSearch(q: Queryable, req: SearchRequest, baseUrl: string): Promise<SearchResult> {
   const params = new SqlParams();
   const fb = new FilterBuilder(params, q, baseUrl);
-  const where = [`NOT r.deleted`, ...(await fb.build(req.filters, TOP))];
+  const where = [`NOT r.deleted`, ...(await fb.build(req.filters, req.types.length === 1 ? { ...TOP, literal: req.types[0] } : TOP))];
   if (req.types.length === 1) where.unshift(`r.res_type = ${params.add(req.types[0])}`);
   else if (req.types.length > 1) where.unshift(`r.res_type = ANY(${params.add(req.types)}::text[])`);
   const whereSql = where.join(' AND ');
@@ -128,7 +128,7 @@ export async function executeSearch(q: Queryable, req: SearchRequest, baseUrl: s
       // the planner prefers the pid-ordered unique index, whose heap order looks cheaper, and filters out every
       // other type's rows before the first match.)
       ids = `SELECT a.pid FROM resource a WHERE a.res_type = ${wp.add(req.types[0])} AND NOT a.deleted`;
-    } else if (single && FilterBuilder.walksInPidOrder(single)) {
+    } else if (single && FilterBuilder.walksInPidOrder(single, req.types[0])) {
       ids = await new FilterBuilder(wp, q, baseUrl).matchingIds(single, req.types[0]);
     }
     if (!ids) return undefined;

@@ -17,6 +17,7 @@ import {
 } from './params/conditions.js';
 import { likeEscape, splitPipe, SqlParams, unescape } from './sql.js';
 import { statementName } from './statements.js';
+import { forwardLink, reverseLink } from './links.js';
 
 /**
  * Filters → SQL. A filter is tested against a scope: the SQL expressions of a resource's type and id (the row
@@ -31,6 +32,8 @@ export interface Scope {
   id: string;
   /** alias of the `resource` row, when the scope has one */
   row?: string;
+  /** the resource type as a value, when the scope has one type (declared links are found by it) */
+  literal?: string;
 }
 
 /**
@@ -91,6 +94,14 @@ export class FilterBuilder {
    * only for live resources, so the resource table is not needed). Undefined for any other filter.
    */
   async matchingIds(f: Filter, type: string): Promise<string | undefined> {
+    if (f.kind === 'has') {
+      this.idsOnly = true;
+      try {
+        return this.linkedHas(f, { type: this.params.add(type), id: '', literal: type });
+      } finally {
+        this.idsOnly = false;
+      }
+    }
     if (f.kind !== 'leaf' || !('definition' in f.param) || f.param.type === 'composite') return undefined;
     if (f.modifier === 'missing' || f.modifier === 'not' || f.modifier === 'not-in') return undefined;
     this.idsOnly = true;
@@ -106,7 +117,9 @@ export class FilterBuilder {
    * True when matchingIds(f) reads its index in pid order: one value compared for equality on the leading
    * index columns (token code, reference id, uri), so the first page is an index walk that stops after it.
    */
-  static walksInPidOrder(f: Filter): boolean {
+  static walksInPidOrder(f: Filter, type?: string): boolean {
+    // a declared _has link ending in one plain token value: sp_has is read in the target's pid order
+    if (f.kind === 'has') return linkedHasTest(f, type) !== undefined && FilterBuilder.walksInPidOrder(f.next);
     if (f.kind !== 'leaf' || !('definition' in f.param) || f.values.length !== 1) return false;
     const v = f.values[0];
     switch (f.param.type) {
@@ -141,8 +154,13 @@ export class FilterBuilder {
     if (f.kind === 'chain') {
       const parts: string[] = [];
       for (const t of f.targets) {
+        const linked = await this.linkedChain(f.via, t.type, t.next, scope);
+        if (linked) {
+          parts.push(linked);
+          continue;
+        }
         const ref = this.alias('c');
-        const inner = await this.filter(t.next, { type: `${ref}.target_type`, id: `${ref}.target_id` });
+        const inner = await this.filter(t.next, { type: `${ref}.target_type`, id: `${ref}.target_id`, literal: t.type });
         parts.push(`EXISTS (SELECT 1 FROM sp_reference ${ref}
           WHERE ${ref}.res_id = ${scope.id} AND ${ref}.res_type = ${scope.type} AND ${ref}.code = ${this.params.add(f.via)}
             AND ${ref}.target_type = ${this.params.add(t.type)} AND ${inner})`);
@@ -150,6 +168,8 @@ export class FilterBuilder {
       return or(parts);
     }
     if (f.kind === 'has') {
+      const linked = this.linkedHas(f, scope);
+      if (linked) return linked;
       const ref = this.alias('h');
       const sourceCount = await this.countSources(f);
       const sources = `sp_reference ${ref} WHERE ${ref}.res_type = ${this.params.add(f.sourceType)} AND ${ref}.code = ${this.params.add(f.via)}`;
@@ -166,7 +186,7 @@ export class FilterBuilder {
       const common = sourceCount >= MANY_SOURCES;
       const probing = this.probing;
       this.probing = probing || common;
-      const inner = await this.filter(f.next, { type: `${ref}.res_type`, id: `${ref}.res_id` }).finally(() => (this.probing = probing));
+      const inner = await this.filter(f.next, { type: `${ref}.res_type`, id: `${ref}.res_id`, literal: f.sourceType }).finally(() => (this.probing = probing));
       if (common) {
         this.customPlan = true;
         // Many sources match: test each candidate (in the caller's order, pid at the top) for its first source.
@@ -178,6 +198,54 @@ export class FilterBuilder {
       return `(${scope.type}, ${scope.id}) IN (SELECT ${ref}.target_type, ${ref}.target_id FROM ${sources} AND ${ref}.target_id IS NOT NULL AND ${inner})`;
     }
     return this.leaf(f, scope);
+  }
+
+  /**
+   * A chain step `via` → `through` whose next step is a declared forward link (links.ts): the sources' link
+   * rows in sp_link stand for both steps, so the test starts from the final targets (one index lookup)
+   * instead of probing every intermediate. Only for the exact path with a plain reference test or a further
+   * filter on the final target; undefined otherwise (the generic chain).
+   */
+  private async linkedChain(via: string, through: string, next: Filter, scope: Scope): Promise<string | undefined> {
+    if (next.kind === 'chain') {
+      const link = forwardLink(scope.literal, via, through, next.via);
+      if (!link) return undefined;
+      const parts: string[] = [];
+      for (const t of next.targets) {
+        const k = this.alias('k');
+        const inner = await this.filter(t.next, { type: `${k}.target_type`, id: `${k}.target_id`, literal: t.type });
+        parts.push(`EXISTS (SELECT 1 FROM sp_link ${k}
+          WHERE ${k}.res_id = ${scope.id} AND ${k}.res_type = ${scope.type} AND ${k}.code = ${this.params.add(link.code)}
+            AND ${k}.target_type = ${this.params.add(t.type)} AND ${inner})`);
+      }
+      return or(parts);
+    }
+    if (next.kind !== 'leaf' || !('definition' in next.param) || next.param.type !== 'reference') return undefined;
+    if (next.modifier !== undefined && !/^[A-Z]/.test(next.modifier)) return undefined;
+    const link = forwardLink(scope.literal, via, through, next.param.code);
+    if (!link) return undefined;
+    const k = this.alias('k');
+    const p = this.params;
+    const cond = or(next.values.map((v) => referenceCondition(k, next.name, v, next.modifier, this.baseUrl, p)));
+    return `EXISTS (SELECT 1 FROM sp_link ${k}
+      WHERE ${k}.res_id = ${scope.id} AND ${k}.res_type = ${scope.type} AND ${k}.code = ${p.add(link.code)} AND (${cond}))`;
+  }
+
+  /**
+   * `_has:Source:via:param=value` through a declared reverse link: one test of the target's own rows in
+   * sp_has (or, for matchingIds, the pids of the targets, in pid order for one value).
+   */
+  private linkedHas(f: Extract<Filter, { kind: 'has' }>, scope: Scope): string | undefined {
+    const test = linkedHasTest(f, scope.literal);
+    if (!test) return undefined;
+    const x = this.alias('x');
+    const p = this.params;
+    const cond = or(test.next.values.map((v) => tokenCondition(x, test.next.name, v, p)));
+    if (this.idsOnly) {
+      return `SELECT ${x}.pid FROM sp_has ${x} WHERE ${x}.code = ${p.add(test.code)} AND ${x}.res_type = ${scope.type} AND (${cond})`;
+    }
+    const probe = `SELECT 1 FROM sp_has ${x} WHERE ${x}.res_id = ${scope.id} AND ${x}.res_type = ${scope.type} AND ${x}.code = ${p.add(test.code)} AND (${cond})`;
+    return this.probing ? `(${probe} LIMIT 1) IS NOT NULL` : `EXISTS (${probe})`;
   }
 
   /**
@@ -343,6 +411,14 @@ export class FilterBuilder {
     if (parts.length !== 2 || !parts[0] || !parts[1]) throw errors.badRequest('invalidParam', name, value);
     return subsumption(this.q, parts[0], parts[1], modifier as 'above' | 'below');
   }
+}
+
+/** The declared reverse link a _has uses, with its plain token test: undefined when there is none. */
+function linkedHasTest(f: Extract<Filter, { kind: 'has' }>, target: string | undefined): { code: string; next: Extract<Filter, { kind: 'leaf' }> } | undefined {
+  const next = f.next;
+  if (next.kind !== 'leaf' || !('definition' in next.param) || next.param.type !== 'token' || next.modifier !== undefined) return undefined;
+  const link = reverseLink(target, f.sourceType, f.via, next.param.code);
+  return link ? { code: link.code, next } : undefined;
 }
 
 function componentTable(param: IndexedParam, i: number): string {

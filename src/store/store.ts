@@ -9,6 +9,7 @@ import { ResourceCache } from './cache.js';
 import { checkReferences } from './references.js';
 import type { PendingWrite, StoredResource, TransactionHook } from './types.js';
 import { writeChanges } from './write.js';
+import { maintainLinks } from '../search/links.js';
 
 export type { PendingWrite, StoredResource, TransactionHook } from './types.js';
 
@@ -355,6 +356,7 @@ export class StoreTransaction {
     if (this.guard && existing.length > 0) await this.guard.checkExisting(this.ctx, this.tx, existing);
     await checkReferences(this.tx, batch, this.staged, this.baseUrl);
     await writeChanges(this.tx, batch, this.baseUrl);
+    await maintainLinks(this.tx, batch);
     this.written.push(...batch);
   }
 }

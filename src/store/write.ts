@@ -4,6 +4,7 @@ import { emptyIndexRows, indexResource, type IndexRows } from '../search/indexer
 import { countDeltaCte } from '../search/counts.js';
 import { SqlParams } from '../search/sql.js';
 import type { PendingWrite } from './types.js';
+import { maintainLinks } from '../search/links.js';
 
 /** Columns of each index table after (res_type, res_id, code), in the order indexer.ts writes them. */
 const INDEX_TABLES: { table: keyof IndexRows; columns: string[]; casts: string[] }[] = [
@@ -51,6 +52,7 @@ export async function reindexResources(tx: Queryable, resources: Resource[], bas
     );
     const { sql, params } = buildStatement(writes, baseUrl, false);
     await tx.query(sql, params.values);
+    await maintainLinks(tx, writes);
   }
 }
 
