@@ -1,6 +1,8 @@
 import type { Database, Queryable } from '../db/database.js';
 import { getIndexedParam } from '../fhir/definitions.js';
 import type { PendingWrite } from '../store/types.js';
+import { SqlParams } from './sql.js';
+import { statementName } from './statements.js';
 
 /**
  * Search links: declared two-step paths kept as index rows, so a chain or a `_has` through them costs one
@@ -105,7 +107,24 @@ export function reverseLink(target: string | undefined, source: string, via: str
 
 /**
  * Recomputes the link rows a set of written resources affects, in the write's transaction, after the
- * resources and their index rows are written (so it reads them).
+ * resources and their index rows are written (so it reads them): at most two statements per flush, whatever
+ * the number of links — one locking the intermediates of written sources, one recomputing every link touched.
+ *
+ * Forward: the sources to recompute are the written sources and the sources pointing to a written
+ * intermediate; each is recomputed whole (its rows deleted, the join of its `via` references and their
+ * targets' `next` references inserted).
+ *
+ * Concurrency (PostgreSQL, read committed): a source written while another transaction changes its
+ * intermediate must not miss the change. The intermediates of written sources are locked FOR SHARE first, in
+ * their own statement: an uncommitted change of one makes us wait, and the recomputation that follows (a new
+ * statement, a new snapshot) sees it committed; a change that comes later waits for our commit, and its own
+ * recomputation then sees our source. Intermediates written in the same flush are ours already.
+ *
+ * Reverse: the rows of the targets the written sources point to are recomputed per source, minus targets
+ * rebuilt whole; a target written again without rows of this link (created again after a delete, which
+ * removed them) gets the rows of every source pointing to it; a deleted target loses its rows. A new target
+ * needs nothing (its sources can only be written with or after it, and bring their rows); a target's other
+ * changes leave them.
  */
 export async function maintainLinks(tx: Queryable, writes: readonly PendingWrite[]): Promise<void> {
   if (declared.length === 0 || writes.length === 0) return;
@@ -115,81 +134,61 @@ export async function maintainLinks(tx: Queryable, writes: readonly PendingWrite
     if (list) list.push(w);
     else byType.set(w.type, [w]);
   }
-  for (const link of declared) {
-    if (link.kind === 'forward') await maintainForward(tx, link, byType.get(link.source) ?? [], byType.get(link.through) ?? []);
-    else await maintainReverse(tx, link, byType.get(link.source) ?? [], byType.get(link.target) ?? []);
+  const p = new SqlParams();
+  const locks: { sql: string; values: unknown[] }[] = [];
+  const locked = new Set<string>();
+  const ctes: string[] = [];
+  for (const l of declared) {
+    const n = ctes.length;
+    if (l.kind === 'forward') {
+      const sources = ids(byType.get(l.source));
+      const throughs = ids(byType.get(l.through));
+      if (sources.length === 0 && throughs.length === 0) continue;
+      const [src, thr, st, via, th] = [p.add(sources), p.add(throughs), p.add(l.source), p.add(l.via), p.add(l.through)];
+      const lockKey = `${l.source}.${l.via}:${l.through}`;
+      if (sources.length && !locked.has(lockKey)) {
+        locked.add(lockKey);
+        const sql = `SELECT 1 FROM resource r WHERE r.res_type = $4 AND r.res_id IN (
+            SELECT a.target_id FROM sp_reference a WHERE a.res_id = ANY($1::text[]) AND a.res_type = $2 AND a.code = $3 AND a.target_type = $4)
+          AND r.res_id <> ALL($5::text[]) FOR SHARE OF r`;
+        locks.push({ sql, values: [sources, l.source, l.via, l.through, throughs] });
+      }
+      const code = p.add(l.code);
+      ctes.push(`s${n} AS (SELECT unnest(${src}::text[]) AS id
+          UNION SELECT a.res_id FROM sp_reference a WHERE a.target_id = ANY(${thr}::text[]) AND a.code = ${via} AND a.res_type = ${st} AND a.target_type = ${th})`);
+      ctes.push(`d${n} AS (DELETE FROM sp_link k USING s${n} WHERE k.res_id = s${n}.id AND k.res_type = ${st} AND k.code = ${code})`);
+      ctes.push(`i${n} AS (INSERT INTO sp_link (res_type, res_id, pid, code, target_type, target_id, target_url)
+          SELECT a.res_type, a.res_id, a.pid, ${code}, b.target_type, b.target_id, b.target_url
+          FROM s${n} JOIN sp_reference a ON a.res_id = s${n}.id AND a.res_type = ${st} AND a.code = ${via} AND a.target_type = ${th}
+          JOIN sp_reference b ON b.res_id = a.target_id AND b.res_type = a.target_type AND b.code = ${p.add(l.next)})`);
+    } else {
+      const sources = ids(byType.get(l.source));
+      const targets = byType.get(l.target) ?? [];
+      const again = ids(targets.filter((w) => !w.isNew && w.method !== 'DELETE'));
+      const gone = ids(targets.filter((w) => w.method === 'DELETE'));
+      if (sources.length === 0 && again.length === 0 && gone.length === 0) continue;
+      const [src, tt, st, via, code] = [p.add(sources), p.add(l.target), p.add(l.source), p.add(l.via), p.add(l.code)];
+      ctes.push(`r${n} AS (SELECT x AS id FROM unnest(${p.add(again)}::text[]) x
+          WHERE NOT EXISTS (SELECT 1 FROM sp_has h WHERE h.res_id = x AND h.res_type = ${tt} AND h.code = ${code}))`);
+      ctes.push(`d${n} AS (DELETE FROM sp_has h WHERE (h.src_id = ANY(${src}::text[]) AND h.src_type = ${st} AND h.code = ${code})
+          OR (h.res_id = ANY(${p.add(gone)}::text[]) AND h.res_type = ${tt} AND h.code = ${code}))`);
+      ctes.push(`p${n} AS (SELECT a.res_type, a.res_id, a.target_id FROM sp_reference a
+          WHERE a.res_id = ANY(${src}::text[]) AND a.res_type = ${st} AND a.code = ${via} AND a.target_type = ${tt} AND a.target_id NOT IN (SELECT id FROM r${n})
+          UNION SELECT a.res_type, a.res_id, a.target_id FROM sp_reference a JOIN r${n} ON a.target_id = r${n}.id
+          WHERE a.code = ${via} AND a.res_type = ${st} AND a.target_type = ${tt})`);
+      ctes.push(`i${n} AS (INSERT INTO sp_has (res_type, res_id, pid, code, system, value, src_type, src_id)
+          SELECT t.res_type, t.res_id, t.pid, ${code}, k.system, k.value, q.res_type, q.res_id
+          FROM p${n} q JOIN resource t ON t.res_type = ${tt} AND t.res_id = q.target_id AND NOT t.deleted
+          JOIN sp_token k ON k.res_id = q.res_id AND k.res_type = q.res_type AND k.code = ${p.add(l.param)})`);
+    }
   }
+  if (ctes.length === 0) return;
+  for (const lock of locks) await tx.query(lock.sql, lock.values, 'hms_link_lock');
+  const sql = `WITH ${ctes.join(',\n')} SELECT 1`;
+  await tx.query(sql, p.values, statementName(sql));
 }
 
-const ids = (ws: PendingWrite[]): string[] => ws.map((w) => w.id);
-
-/**
- * Sources to recompute: the written sources and the sources pointing to a written intermediate. Each is
- * recomputed whole (its old rows deleted, the join of its references and their targets' references inserted).
- *
- * Concurrency (PostgreSQL, read committed): a source written while another transaction changes its
- * intermediate must not miss the change. The intermediates are locked FOR SHARE first, in their own
- * statement: an uncommitted change of one makes us wait, and the recomputation that follows (a new statement,
- * a new snapshot) sees it committed; a change that comes later waits for our commit, and its own
- * recomputation then sees our source.
- */
-async function maintainForward(tx: Queryable, l: ForwardLink, sources: PendingWrite[], throughs: PendingWrite[]): Promise<void> {
-  if (sources.length === 0 && throughs.length === 0) return;
-  const s = ids(sources);
-  const t = ids(throughs);
-  if (s.length) {
-    await tx.query(
-      `SELECT 1 FROM resource r WHERE r.res_type = $2 AND r.res_id IN (
-         SELECT a.target_id FROM sp_reference a WHERE a.res_id = ANY($1::text[]) AND a.res_type = $3 AND a.code = $4 AND a.target_type = $2)
-       FOR SHARE OF r`,
-      [s, l.through, l.source, l.via],
-      'hms_link_lock',
-    );
-  }
-  await tx.query(
-    `WITH src AS (
-       SELECT unnest($1::text[]) AS id
-       UNION SELECT a.res_id FROM sp_reference a WHERE a.target_id = ANY($2::text[]) AND a.code = $4 AND a.res_type = $3 AND a.target_type = $5),
-     del AS (DELETE FROM sp_link k USING src WHERE k.res_id = src.id AND k.res_type = $3 AND k.code = $7)
-     INSERT INTO sp_link (res_type, res_id, pid, code, target_type, target_id, target_url)
-     SELECT a.res_type, a.res_id, a.pid, $7, b.target_type, b.target_id, b.target_url
-     FROM src JOIN sp_reference a ON a.res_id = src.id AND a.res_type = $3 AND a.code = $4 AND a.target_type = $5
-     JOIN sp_reference b ON b.res_id = a.target_id AND b.res_type = a.target_type AND b.code = $6`,
-    [s, t, l.source, l.via, l.through, l.next, l.code],
-    'hms_link_forward',
-  );
-}
-
-/**
- * Rows of the targets the written sources point to (recomputed per source), minus targets rebuilt whole: a
- * target written without rows of this link (new, or back after a delete, which removed them) gets the rows of
- * every source pointing to it; a deleted target loses its rows. A target's other changes leave them.
- */
-async function maintainReverse(tx: Queryable, l: ReverseLink, sources: PendingWrite[], targets: PendingWrite[]): Promise<void> {
-  if (sources.length === 0 && targets.length === 0) return;
-  const live = ids(targets.filter((w) => w.method !== 'DELETE'));
-  const gone = ids(targets.filter((w) => w.method === 'DELETE'));
-  await tx.query(
-    `WITH rebuilt AS (
-       SELECT x AS id FROM unnest($2::text[]) x
-       WHERE NOT EXISTS (SELECT 1 FROM sp_has h WHERE h.res_id = x AND h.res_type = $4 AND h.code = $7)),
-     del_src AS (DELETE FROM sp_has h WHERE h.src_id = ANY($1::text[]) AND h.src_type = $5 AND h.code = $7),
-     del_gone AS (DELETE FROM sp_has h WHERE h.res_id = ANY($3::text[]) AND h.res_type = $4 AND h.code = $7),
-     pairs AS (
-       SELECT a.res_type, a.res_id, a.target_id FROM sp_reference a
-       WHERE a.res_id = ANY($1::text[]) AND a.res_type = $5 AND a.code = $6 AND a.target_type = $4
-         AND a.target_id NOT IN (SELECT id FROM rebuilt)
-       UNION
-       SELECT a.res_type, a.res_id, a.target_id FROM sp_reference a JOIN rebuilt ON a.target_id = rebuilt.id
-       WHERE a.code = $6 AND a.res_type = $5 AND a.target_type = $4)
-     INSERT INTO sp_has (res_type, res_id, pid, code, system, value, src_type, src_id)
-     SELECT t.res_type, t.res_id, t.pid, $7, k.system, k.value, p.res_type, p.res_id
-     FROM pairs p JOIN resource t ON t.res_type = $4 AND t.res_id = p.target_id AND NOT t.deleted
-     JOIN sp_token k ON k.res_id = p.res_id AND k.res_type = p.res_type AND k.code = $8`,
-    [ids(sources), live, gone, l.target, l.source, l.via, l.code, l.param],
-    'hms_link_reverse',
-  );
-}
+const ids = (ws: PendingWrite[] | undefined): string[] => (ws ?? []).map((w) => w.id);
 
 const LINKS_LOCK = 7_342_012;
 
