@@ -52,6 +52,8 @@ interface Result {
   /** CPU of the server process and PostgreSQL per operation (ms): independent of other load on the machine. */
   cpuMs: number;
   otherCpu: number;
+  /** median over the rounds of the throughput divided by auth off's in the same round */
+  roundRatio?: number;
 }
 const results: Result[] = [];
 
@@ -95,7 +97,7 @@ async function run(backend: Backend, baseEnv: Record<string, string>): Promise<v
         token = ((await r.json()) as { access_token: string }).access_token;
       }
       const headers: Record<string, string> = { 'Content-Type': 'application/fhir+json', ...(token ? { Authorization: `Bearer ${token}` } : {}) };
-      servers.push({ ...CONFIGS[i], server, headers, tokenUrl, assertion, ids: [] as string[], count: 0, secs: 0, p50: [] as number[], p99: [] as number[], errors: 0, cpu: 0, other: 0 });
+      servers.push({ ...CONFIGS[i], server, headers, tokenUrl, assertion, ids: [] as string[], count: 0, secs: 0, p50: [] as number[], p99: [] as number[], rounds: [] as number[], errors: 0, cpu: 0, other: 0 });
     }
     // Seed: once on PostgreSQL (one database), per server on PGlite (one data folder each).
     for (const x of servers) {
@@ -110,7 +112,8 @@ async function run(backend: Backend, baseEnv: Record<string, string>): Promise<v
     }
     const slice = { ...o, duration: Math.max(1, Math.round(o.duration / ROUNDS)) };
     for (let round = 0; round < ROUNDS; round++) {
-      for (const x of servers) {
+      // The order rotates from round to round, so no server is always measured first (or right after another).
+      for (const x of [...servers.slice(round % servers.length), ...servers.slice(0, round % servers.length)]) {
         let next = 0;
         const c = await cannon(
           { url: x.server.url, connections: o.connections, requests: [{ method: 'GET', headers: x.headers, setupRequest: (req) => ({ ...req, path: `/fhir/Patient/${x.ids[next++ % x.ids.length]}` }) }] },
@@ -118,6 +121,7 @@ async function run(backend: Backend, baseEnv: Record<string, string>): Promise<v
           x.server,
           backend,
         );
+        x.rounds.push(c.rps);
         x.count += c.rps * slice.duration;
         x.secs += slice.duration;
         x.p50.push(c.p50);
@@ -132,7 +136,12 @@ async function run(backend: Backend, baseEnv: Record<string, string>): Promise<v
       }
     }
     const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
-    for (const x of servers) results.push({ backend, scenario: x.scenario, rps: x.count / x.secs, p50: median(x.p50), p99: median(x.p99), errors: x.errors, cpuMs: (x.cpu * 1000) / x.count, otherCpu: x.other });
+    for (const x of servers) {
+      // The machine's speed drifts between rounds: the ratio to auth off within each round, then their median.
+      const offRounds: number[] = servers[0].rounds;
+      const roundRatio = median(x.rounds.map((rps: number, k: number) => rps / offRounds[k]));
+      results.push({ backend, scenario: x.scenario, rps: x.count / x.secs, p50: median(x.p50), p99: median(x.p99), errors: x.errors, cpuMs: (x.cpu * 1000) / x.count, otherCpu: x.other, roundRatio });
+    }
 
     // Token issuance: assertions signed first, then sent 10 at a time.
     const t = servers[servers.length - 1];
@@ -173,11 +182,12 @@ try {
     if (backend === 'postgres') await withPostgres(o, (env) => run(backend, env), 'bench_security');
     else await run(backend, {});
   }
-  console.log('\n| backend | scenario | throughput | p50 ms | p99 ms | errors | vs auth off | CPU ms/op (server + PostgreSQL) | capacity per core (1000 / CPU ms) | other load (cores) |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('\n| backend | scenario | throughput | p50 ms | p99 ms | errors | vs auth off | median per round vs auth off | CPU ms/op (server + PostgreSQL) | capacity per core (1000 / CPU ms) | other load (cores) |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results) {
     const off = results.find((x) => x.backend === r.backend && x.scenario === 'read, auth off');
     const ratio = r.scenario.startsWith('read') && off ? `${Math.round((r.rps / off.rps) * 100)} %` : '–';
-    console.log(`| ${r.backend} | ${r.scenario} | ${fmt(r.rps)} ${r.scenario === 'token issuance' ? 'tokens/s' : 'req/s'} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${ratio} | ${fmt(r.cpuMs, 3)} | ${fmt(1000 / r.cpuMs)} | ${fmt(r.otherCpu, 2)} |`);
+    const perRound = r.roundRatio === undefined ? '–' : `${Math.round(r.roundRatio * 100)} %`;
+    console.log(`| ${r.backend} | ${r.scenario} | ${fmt(r.rps)} ${r.scenario === 'token issuance' ? 'tokens/s' : 'req/s'} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${ratio} | ${perRound} | ${fmt(r.cpuMs, 3)} | ${fmt(1000 / r.cpuMs)} | ${fmt(r.otherCpu, 2)} |`);
   }
 } finally {
   await runCleanups();

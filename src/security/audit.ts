@@ -69,6 +69,9 @@ const serialize = (p: Pending): string => `${JSON.stringify({ t: p.t, h: p.h, e:
 /** Tabs and line breaks would break a read's line: possible only in odd request ids or paths. */
 const BREAK = /[\t\r\n]/;
 const BREAKS = /[\t\r\n]/g;
+/** A request id is also a word of its entity's detail (ids joined by spaces): spaces become underscores. */
+const RID_BREAK = /[\t\r\n ]/;
+const RID_BREAKS = /[\t\r\n ]/g;
 
 export function parseRecord(text: string): LogRecord {
   const nl = text.indexOf('\n');
@@ -86,10 +89,10 @@ export function parseRecord(text: string): LogRecord {
   return { t: head.t, h: head.h, e: head.e, r };
 }
 
-/** An aggregated read event being built: entities keyed by what was read. */
+/** An aggregated read event being built: per thing read, its entity and the ids of the requests that read it. */
 interface ReadGroup {
   event: AuditEvent;
-  entities: Map<string, AuditEventEntity>;
+  entities: Map<string, { entity: AuditEventEntity; ids: string[] }>;
   start: number;
   end: number;
   requests: number;
@@ -126,10 +129,9 @@ export function eventsOf(records: LogRecord[]): AuditEvent[] {
       if (at > g.end) g.end = at;
       if (at < g.start) g.start = at;
       if (what === '') continue; // nothing named (system search without parameters): the event says who and when
-      const detail = { type: 'requestId', valueString: requestId };
       const en = g.entities.get(what);
-      if (en) (en.detail as NonNullable<AuditEventEntity['detail']>).push(detail);
-      else g.entities.set(what, { ...entityOf(what), detail: [detail] });
+      if (en) en.ids.push(requestId);
+      else g.entities.set(what, { entity: entityOf(what), ids: [requestId] });
     }
     for (const e of rec.e) done.push(e);
   }
@@ -139,9 +141,18 @@ export function eventsOf(records: LogRecord[]): AuditEvent[] {
 
 function close(g: ReadGroup): AuditEvent {
   const end = new Date(g.end).toISOString();
-  const entity = [...g.entities.values()];
+  // One detail per entity: the ids of the requests that read it, separated by spaces (request ids have none).
+  const entity = [...g.entities.values()].map(({ entity: en, ids }) => ({ ...en, detail: [{ type: 'requestId', valueString: ids.join(' ') }] }));
   const { entity: _none, ...event } = g.event;
   return { ...event, recorded: end, period: { start: new Date(g.start).toISOString(), end }, ...(entity.length ? { entity } : {}) };
+}
+
+/**
+ * The requester's address, as req.ip gives it: without 'trust proxy' (the default) that is the socket's
+ * address, read directly (req.ip parses X-Forwarded-For on every call to ignore it).
+ */
+function addressOf(req: Request): string {
+  return (req.app.enabled('trust proxy') ? req.ip : req.socket.remoteAddress) ?? '';
 }
 
 export class AuditTrail {
@@ -213,7 +224,7 @@ export class AuditTrail {
    */
   private read(req: Request, ctx: RequestContext, i: Interaction, at: number): void {
     const p = principalOf(ctx);
-    const key = `${p ? `${p.kind}\u0000${p.id}\u0000${p.clientId ?? ''}` : ''}\u0000${i.code}\u0000${req.ip ?? ''}`;
+    const key = `${p ? `${p.kind}\u0000${p.id}\u0000${p.clientId ?? ''}` : ''}\u0000${i.code}\u0000${addressOf(req)}`;
     const rec = this.pending;
     let n = rec.keys.get(key);
     if (n === undefined) {
@@ -231,7 +242,7 @@ export class AuditTrail {
       what = !i.type && !query ? '' : `${i.type ?? ''}?${query}`;
     }
     let rid = ctx.requestId;
-    if (BREAK.test(rid)) rid = rid.replace(BREAKS, ' ');
+    if (RID_BREAK.test(rid)) rid = rid.replace(RID_BREAKS, '_');
     if (BREAK.test(what)) what = what.replace(BREAKS, ' ');
     rec.lines.push(`${n}\t${at - rec.t}\t${what}\t${rid}`);
   }
@@ -255,7 +266,7 @@ export class AuditTrail {
         ...(p?.facility ? { location: { reference: `Organization/${p.facility}`, display: `facility ${p.facility}` } } : {}),
         ...(p?.region ? { extension: [{ url: AGENT_REGION_EXT, valueCoding: { system: REGION_SYSTEM, code: p.region } }] } : {}),
         ...(p?.scopes.length ? { policy: p.scopes.slice(0, 20) } : {}),
-        network: { address: req.ip ?? 'unknown', type: '2' },
+        network: { address: addressOf(req) || 'unknown', type: '2' },
       },
     ];
     if (p?.kind === 'user' && p.clientId) agent.push({ who: { identifier: { system: 'urn:hms-ops:client', value: p.clientId } }, requestor: false });
