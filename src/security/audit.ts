@@ -151,6 +151,15 @@ function close(g: ReadGroup): AuditEvent {
  * The requester's address, as req.ip gives it: without 'trust proxy' (the default) that is the socket's
  * address, read directly (req.ip parses X-Forwarded-For on every call to ignore it).
  */
+/** The read group a connection's last read went to, in which pending record. */
+const SOCKET_GROUP = Symbol('auditGroup');
+interface SocketGroup {
+  rec: Pending;
+  p: ReturnType<typeof principalOf>;
+  code: string;
+  n: number;
+}
+
 function addressOf(req: Request): string {
   return (req.app.enabled('trust proxy') ? req.ip : req.socket.remoteAddress) ?? '';
 }
@@ -195,9 +204,9 @@ export class AuditTrail {
   watch(req: Request, res: Response, ctx: RequestContext): void {
     const started = Date.now();
     res.once('finish', () => {
-      if (req.path === '/metadata') return;
-      const status = res.statusCode;
       let path = req.path;
+      if (path === '/metadata') return;
+      const status = res.statusCode;
       if (path.includes('%')) {
         try {
           path = decodeURIComponent(path);
@@ -224,15 +233,25 @@ export class AuditTrail {
    */
   private read(req: Request, ctx: RequestContext, i: Interaction, at: number): void {
     const p = principalOf(ctx);
-    const key = `${p ? `${p.kind}\u0000${p.id}\u0000${p.clientId ?? ''}` : ''}\u0000${i.code}\u0000${addressOf(req)}`;
     const rec = this.pending;
-    let n = rec.keys.get(key);
-    if (n === undefined) {
-      n = rec.h.length;
-      rec.keys.set(key, n);
-      const header = this.event(req, 200, ctx, i, new Date(at).toISOString(), undefined);
-      delete header.entity;
-      rec.h.push([n, key, header]);
+    // A keep-alive connection carries one client's requests: its last group is remembered on the socket, so
+    // the next read of the same requester and interaction in the same record needs no key (unless a proxy in
+    // front may carry several clients' addresses over one connection).
+    const sock = req.socket as unknown as { [SOCKET_GROUP]?: SocketGroup };
+    const last = sock[SOCKET_GROUP];
+    let n: number | undefined;
+    if (last !== undefined && last.rec === rec && last.p === p && last.code === i.code) n = last.n;
+    else {
+      const key = `${p ? `${p.kind}\u0000${p.id}\u0000${p.clientId ?? ''}` : ''}\u0000${i.code}\u0000${addressOf(req)}`;
+      n = rec.keys.get(key);
+      if (n === undefined) {
+        n = rec.h.length;
+        rec.keys.set(key, n);
+        const header = this.event(req, 200, ctx, i, new Date(at).toISOString(), undefined);
+        delete header.entity;
+        rec.h.push([n, key, header]);
+      }
+      if (!req.app.enabled('trust proxy')) sock[SOCKET_GROUP] = { rec, p, code: i.code, n };
     }
     let what: string;
     if (i.type && i.id) what = `${i.type}/${i.id}`;

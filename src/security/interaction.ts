@@ -20,7 +20,7 @@ export interface Interaction {
 
 export function classify(method: string, path: string): Interaction {
   const m = method === 'HEAD' ? 'GET' : method;
-  const parts = path.split('/').filter((p) => p.length > 0);
+  const parts = segments(path);
   const [a, b, c] = parts;
   const operation = (segment: string, type?: string, id?: string): Interaction => {
     const name = segment.slice(1);
@@ -67,6 +67,19 @@ export function classify(method: string, path: string): Interaction {
   if (parts.length === 3 && c.startsWith('$')) return operation(c, a, b);
   if (c === '_history') return { code: parts.length === 3 ? 'history-instance' : 'vread', type: a, id: b, op: 'r', action: 'R' };
   return { code: 'unknown', type: a, id: b, action: 'E' };
+}
+
+/** The non-empty segments of a path (one pass, one array: this runs for every audited request). */
+function segments(path: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (let k = 0; k <= path.length; k++) {
+    if (k === path.length || path.charCodeAt(k) === 47 /* / */) {
+      if (k > start) out.push(path.slice(start, k));
+      start = k + 1;
+    }
+  }
+  return out;
 }
 
 export function classifyRequest(req: FhirRequest): Interaction {
