@@ -127,20 +127,31 @@ test('type-level $status lists only the Subscriptions the requester may read', a
   expect((await as('teamA', 'GET', 'Subscription/$status?id=subB')).json.total).toBe(0);
 });
 
-test('$events carries a full resource only when the requester may read it', async () => {
-  const focus = async (who: string): Promise<Json[]> => {
+test('$events names only events whose focus the requester may read', async () => {
+  const events = async (who: string): Promise<{ entries: Json[]; focus: string[]; numbers: string[] }> => {
     const r = await as(who, 'GET', 'Subscription/subA/$events?content=full-resource');
     expect(r.status).toBe(200);
-    const events = r.json.entry.slice(1);
-    expect(events.length).toBeGreaterThan(0);
-    return events;
+    const status = r.json.entry[0].resource;
+    const notes = status.parameter.filter((p: Json) => p.name === 'notification-event');
+    return {
+      entries: r.json.entry.slice(1),
+      focus: notes.flatMap((p: Json) => p.part.filter((x: Json) => x.name === 'focus').map((x: Json) => x.valueReference.reference)),
+      numbers: notes.map((p: Json) => p.part.find((x: Json) => x.name === 'event-number').valueString),
+    };
   };
-  for (const e of await focus('admin')) expect(e.resource?.resourceType).toBe('Patient');
-  for (const e of await focus('subsAndPatients')) expect(e.resource?.resourceType).toBe('Patient');
-  for (const e of await focus('teamA')) {
-    expect(e.resource).toBeUndefined(); // no Patient scope
-    expect(e.fullUrl).toMatch(/\/Patient\//);
-  }
+  const all = await events('admin');
+  expect(all.entries.length).toBeGreaterThan(0);
+  for (const e of all.entries) expect(e.resource?.resourceType).toBe('Patient');
+  expect(all.focus.length).toBe(all.entries.length);
+  const both = await events('subsAndPatients');
+  for (const e of both.entries) expect(e.resource?.resourceType).toBe('Patient');
+  expect(both.focus).toEqual(all.focus);
+  // no Patient scope: the events are counted, but neither their entries nor the status name the patients
+  const team = await events('teamA');
+  expect(team.entries).toEqual([]);
+  expect(team.focus).toEqual([]);
+  expect(team.numbers).toEqual(all.numbers);
+  expect(JSON.stringify(team)).not.toMatch(/Patient\//);
 });
 
 test('$validate does not resolve a reference target the requester may not read', async () => {

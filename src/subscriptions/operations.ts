@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Bundle, Parameters, Subscription } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, Parameters, Subscription } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
 import { FhirError } from '../fhir/outcome.js';
 import { defineOperation, paramString, type OperationCall } from '../operations/registry.js';
@@ -63,11 +63,32 @@ async function readableOnly(s: Services, ctx: RequestContext, found: { spec: Sub
   return ok.map((x) => x.f);
 }
 
-/** Event entries keep their resource (full-resource) only when the requester may read it. */
+/**
+ * The events of a notification bundle as the requester may see them: an event whose focus the requester may
+ * not read now (or that no longer exists) is left out — its entry, and its focus in the status — so the bundle
+ * names no resource the requester could not read; a full-resource entry keeps its resource only when that
+ * version is readable too (e.g. it carried no label the requester lacks). Event numbers stay as they are.
+ */
 async function withoutUnreadable(s: Services, ctx: RequestContext, bundle: Bundle): Promise<Bundle> {
-  const withResource = (bundle.entry ?? []).slice(1).filter((e) => e.resource?.id);
+  const [head, ...events] = bundle.entry ?? [];
+  if (!head || events.length === 0) return bundle;
+  const prefix = `${ctx.baseUrl}/`;
+  const keyOf = (e: BundleEntry): string | undefined => (e.fullUrl?.startsWith(prefix) ? e.fullUrl.slice(prefix.length) : undefined);
+  const keys = [...new Set(events.map(keyOf).filter((k): k is string => k !== undefined))];
+  const focus = keys.map((k) => ({ type: k.slice(0, k.indexOf('/')), id: k.slice(k.indexOf('/') + 1), k }));
+  const now = new Set((await s.store.readable(ctx, focus)).map((x) => x.k));
+  const kept = events.filter((e) => now.has(keyOf(e) ?? ''));
+  const withResource = kept.filter((e) => e.resource?.id);
   const ok = new Set(await s.store.readable(ctx, withResource.map((e) => ({ type: e.resource?.resourceType as string, id: e.resource?.id as string, content: JSON.stringify(e.resource), e }))).then((r) => r.map((x) => x.e)));
   for (const e of withResource) if (!ok.has(e)) delete e.resource;
+  if (kept.length < events.length) {
+    const hidden = new Set(events.filter((e) => !kept.includes(e)).map((e) => e.fullUrl));
+    const status = head.resource as Parameters | undefined;
+    for (const p of status?.parameter ?? []) {
+      if (p.name === 'notification-event') p.part = p.part?.filter((x) => !(x.name === 'focus' && hidden.has(x.valueReference?.reference)));
+    }
+  }
+  bundle.entry = [head, ...kept];
   return bundle;
 }
 
