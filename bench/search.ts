@@ -80,6 +80,8 @@ import { copyPatientBundle, planCopies } from './search-data.js';
 import { loadDefinitions } from '../src/fhir/definitions.js';
 import { parseSearch } from '../src/search/parse.js';
 import { executeSearch } from '../src/search/engine.js';
+import { parseLinks, setLinks } from '../src/search/links.js';
+import { loadConfig } from '../src/config.js';
 import type { Queryable, QueryResult } from '../src/db/database.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -463,6 +465,8 @@ interface Explained {
 
 async function explain(dbUrl: string, q: QueryDef, path: string): Promise<Explained> {
   loadDefinitions();
+  // The search links the servers use (SEARCH_LINKS or its default), so the plans are the ones they run.
+  setLinks(parseLinks(loadConfig(process.env).searchLinks));
   const c = new pg.Client({ connectionString: dbUrl });
   await c.connect();
   try {
