@@ -153,18 +153,7 @@ export class FilterBuilder {
     }
     if (f.kind === 'chain') {
       const parts: string[] = [];
-      for (const t of f.targets) {
-        const linked = await this.linkedChain(f.via, t.type, t.next, scope);
-        if (linked) {
-          parts.push(linked);
-          continue;
-        }
-        const ref = this.alias('c');
-        const inner = await this.filter(t.next, { type: `${ref}.target_type`, id: `${ref}.target_id`, literal: t.type });
-        parts.push(`EXISTS (SELECT 1 FROM sp_reference ${ref}
-          WHERE ${ref}.res_id = ${scope.id} AND ${ref}.res_type = ${scope.type} AND ${ref}.code = ${this.params.add(f.via)}
-            AND ${ref}.target_type = ${this.params.add(t.type)} AND ${inner})`);
-      }
+      for (const t of f.targets) parts.push((await this.linkedChain(f.via, t.type, t.next, scope)) ?? (await this.step('sp_reference', f.via, t, scope)));
       return or(parts);
     }
     if (f.kind === 'has') {
@@ -201,6 +190,18 @@ export class FilterBuilder {
   }
 
   /**
+   * One step of a chain: a reference row of the scope's resource (sp_reference, or sp_link for a declared
+   * link) under `code` to a `t.type` resource that matches the rest of the chain.
+   */
+  private async step(table: 'sp_reference' | 'sp_link', code: string, t: { type: string; next: Filter }, scope: Scope): Promise<string> {
+    const a = this.alias(table === 'sp_link' ? 'k' : 'c');
+    const inner = await this.filter(t.next, { type: `${a}.target_type`, id: `${a}.target_id`, literal: t.type });
+    return `EXISTS (SELECT 1 FROM ${table} ${a}
+      WHERE ${a}.res_id = ${scope.id} AND ${a}.res_type = ${scope.type} AND ${a}.code = ${this.params.add(code)}
+        AND ${a}.target_type = ${this.params.add(t.type)} AND ${inner})`;
+  }
+
+  /**
    * A chain step `via` → `through` whose next step is a declared forward link (links.ts): the sources' link
    * rows in sp_link stand for both steps, so the test starts from the final targets (one index lookup)
    * instead of probing every intermediate. Only for the exact path with a plain reference test or a further
@@ -211,13 +212,7 @@ export class FilterBuilder {
       const link = forwardLink(scope.literal, via, through, next.via);
       if (!link) return undefined;
       const parts: string[] = [];
-      for (const t of next.targets) {
-        const k = this.alias('k');
-        const inner = await this.filter(t.next, { type: `${k}.target_type`, id: `${k}.target_id`, literal: t.type });
-        parts.push(`EXISTS (SELECT 1 FROM sp_link ${k}
-          WHERE ${k}.res_id = ${scope.id} AND ${k}.res_type = ${scope.type} AND ${k}.code = ${this.params.add(link.code)}
-            AND ${k}.target_type = ${this.params.add(t.type)} AND ${inner})`);
-      }
+      for (const t of next.targets) parts.push(await this.step('sp_link', link.code, t, scope));
       return or(parts);
     }
     if (next.kind !== 'leaf' || !('definition' in next.param) || next.param.type !== 'reference') return undefined;
