@@ -107,8 +107,9 @@ export function reverseLink(target: string | undefined, source: string, via: str
 
 /**
  * Recomputes the link rows a set of written resources affects, in the write's transaction, after the
- * resources and their index rows are written (so it reads them): at most two statements per flush, whatever
- * the number of links — one locking the intermediates of written sources, one recomputing every link touched.
+ * resources and their index rows are written (so it reads them): per flush, one statement locking the
+ * intermediates of written sources for each distinct first step (`Observation.encounter:Encounter` serves both
+ * default forward links), and one statement recomputing every link touched.
  *
  * Forward: the sources to recompute are the written sources and the sources pointing to a written
  * intermediate; each is recomputed whole (its rows deleted, the join of its `via` references and their
