@@ -356,6 +356,28 @@ CREATE TABLE search_link (link text PRIMARY KEY, built timestamptz NOT NULL DEFA
 DO $$ BEGIN ALTER TABLE resource ALTER COLUMN content SET COMPRESSION lz4; ALTER TABLE resource_history ALTER COLUMN content SET COMPRESSION lz4; EXCEPTION WHEN others THEN NULL; END $$;
 `,
   },
+  {
+    version: 14,
+    name: 'audit: segments of the embedded audit journal already stored as AuditEvents',
+    sql: `
+-- With PGlite the audit log is a journal of files in the data folder (src/security/audit-log.ts) instead of
+-- audit_log rows. A segment is marked here in the transaction that stores its AuditEvents, and unmarked once
+-- its file is gone: a segment found marked at start was stored before a crash and is only deleted.
+CREATE TABLE audit_journal_done (segment text PRIMARY KEY, done timestamptz NOT NULL DEFAULT now());
+`,
+  },
+  {
+    version: 15,
+    name: 'storage: PGlite keeps resource contents uncompressed',
+    sql: `
+-- PGlite has no lz4, and its pglz runs in WASM on the request thread at ~36 MB/s: compressing an aggregated
+-- AuditEvent (128 kB, stored twice) took 7 of the 25 ms its transaction cost. PGlite stores contents over
+-- ~2 kB out of line without compression (more disk for large resources, no decompression on reads).
+-- PostgreSQL servers keep compression (lz4 or pglz, in the server's own processes). Only values written from
+-- now on are affected. (One line: statements are split at a semicolon that ends a line.)
+DO $$ BEGIN IF version() LIKE '%emscripten%' THEN ALTER TABLE resource ALTER COLUMN content SET STORAGE EXTERNAL; ALTER TABLE resource_history ALTER COLUMN content SET STORAGE EXTERNAL; END IF; END $$;
+`,
+  },
 ];
 
 const MIGRATION_LOCK = 7_342_001; // advisory lock key for migrations

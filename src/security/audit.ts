@@ -5,6 +5,7 @@ import { newId, stamp } from '../interactions/resource.js';
 import type { Services } from '../rest/services.js';
 import type { StoreTransaction } from '../store/store.js';
 import { auditIndexRows } from './audit-index.js';
+import { openAuditLog, type AuditLog } from './audit-log.js';
 import { classify, type Interaction } from './interaction.js';
 import { AGENT_REGION_EXT, REGION_SYSTEM } from './policies.js';
 import { principalOf } from './principal.js';
@@ -15,11 +16,11 @@ import { principalOf } from './principal.js';
  *
  * Two stages, both off the request path:
  * 1. every AUDIT_FLUSH_MS the records of the requests finished since the last append go to the durable,
- *    append-only `audit_log` table as one compact JSON row (one insert, no search index): the crash window.
- *    A request only pushes one line of text (no objects per read are kept);
- * 2. every AUDIT_EVENT_MS the process takes its log rows back (DELETE … RETURNING id; their texts were kept)
- *    and stores them as AuditEvent resources in the same transaction, so each record becomes an event
- *    exactly once. Log rows of
+ *    append-only log (audit-log.ts: the `audit_log` table on PostgreSQL, a journal file on PGlite) as one
+ *    compact text (no search index): the crash window. A request only pushes four values onto the pending
+ *    record's arrays (no objects per read are kept);
+ * 2. every AUDIT_EVENT_MS the process claims its log records back (kept in memory) and stores them as
+ *    AuditEvent resources in the same transaction, so each record becomes an event exactly once. Records of
  *    a process that died are turned into AuditEvents the same way by another process (see recover()).
  *
  * Successful reads (read, vread, search, history) of one requester, interaction and address within one event
@@ -41,7 +42,7 @@ const orphanAgeMs = (eventMs: number): number => Math.max(5_000, 5 * eventMs);
 const RECOVER_ROWS = 50;
 
 /**
- * One `audit_log` row, as text: a JSON line with the headers of its read groups (number, key =
+ * One log record, as text: a JSON line with the headers of its read groups (number, key =
  * requester/interaction/address, the event without entities) and its other events, then one line per read:
  * `group <TAB> ms since t <TAB> what was read <TAB> request id` (plain text: JSON-encoding every read cost more
  * than the rest of the audit's per-read work).
@@ -52,19 +53,29 @@ interface LogHead {
   h: [number, string, AuditEvent][];
   e: AuditEvent[];
 }
-/** A log row parsed: reads as [group number, time ms, request id, what was read]. */
+/**
+ * A record: its reads as parallel arrays (group number, time ms, what was read, request id), so that a read
+ * adds no object, and a record still in memory becomes events without being parsed.
+ */
 interface LogRecord extends LogHead {
-  r: [number, number, string, string][];
+  g: number[];
+  at: number[];
+  what: string[];
+  rid: string[];
 }
 
 /** The record being filled by requests, with its groups by key. */
-interface Pending extends LogHead {
-  lines: string[];
+interface Pending extends LogRecord {
   keys: Map<string, number>;
 }
-const newPending = (): Pending => ({ t: Date.now(), h: [], e: [], lines: [], keys: new Map() });
-const isEmpty = (p: Pending): boolean => p.lines.length === 0 && p.e.length === 0;
-const serialize = (p: Pending): string => `${JSON.stringify({ t: p.t, h: p.h, e: p.e })}\n${p.lines.join('\n')}`;
+const newPending = (): Pending => ({ t: Date.now(), h: [], e: [], g: [], at: [], what: [], rid: [], keys: new Map() });
+const isEmpty = (p: LogRecord): boolean => p.g.length === 0 && p.e.length === 0;
+
+function serialize(p: LogRecord): string {
+  const lines = new Array<string>(p.g.length);
+  for (let i = 0; i < lines.length; i++) lines[i] = `${p.g[i]}\t${p.at[i] - p.t}\t${p.what[i]}\t${p.rid[i]}`;
+  return `${JSON.stringify({ t: p.t, h: p.h, e: p.e })}\n${lines.join('\n')}`;
+}
 
 /** Tabs and line breaks would break a read's line: possible only in odd request ids or paths. */
 const BREAK = /[\t\r\n]/;
@@ -76,17 +87,20 @@ const RID_BREAKS = /[\t\r\n ]/g;
 export function parseRecord(text: string): LogRecord {
   const nl = text.indexOf('\n');
   const head = JSON.parse(nl < 0 ? text : text.slice(0, nl)) as LogHead;
-  const r: LogRecord['r'] = [];
+  const rec: LogRecord = { t: head.t, h: head.h, e: head.e, g: [], at: [], what: [], rid: [] };
   if (nl >= 0) {
     for (const line of text.slice(nl + 1).split('\n')) {
       const a = line.indexOf('\t');
       const b = line.indexOf('\t', a + 1);
       const c = line.indexOf('\t', b + 1);
       if (a < 0 || b < 0 || c < 0) continue;
-      r.push([Number(line.slice(0, a)), head.t + Number(line.slice(a + 1, b)), line.slice(c + 1), line.slice(b + 1, c)]);
+      rec.g.push(Number(line.slice(0, a)));
+      rec.at.push(head.t + Number(line.slice(a + 1, b)));
+      rec.what.push(line.slice(b + 1, c));
+      rec.rid.push(line.slice(c + 1));
     }
   }
-  return { t: head.t, h: head.h, e: head.e, r };
+  return rec;
 }
 
 /** An aggregated read event being built: per thing read, its entity and the ids of the requests that read it. */
@@ -116,8 +130,10 @@ export function eventsOf(records: LogRecord[]): AuditEvent[] {
   for (const rec of records) {
     const headers = new Map<number, [string, AuditEvent]>();
     for (const [n, key, header] of rec.h) headers.set(n, [key, header]);
-    for (const [n, at, requestId, what] of rec.r) {
-      const h = headers.get(n);
+    for (let i = 0; i < rec.g.length; i++) {
+      const at = rec.at[i];
+      const what = rec.what[i];
+      const h = headers.get(rec.g[i]);
       if (!h) continue; // cannot happen: a record holds the headers of its reads
       let g = groups.get(h[0]);
       if (!g || g.requests >= MAX_REQUESTS) {
@@ -130,8 +146,8 @@ export function eventsOf(records: LogRecord[]): AuditEvent[] {
       if (at < g.start) g.start = at;
       if (what === '') continue; // nothing named (system search without parameters): the event says who and when
       const en = g.entities.get(what);
-      if (en) en.ids.push(requestId);
-      else g.entities.set(what, { entity: entityOf(what), ids: [requestId] });
+      if (en) en.ids.push(rec.rid[i]);
+      else g.entities.set(what, { entity: entityOf(what), ids: [rec.rid[i]] });
     }
     for (const e of rec.e) done.push(e);
   }
@@ -169,17 +185,18 @@ export class AuditTrail {
   private pending = newPending();
   /** Closed records whose append failed (tried again with the next append). */
   private unlogged: Pending[] = [];
-  /** This interval's log rows. */
-  /** This interval's log rows: id → the row's text (kept, so taking the rows back need not read them). */
-  private logged = new Map<string, string>();
+  /** This interval's log records by id (kept, so claiming them back need not read or parse them). */
+  private logged = new Map<string, LogRecord>();
   private intervalStart = Date.now();
   private timer?: NodeJS.Timeout;
   private recoveryTimer?: NodeJS.Timeout;
   private busy?: Promise<void>;
   private readonly ctx: RequestContext;
   private readonly startedAt = new Date().toISOString();
+  private readonly log: AuditLog;
 
   constructor(private readonly s: Services) {
+    this.log = openAuditLog(s.db, s.config.dataDir);
     this.ctx = { requestId: 'audit', lang: 'en', baseUrl: s.store.baseUrl, actor: { kind: 'system', id: 'audit' }, scopes: [], log: s.log.child({ component: 'audit' }) };
   }
 
@@ -263,7 +280,10 @@ export class AuditTrail {
     let rid = ctx.requestId;
     if (RID_BREAK.test(rid)) rid = rid.replace(RID_BREAKS, '_');
     if (BREAK.test(what)) what = what.replace(BREAKS, ' ');
-    rec.lines.push(`${n}\t${at - rec.t}\t${what}\t${rid}`);
+    rec.g.push(n);
+    rec.at.push(at);
+    rec.what.push(what);
+    rec.rid.push(rid);
   }
 
   private event(req: Request, status: number, ctx: RequestContext, i: Interaction, recorded: string, location: unknown): AuditEvent {
@@ -344,9 +364,7 @@ export class AuditTrail {
     const records = this.takeUnlogged();
     for (let k = 0; k < records.length; k++) {
       try {
-        const text = serialize(records[k]);
-        const { rows } = await this.s.db.query<{ id: string }>('INSERT INTO audit_log (content) VALUES ($1) RETURNING id', [text], 'hms_audit_append');
-        this.logged.set(String(rows[0].id), text);
+        this.logged.set(await this.log.append(serialize(records[k])), records[k]);
       } catch (err) {
         // kept in memory, tried again with the next append (or stored from memory at the interval's end)
         this.unlogged = [...records.slice(k), ...this.unlogged];
@@ -357,10 +375,10 @@ export class AuditTrail {
   }
 
   /**
-   * Takes this interval's log rows back (DELETE … RETURNING id: rows another process recovered meanwhile are
-   * not returned, and not stored twice) and stores them — from the texts kept in memory — with the records not
-   * yet in the log, as AuditEvents in the same transaction (retried once). If that fails, the records not yet
-   * in the log go there, and the rows are left for recovery.
+   * Claims this interval's log records back (records recovered meanwhile by another process are not returned,
+   * and not stored twice) and stores them — from the texts kept in memory — with the records not yet in the
+   * log, as AuditEvents in the same transaction (retried once). If that fails, the records not yet in the log
+   * go there, and the logged ones are left for recovery.
    */
   private async materialize(): Promise<void> {
     const logged = this.logged;
@@ -368,54 +386,52 @@ export class AuditTrail {
     this.logged = new Map();
     this.intervalStart = Date.now();
     if (logged.size === 0 && unlogged.length === 0) return;
-    const run = (): Promise<void> =>
+    const run = (): Promise<string[]> =>
       this.s.store.transaction(this.ctx, async (t) => {
         const records: LogRecord[] = [];
+        let claimed: string[] = [];
         if (logged.size > 0) {
-          const { rows } = await t.tx.query<{ id: string }>('DELETE FROM audit_log WHERE id = ANY($1::bigint[]) RETURNING id', [[...logged.keys()]]);
-          for (const r of rows.sort((a, b) => Number(a.id) - Number(b.id))) records.push(parseRecord(logged.get(String(r.id)) as string));
+          // in append order (the map's), whatever order the claim returns
+          claimed = await this.log.claim(t.tx, [...logged.keys()]);
+          const mine = new Set(claimed);
+          for (const [id, rec] of logged) if (mine.has(id)) records.push(rec);
         }
-        for (const p of unlogged) records.push(parseRecord(serialize(p)));
+        records.push(...unlogged);
         this.stage(t, eventsOf(records));
+        return claimed;
       });
+    let claimed: string[];
     try {
-      await run().catch(() => run());
+      claimed = await run().catch(() => run());
     } catch (err) {
       this.ctx.log.error({ err, rows: logged.size }, 'audit events could not be stored; left in the audit log for recovery');
       for (const rec of unlogged) {
-        await this.s.db.query('INSERT INTO audit_log (content) VALUES ($1)', [serialize(rec)]).catch((e2: unknown) => {
-          this.ctx.log.error({ err: e2, lost: rec.lines.length + rec.e.length }, 'audit records could not be written');
+        await this.log.append(serialize(rec)).catch((e2: unknown) => {
+          this.ctx.log.error({ err: e2, lost: rec.g.length + rec.e.length }, 'audit records could not be written');
         });
       }
+      return;
     }
-  }
-
-  /** Deletes the log rows matching `where` and returns their records in log order. */
-  private async take(t: StoreTransaction, where: string, params: unknown[]): Promise<LogRecord[]> {
-    const { rows } = await t.tx.query<{ id: string; content: string }>(`DELETE FROM audit_log WHERE ${where} RETURNING id, content`, params);
-    return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => parseRecord(r.content));
+    await this.log.release(claimed).catch((err: unknown) => this.ctx.log.warn({ err }, 'audit log records stored but not freed (freed at recovery)'));
   }
 
   /**
-   * Turns log rows no live process will store into AuditEvents: on PGlite at start every row (the previous
-   * run's); otherwise rows older than orphanAgeMs (checked at that interval). Rows are locked (SKIP LOCKED),
-   * turned into events and deleted in one transaction, RECOVER_ROWS at a time.
+   * Turns log records no live process will store into AuditEvents: on PGlite at start every record (the
+   * previous run's); otherwise records older than orphanAgeMs (checked at that interval). Records are claimed
+   * (on PostgreSQL locked with SKIP LOCKED), turned into events and deleted in one transaction, RECOVER_ROWS at
+   * a time.
    */
   async recover(all: boolean): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = await this.s.store.transaction(this.ctx, async (t) => {
-        const records = await this.take(
-          t,
-          `id IN (SELECT id FROM audit_log WHERE created < ${all ? '$1::timestamptz' : `now() - $1::int * interval '1 millisecond'`}
-             ORDER BY id LIMIT ${RECOVER_ROWS} FOR UPDATE SKIP LOCKED)`,
-          [all ? this.startedAt : orphanAgeMs(this.s.config.auditEventMs)],
-        );
-        this.stage(t, eventsOf(records));
-        return records.length;
+      const { ids, n } = await this.s.store.transaction(this.ctx, async (t) => {
+        const found = await this.log.orphans(t.tx, { all, since: this.startedAt, ageMs: orphanAgeMs(this.s.config.auditEventMs), limit: RECOVER_ROWS });
+        this.stage(t, eventsOf(found.texts.map(parseRecord)));
+        return { ids: found.ids, n: found.texts.length };
       });
+      await this.log.release(ids);
       total += n;
-      if (n < RECOVER_ROWS) break;
+      if (ids.length < RECOVER_ROWS) break;
     }
     if (total > 0) this.ctx.log.warn({ rows: total }, 'audit log rows left by a previous process stored as AuditEvents');
     return total;
