@@ -319,3 +319,54 @@ describe('alternative criteria: Appointment through its Slot and Schedule', () =
     expect(ids((await as('reg11', 'GET', 'Appointment?_id=apSlot,apB')).json)).toEqual(['apSlot']);
   });
 });
+
+describe('policies of the record, people and financial types', () => {
+  const TYPES = [
+    'NutritionOrder', 'VisionPrescription', 'DeviceRequest', 'DeviceUseStatement', 'RelatedPerson', 'Person', 'Provenance', 'Claim',
+    'ExplanationOfBenefit', 'CoverageEligibilityRequest', 'ClaimResponse', 'CoverageEligibilityResponse', 'PaymentNotice',
+    'PaymentReconciliation', 'Invoice', 'Account', 'ChargeItem',
+  ];
+  test('every one is searchable by facility- and region-bound requesters (its policy compiles to valid criteria)', async () => {
+    for (const type of TYPES) {
+      for (const who of ['facA', 'reg11']) {
+        const r = await as(who, 'GET', `${type}?_count=1&_total=accurate`);
+        expect(`${type} ${who} ${r.status}`).toBe(`${type} ${who} 200`);
+      }
+    }
+  });
+
+  test('Provenance, Claim, ClaimResponse and Invoice belong to the facility that acted, billed or asked', async () => {
+    const ref = (r: string): Json => ({ reference: r });
+    const docs: Json[] = [
+      { resourceType: 'Provenance', id: 'provA', target: [ref('Patient/pA')], recorded: '2026-11-01T10:00:00Z', location: ref('Location/locA'), agent: [{ who: ref('Practitioner/prA2') }] },
+      { resourceType: 'Provenance', id: 'provB', target: [ref('Patient/pB')], recorded: '2026-11-01T10:00:00Z', agent: [{ who: ref('Organization/orgB') }] },
+      {
+        resourceType: 'Claim', id: 'clA', status: 'active', type: { text: 'x' }, use: 'claim', patient: ref('Patient/pA'), created: '2026-11-01', provider: ref('Organization/orgA'),
+        priority: { text: 'normal' }, insurance: [{ sequence: 1, focal: true, coverage: { display: 'c' } }],
+      },
+      {
+        resourceType: 'Claim', id: 'clB', status: 'active', type: { text: 'x' }, use: 'claim', patient: ref('Patient/pB'), created: '2026-11-01', provider: ref('Organization/orgB'),
+        priority: { text: 'normal' }, insurance: [{ sequence: 1, focal: true, coverage: { display: 'c' } }],
+      },
+      { resourceType: 'ClaimResponse', id: 'crA', status: 'active', type: { text: 'x' }, use: 'claim', patient: ref('Patient/pA'), created: '2026-11-02', insurer: ref('Organization/orgB'), requestor: ref('Organization/orgA'), outcome: 'complete' },
+      { resourceType: 'Invoice', id: 'invA', status: 'issued', issuer: ref('Organization/orgA') },
+      { resourceType: 'Invoice', id: 'invB', status: 'issued', issuer: ref('Organization/orgB') },
+    ];
+    for (const d of docs) await adminPut(d);
+    expect(ids((await as('facA', 'GET', 'Provenance?_count=50')).json)).toEqual(['provA']);
+    expect(ids((await as('facB', 'GET', 'Provenance?_count=50')).json)).toEqual(['provB']);
+    expect((await as('facA', 'GET', 'Provenance/provB')).status).toBe(404);
+    expect(ids((await as('reg11', 'GET', 'Claim')).json)).toEqual(['clA']);
+    expect((await as('facB', 'GET', 'Claim/clA')).status).toBe(404);
+    // a claim response is the asking facility's and the paying Organization's
+    expect((await as('facA', 'GET', 'ClaimResponse/crA')).status).toBe(200);
+    expect((await as('facB', 'GET', 'ClaimResponse/crA')).status).toBe(200);
+    expect(ids((await as('facB', 'GET', 'Invoice')).json)).toEqual(['invB']);
+    // writes follow the same paths: facility A cannot bill in facility B's name
+    const moved = await as('facA', 'PUT', 'Invoice/invA', { resourceType: 'Invoice', id: 'invA', status: 'issued', issuer: ref('Organization/orgB') });
+    expect(moved.status).toBe(403);
+    expectOutcome(moved, 403, /outside the data the requester may write/);
+    const own = await as('facA', 'POST', 'Invoice', { resourceType: 'Invoice', status: 'draft', issuer: ref('Organization/orgA') });
+    expect(own.status).toBe(201);
+  });
+});

@@ -82,6 +82,28 @@ export const POLICIES: Record<string, TypePolicy> = {
   Slot: { paths: ['schedule.actor:Location.organization'] },
   SupplyRequest: { paths: [...party('requester'), 'supplier:Organization'] },
   SupplyDelivery: { paths: ['supplier:Organization', 'supplier:PractitionerRole.organization', 'receiver:PractitionerRole.organization'] },
+  NutritionOrder: { paths: byEncounter('encounter', 'patient.organization') },
+  VisionPrescription: { paths: byEncounter('encounter', 'patient.organization') },
+  DeviceRequest: { paths: [...byEncounter('encounter', 'patient.organization'), ...party('requester'), ...party('performer')] },
+  DeviceUseStatement: { paths: ['patient.organization'] },
+
+  // --- People around the patient, and the record of what was done.
+  RelatedPerson: { paths: ['patient.organization'] },
+  Person: { paths: ['organization'] },
+  // Where the activity took place, or the organization that acted.
+  Provenance: { paths: ['location.organization', ...party('agent')] },
+
+  // --- Financial: the facility that provides or bills, or the Organization that pays (an insurer bound to it).
+  Claim: { paths: ['facility.organization', ...party('provider')] },
+  ExplanationOfBenefit: { paths: ['facility.organization', ...party('provider')] },
+  CoverageEligibilityRequest: { paths: ['facility.organization', ...party('provider')] },
+  ClaimResponse: { paths: [...party('requestor'), 'insurer'] },
+  CoverageEligibilityResponse: { paths: [...party('requestor'), 'insurer'] },
+  PaymentNotice: { paths: party('provider') },
+  PaymentReconciliation: { paths: ['payment-issuer', ...party('requestor')] },
+  Invoice: { paths: ['issuer'] },
+  Account: { paths: ['owner'] },
+  ChargeItem: { paths: ['performing-organization', 'requesting-organization', 'context:Encounter.service-provider'] },
 };
 
 /** Subsystem of a resource: a meta.tag of this system (MSPBS, IPS, military, police, private …). */
