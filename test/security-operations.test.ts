@@ -17,6 +17,10 @@ const ref = (r: string): Json => ({ reference: r });
 const TEAM = (t: string): Json => ({ tag: [{ system: 'urn:team', code: t }] });
 const CS_URL = 'urn:hms-test:cs';
 const VS_URL = 'urn:hms-test:vs';
+const CS_TK = 'urn:hms-test:cs-tk';
+const VS_TK = 'urn:hms-test:vs-tk';
+const CM_TK = 'urn:hms-test:cm-tk';
+const TK_LABEL = { system: 'https://fhir.mspbs.gov.py/CodeSystem/py-security-label', code: 'conocimiento-protegido' };
 const PY_LOCATION = 'https://fhir.mspbs.gov.py/StructureDefinition/py-location';
 
 const seed: Json[] = [
@@ -27,6 +31,10 @@ const seed: Json[] = [
   { resourceType: 'CodeSystem', id: 'cs', url: CS_URL, status: 'active', content: 'complete', concept: [{ code: 'a', display: 'Alpha' }] },
   { resourceType: 'ValueSet', id: 'vs', url: VS_URL, status: 'active', compose: { include: [{ system: CS_URL }] } },
   { resourceType: 'ConceptMap', id: 'cm', status: 'active', group: [{ source: CS_URL, target: 'urn:other', element: [{ code: 'a', target: [{ code: 'z', equivalence: 'equivalent' }] }] }] },
+  // Protected traditional knowledge: a code system of remedies, a value set and a map over it, all labelled
+  { resourceType: 'CodeSystem', id: 'csTk', url: CS_TK, status: 'active', content: 'complete', meta: { security: [TK_LABEL] }, concept: [{ code: 'r1', display: 'Remedio' }, { code: 'r2', display: 'Otro', concept: [{ code: 'r3' }] }] },
+  { resourceType: 'ValueSet', id: 'vsTk', url: VS_TK, status: 'active', meta: { security: [TK_LABEL] }, compose: { include: [{ system: CS_TK }] } },
+  { resourceType: 'ConceptMap', id: 'cmTk', url: CM_TK, status: 'active', meta: { security: [TK_LABEL] }, group: [{ source: CS_TK, target: 'urn:other', element: [{ code: 'r1', target: [{ code: 'z', equivalence: 'equivalent' }] }] }] },
   // Organizations that do not conform to py-organization (no subsector extension), visible to team a only / team b only
   { resourceType: 'Organization', id: 'orgTeamA', name: 'TA', meta: TEAM('a') },
   { resourceType: 'Organization', id: 'orgTeamB', name: 'TB', meta: TEAM('b') },
@@ -40,6 +48,8 @@ const CLIENTS: Record<string, { scopes: string; facility?: string }> = {
   valuesets: { scopes: 'system/ValueSet.rs' },
   teamA: { scopes: 'system/Subscription.rs?_tag=urn:team|a system/Location.rs system/Organization.rs?_tag=urn:team|a' },
   subsAndPatients: { scopes: 'system/Subscription.rs system/Patient.rs' },
+  terms: { scopes: 'system/CodeSystem.rs system/ValueSet.rs system/ConceptMap.rs' },
+  termsTk: { scopes: 'system/CodeSystem.rs system/ValueSet.rs system/ConceptMap.rs hms/label.conocimiento-protegido' },
 };
 
 const as = (who: string, method: string, path: string, body?: unknown) => request(method, `${server.base}/${path}`, body, bearer(tokens.get(who) as string));
@@ -180,4 +190,27 @@ test('operations inside a batch are authorized entry by entry', async () => {
   });
   expect(r.status).toBe(200);
   expect(r.json.entry.map((e: Json) => e.response.status.slice(0, 3))).toEqual(['200', '404', '403', '200']);
+});
+
+test('type-level terminology operations do not reveal a code system, value set or map with a protected label', async () => {
+  const q = encodeURIComponent;
+  const calls = [
+    `CodeSystem/$lookup?system=${q(CS_TK)}&code=r1`,
+    `CodeSystem/$validate-code?url=${q(CS_TK)}&code=r1`,
+    `CodeSystem/$subsumes?system=${q(CS_TK)}&codeA=r2&codeB=r3`,
+    `ValueSet/$expand?url=${q(VS_TK)}`,
+    `ValueSet/$validate-code?url=${q(VS_TK)}&system=${q(CS_TK)}&code=r1`,
+    `ConceptMap/$translate?url=${q(CM_TK)}&system=${q(CS_TK)}&code=r1`,
+  ];
+  for (const path of calls) {
+    const denied = await as('terms', 'GET', path);
+    expect(`${path} ${denied.status}`).toBe(`${path} 404`);
+    expectOutcome(denied, 404, /not found/);
+    const allowed = await as('termsTk', 'GET', path);
+    expect(`${path} ${allowed.status}`).toBe(`${path} 200`);
+  }
+  // what the labelled one holds is not in the answer to the allowed requester only by chance
+  expect((await as('termsTk', 'GET', calls[0])).json.parameter.find((x: Json) => x.name === 'display').valueString).toBe('Remedio');
+  // an unlabelled code system stays open to the same requester
+  expect((await as('terms', 'GET', `CodeSystem/$lookup?system=${q(CS_URL)}&code=a`)).status).toBe(200);
 });

@@ -2,7 +2,7 @@ import { OperationOutcomeError, validateResource } from '@medplum/core';
 import type { CodeableConcept, CodeSystem, Coding, ConceptMap, OperationOutcomeIssue, Parameters, ParametersParameter, Resource, ValueSet } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
 import type { Queryable } from '../db/database.js';
-import { formatMessage } from '../fhir/messages.js';
+import { formatMessage, type MessageKey } from '../fhir/messages.js';
 import { FhirError, outcomeFromIssues } from '../fhir/outcome.js';
 import { defineOperation, type OperationCall } from '../operations/registry.js';
 import type { FhirResponse } from '../rest/request.js';
@@ -123,8 +123,25 @@ async function stored<T extends TermResource>(q: Queryable, type: TermType, id: 
   return r;
 }
 
+/**
+ * Checks a ValueSet, CodeSystem or ConceptMap a type-level operation found by its URL as a read of it would
+ * be checked: one carrying a protected security label the requester may not read is not found (404). Labelled
+ * resources only (terminology normally carries none), so other lookups cost nothing. Not applied to what a
+ * ValueSet includes from other ValueSets or CodeSystems, nor to the ConceptMaps $translate searches without url.
+ */
+type Guard = (type: TermType, r: TermResource | undefined, url: string) => Promise<void>;
+const NOT_FOUND: Record<TermType, MessageKey> = { ValueSet: 'terminology.valueSetNotFound', CodeSystem: 'terminology.codeSystemNotFound', ConceptMap: 'terminology.conceptMapNotFound', NamingSystem: 'notFound' };
+
+function labelGuard(s: Services, ctx: RequestContext, t?: StoreTransaction): Guard {
+  return async (type, r, url) => {
+    if (!r?.meta?.security?.length || !r.id) return;
+    const readable = await s.store.readable(ctx, [{ type, id: r.id, content: JSON.stringify(r) }], t);
+    if (readable.length === 0) throw new FhirError(404, 'not-found', NOT_FOUND[type], [url]);
+  };
+}
+
 /** The ValueSet an operation works on: instance, posted valueSet, or url (+ valueSetVersion). */
-async function targetValueSet(q: Queryable, call: OperationCall, p: Inputs): Promise<ValueSet> {
+async function targetValueSet(q: Queryable, call: OperationCall, p: Inputs, guard: Guard): Promise<ValueSet> {
   if (call.level === 'instance') return stored<ValueSet>(q, 'ValueSet', call.id as string);
   const posted = p.resource<ValueSet>('valueSet', 'ValueSet');
   if (posted) return posted;
@@ -132,6 +149,7 @@ async function targetValueSet(q: Queryable, call: OperationCall, p: Inputs): Pro
   if (!url) throw bad('missingParam', ['url | valueSet']);
   const vs = await find<ValueSet>(q, 'ValueSet', url, p.str('valueSetVersion'));
   if (!vs) throw new FhirError(404, 'not-found', 'terminology.valueSetNotFound', [url]);
+  await guard('ValueSet', vs, url);
   return vs;
 }
 
@@ -171,9 +189,9 @@ function verdictParameters(v: CodeVerdict): Parameters {
   ]);
 }
 
-async function expandOp(q: Queryable, _ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
+async function expandOp(q: Queryable, _ctx: RequestContext, call: OperationCall, guard: Guard): Promise<FhirResponse> {
   const p = new Inputs(call.params, call.resource);
-  const vs = await targetValueSet(q, call, p);
+  const vs = await targetValueSet(q, call, p, guard);
   const computed = await computeExpansion(q, vs);
   checkExpandable(computed, vs.url ?? vs.id ?? '(posted)');
   const excludeNested = p.bool('excludeNested');
@@ -190,9 +208,9 @@ async function expandOp(q: Queryable, _ctx: RequestContext, call: OperationCall)
   );
 }
 
-async function valueSetValidateOp(q: Queryable, ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
+async function valueSetValidateOp(q: Queryable, ctx: RequestContext, call: OperationCall, guard: Guard): Promise<FhirResponse> {
   const p = new Inputs(call.params, call.resource);
-  const vs = await targetValueSet(q, call, p);
+  const vs = await targetValueSet(q, call, p, guard);
   const { codings } = codingsToValidate(p);
   const computed = await computeExpansion(q, vs);
   const opts = { lang: ctx.lang, displayLanguage: p.str('displayLanguage') };
@@ -202,7 +220,7 @@ async function valueSetValidateOp(q: Queryable, ctx: RequestContext, call: Opera
   return ok(verdictParameters(combine(verdicts)));
 }
 
-async function codeSystemValidateOp(q: Queryable, ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
+async function codeSystemValidateOp(q: Queryable, ctx: RequestContext, call: OperationCall, guard: Guard): Promise<FhirResponse> {
   const p = new Inputs(call.params, call.resource);
   let codeSystem: CodeSystem | undefined;
   if (call.level === 'instance') codeSystem = await stored<CodeSystem>(q, 'CodeSystem', call.id as string);
@@ -217,6 +235,7 @@ async function codeSystemValidateOp(q: Queryable, ctx: RequestContext, call: Ope
       verdicts.push(validateCodeInIndex(indexCodeSystem(codeSystem), { ...coding, system: codeSystem.url }, opts));
     } else {
       if (!coding.system) throw bad('missingParam', ['url | system']);
+      await guard('CodeSystem', await find<CodeSystem>(q, 'CodeSystem', coding.system), coding.system);
       verdicts.push(await validateInCodeSystem(q, coding, opts));
     }
   }
@@ -224,7 +243,7 @@ async function codeSystemValidateOp(q: Queryable, ctx: RequestContext, call: Ope
   return ok(verdictParameters(combine(verdicts)));
 }
 
-async function lookupOp(q: Queryable, _ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
+async function lookupOp(q: Queryable, _ctx: RequestContext, call: OperationCall, guard: Guard): Promise<FhirResponse> {
   const p = new Inputs(call.params, call.resource);
   const coding = p.coding('coding');
   const code = coding?.code ?? p.str('code');
@@ -237,6 +256,7 @@ async function lookupOp(q: Queryable, _ctx: RequestContext, call: OperationCall)
   }
   if (!code) throw bad('missingParam', ['code | coding']);
   if (!system) throw bad('missingParam', ['system']);
+  if (!codeSystem) await guard('CodeSystem', await find<CodeSystem>(q, 'CodeSystem', system), system);
   const r = await lookup(q, { system, code, version: coding?.version ?? p.str('version'), displayLanguage: p.str('displayLanguage'), properties: p.strs('property'), codeSystem });
   return ok(
     out([
@@ -260,7 +280,7 @@ async function lookupOp(q: Queryable, _ctx: RequestContext, call: OperationCall)
   );
 }
 
-async function subsumesOp(q: Queryable, _ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
+async function subsumesOp(q: Queryable, _ctx: RequestContext, call: OperationCall, guard: Guard): Promise<FhirResponse> {
   const p = new Inputs(call.params, call.resource);
   const codingA = p.coding('codingA');
   const codingB = p.coding('codingB');
@@ -276,11 +296,12 @@ async function subsumesOp(q: Queryable, _ctx: RequestContext, call: OperationCal
   if (!codeA || !codeB) throw bad('missingParam', ['codeA / codeB | codingA / codingB']);
   if (!system) throw bad('missingParam', ['system']);
   for (const c of [codingA, codingB]) if (c?.system && c.system !== system) throw bad('badParam', ['codingA / codingB', `${c.system} is not ${system}`]);
+  if (!codeSystem) await guard('CodeSystem', await find<CodeSystem>(q, 'CodeSystem', system), system);
   const outcome = await subsumes(q, { system, version: p.str('version') ?? codingA?.version, codeA, codeB, codeSystem });
   return ok(out([{ name: 'outcome', valueCode: outcome }]));
 }
 
-async function translateOp(q: Queryable, ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
+async function translateOp(q: Queryable, ctx: RequestContext, call: OperationCall, guard: Guard): Promise<FhirResponse> {
   const p = new Inputs(call.params, call.resource);
   let conceptMap: ConceptMap | undefined;
   if (call.level === 'instance') conceptMap = await stored<ConceptMap>(q, 'ConceptMap', call.id as string);
@@ -289,6 +310,7 @@ async function translateOp(q: Queryable, ctx: RequestContext, call: OperationCal
   if (!conceptMap && url) {
     conceptMap = await find<ConceptMap>(q, 'ConceptMap', url, p.str('conceptMapVersion'));
     if (!conceptMap) throw new FhirError(404, 'not-found', 'terminology.conceptMapNotFound', [url]);
+    await guard('ConceptMap', conceptMap, url);
   }
   const coding = p.coding('coding');
   const cc = p.codeableConcept('codeableConcept');
@@ -314,14 +336,14 @@ async function translateOp(q: Queryable, ctx: RequestContext, call: OperationCal
   );
 }
 
-type Handler = (q: Queryable, ctx: RequestContext, call: OperationCall) => Promise<FhirResponse>;
+type Handler = (q: Queryable, ctx: RequestContext, call: OperationCall, guard: Guard) => Promise<FhirResponse>;
 
 /** Inside a batch or transaction bundle the operation reads on the bundle's connection (PGlite has only one). */
 function onConnection(h: Handler): (s: Services, ctx: RequestContext, call: OperationCall, t?: StoreTransaction) => Promise<FhirResponse> {
   return async (s, ctx, call, t) => {
-    if (!t) return h(s.db, ctx, call);
+    if (!t) return h(s.db, ctx, call, labelGuard(s, ctx));
     await t.flush();
-    return h(t.tx, ctx, call);
+    return h(t.tx, ctx, call, labelGuard(s, ctx, t));
   };
 }
 
