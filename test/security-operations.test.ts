@@ -99,10 +99,12 @@ const matrix: [string, string, string, number][] = [
   ['facA', 'GET', `CodeSystem/$lookup?system=${CS_URL}&code=a`, 200],
   ['facA', 'GET', `ConceptMap/cm/$translate?system=${CS_URL}&code=a`, 200],
   // subscriptions: no policy for Subscription, so a facility-bound requester gets none of them
-  ['facA', 'GET', 'Subscription/$status', 403],
-  ['facA', 'GET', 'Subscription/subA/$status', 403],
-  ['facA', 'GET', 'Subscription/subA/$events', 403],
-  ['facA', 'GET', 'Subscription/$get-ws-binding-token?id=subA', 403],
+  // a facility-bound requester has only its own Subscriptions (owner tags): subA is not one of them
+  ['facA', 'GET', 'Subscription/$status', 200],
+  ['facA', 'GET', 'Subscription/subA/$status', 404],
+  ['facA', 'GET', 'Subscription/subA/$events', 404],
+  ['facA', 'GET', 'Subscription/$get-ws-binding-token?id=subA', 404],
+  ['valuesets', 'GET', 'Subscription/subA/$status', 403],
   ['patients', 'GET', 'Subscription/$status', 403],
   ['patients', 'GET', 'Subscription/subA/$events', 403],
   // a scope restricted to team a: team b's subscription does not exist for it
@@ -189,7 +191,7 @@ test('operations inside a batch are authorized entry by entry', async () => {
     ],
   });
   expect(r.status).toBe(200);
-  expect(r.json.entry.map((e: Json) => e.response.status.slice(0, 3))).toEqual(['200', '404', '403', '200']);
+  expect(r.json.entry.map((e: Json) => e.response.status.slice(0, 3))).toEqual(['200', '404', '404', '200']);
 });
 
 test('type-level terminology operations do not reveal a code system, value set or map with a protected label', async () => {

@@ -378,6 +378,16 @@ CREATE TABLE audit_journal_done (segment text PRIMARY KEY, done timestamptz NOT 
 DO $$ BEGIN IF version() LIKE '%emscripten%' THEN ALTER TABLE resource ALTER COLUMN content SET STORAGE EXTERNAL; ALTER TABLE resource_history ALTER COLUMN content SET STORAGE EXTERNAL; END IF; END $$;
 `,
   },
+  {
+    version: 16,
+    name: 'subscriptions: the owner whose access a Subscription matches with',
+    sql: `
+-- The requester that last wrote a Subscription (JSON: kind, id, scopes, facility, region, subsystem, patient),
+-- NULL when authorization was off or the server wrote it: a change fires the Subscription only when its owner
+-- may read the changed resource (src/subscriptions/owner.ts).
+ALTER TABLE subscription_state ADD COLUMN owner text;
+`,
+  },
 ];
 
 const MIGRATION_LOCK = 7_342_001; // advisory lock key for migrations

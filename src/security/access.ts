@@ -11,7 +11,7 @@ import { SqlParams } from '../search/sql.js';
 import type { AccessGuard, HistoryBranch, PendingWrite, StoredResource, StoreTransaction } from '../store/store.js';
 import { classifyRequest } from './interaction.js';
 import { AuthError, forbidden } from './messages.js';
-import { POLICIES, PROTECTED_LABELS, REGION_PARAM, REGION_SYSTEM, SHARED_TYPES, SUBSYSTEM_TAG_SYSTEM } from './policies.js';
+import { POLICIES, PROTECTED_LABELS, REGION_PARAM, REGION_SYSTEM, SHARED_TYPES, SUBSCRIPTION_OWNER_TAG_SYSTEM, SUBSYSTEM_TAG_SYSTEM } from './policies.js';
 import { LABEL_SCOPE_PREFIX, principalOf, type Principal } from './principal.js';
 import { grantsFor, type Op } from './scopes.js';
 import { versionConditions } from './versions.js';
@@ -77,7 +77,9 @@ function compile(p: Principal, type: string, op: Op): Rule | null {
   const labels = hidden.length > 0 ? `_security:not=${hidden.map((l) => encodeURIComponent(`${l.system}|${l.code}`)).join(',')}` : '';
   // Every type at once (system history, system operations): only the grant matters here; see historyCondition.
   if (type === '*') return { policy: [], labels: '', hidden: [], key: bound(p) || labels || policy.length ? '*' : '' };
-  if (bound(p) && !SHARED_TYPES.has(type)) {
+  if (bound(p) && type === 'Subscription') {
+    for (const t of ownerTags(p)) policy.push([`_tag=${encodeURIComponent(`${t.system}|${t.code}`)}`]);
+  } else if (bound(p) && !SHARED_TYPES.has(type)) {
     const pol = POLICIES[type];
     if (!pol) return null;
     const alts = op === 'r' || op === 's' ? [...pol.paths, ...(pol.read ?? [])] : pol.paths;
@@ -90,6 +92,23 @@ function compile(p: Principal, type: string, op: Op): Rule | null {
   }
   const key = [...policy.map((alts) => alts.join(' OR ')), labels].filter(Boolean).join(' AND ');
   return { policy, labels, hidden, key };
+}
+
+/** The owner tags of a Subscription written by a bound requester (policies.ts). */
+function ownerTags(p: Principal): { system: string; code: string }[] {
+  const tags: { system: string; code: string }[] = [];
+  if (p.facility) tags.push({ system: SUBSCRIPTION_OWNER_TAG_SYSTEM, code: `facility:${p.facility}` });
+  if (p.region) tags.push({ system: SUBSCRIPTION_OWNER_TAG_SYSTEM, code: `region:${p.region}` });
+  if (p.subsystem) tags.push({ system: SUBSCRIPTION_OWNER_TAG_SYSTEM, code: `subsystem:${p.subsystem}` });
+  return tags;
+}
+
+/** A Subscription created or replaced by a bound requester carries its owner tags (others of that system dropped). */
+function stampOwner(body: unknown, p: Principal): void {
+  const r = body as { resourceType?: string; meta?: { tag?: { system?: string; code?: string }[] } } | undefined;
+  if (!r || r.resourceType !== 'Subscription' || !bound(p)) return;
+  const kept = (r.meta?.tag ?? []).filter((t) => t.system !== SUBSCRIPTION_OWNER_TAG_SYSTEM);
+  r.meta = { ...(r.meta ?? {}), tag: [...kept, ...ownerTags(p)] };
 }
 
 /**
@@ -267,6 +286,35 @@ export class AccessControl implements AccessGuard {
     return rows.filter((x) => keep.has(x));
   }
 
+  /**
+   * AccessGuard: changes the requester may be told of (a Subscription's owner). Written resources as a read
+   * would be judged (rule, policy in SQL in q, labels); a deleted one by the labels of its last version, and not
+   * at all under a facility, region or subsystem policy (its index, which the policy is judged on, is gone).
+   */
+  async notifiable<R extends { type: string; id: string; content?: string; deleted: boolean }>(ctx: RequestContext, q: Queryable, items: R[]): Promise<R[]> {
+    const p = this.on ? principalOf(ctx) : undefined;
+    if (!p) return items;
+    const hidden = hiddenLabels(p);
+    const keep = new Set<R>();
+    const byType = new Map<string, R[]>();
+    for (const x of items) if (!hiddenLabel(x.content, hidden)) byType.set(x.type, [...(byType.get(x.type) ?? []), x]);
+    for (const [type, list] of byType) {
+      let r: Rule;
+      try {
+        r = rule(p, type, 'r');
+      } catch {
+        continue;
+      }
+      const live = list.filter((x) => !x.deleted);
+      if (r.policy.length === 0) list.forEach((x) => keep.add(x));
+      if (!r.key || live.length === 0) continue;
+      const ok = await inside(q, this.s.store.baseUrl, type, live.map((x) => x.id), filtersOf(r, [type], true), this.firstChains);
+      for (const x of live) if (!ok.has(x.id)) keep.delete(x);
+      else keep.add(x);
+    }
+    return items.filter((x) => keep.has(x));
+  }
+
   /** AccessGuard: a resource read by id that carries a label the requester may not see does not exist for them. */
   readable(ctx: RequestContext, row: StoredResource): void {
     const p = this.on ? principalOf(ctx) : undefined;
@@ -352,6 +400,7 @@ export class AccessControl implements AccessGuard {
       case 'conditional-update':
       case 'conditional-patch':
       case 'conditional-delete':
+        if (i.type === 'Subscription' && i.code !== 'conditional-delete') stampOwner(req.body, p);
         // the condition matches only inside the rule (StoreTransaction.search); writes are checked on write
         rule(p, i.type as string, i.op as Op);
         return;
@@ -367,6 +416,7 @@ export class AccessControl implements AccessGuard {
         return;
       }
       default:
+        if (i.type === 'Subscription' && i.code === 'update') stampOwner(req.body, p);
         // update may create: the new resource is checked against the create rule on write
         await this.checkTarget(ctx, i.type as string, i.id as string, rule(p, i.type as string, i.op as Op), i.op as Op, t);
     }

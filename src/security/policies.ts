@@ -106,6 +106,13 @@ export const POLICIES: Record<string, TypePolicy> = {
   ChargeItem: { paths: ['performing-organization', 'requesting-organization', 'context:Encounter.service-provider'] },
 };
 
+/**
+ * Owner of a Subscription written by a bound requester: meta.tags of this system, `facility:<id>`,
+ * `region:<code>`, `subsystem:<code>` (one per binding), set by the server. A bound requester reads and writes
+ * the Subscriptions carrying the tags of all its bindings.
+ */
+export const SUBSCRIPTION_OWNER_TAG_SYSTEM = 'urn:hms-ops:subscription-owner';
+
 /** Subsystem of a resource: a meta.tag of this system (MSPBS, IPS, military, police, private …). */
 export const SUBSYSTEM_TAG_SYSTEM = 'https://fhir.mspbs.gov.py/CodeSystem/subsistema';
 

@@ -37,3 +37,34 @@ export function principalOf(ctx: RequestContext): Principal | undefined {
 /** Non-SMART permissions carried as scopes. */
 export const ADMIN_SCOPE = 'hms/admin';
 export const LABEL_SCOPE_PREFIX = 'hms/label.';
+
+/**
+ * What a Subscription keeps of the requester that last wrote it (stored as JSON with the subscription's state),
+ * so that a change fires it only when that owner may read the changed resource. The scopes are those of the
+ * token it wrote with.
+ */
+export interface OwnerSnapshot {
+  kind: 'client' | 'user';
+  id: string;
+  clientId?: string;
+  roles: string[];
+  scopes: string[];
+  facility?: string;
+  subsystem?: string;
+  region?: string;
+  patient?: string;
+}
+
+export function ownerOf(ctx: RequestContext): OwnerSnapshot | undefined {
+  const p = principalOf(ctx);
+  if (!p) return undefined;
+  const { kind, id, clientId, roles, scopes, facility, subsystem, region, patient } = p;
+  return { kind, id, roles, scopes, ...(clientId ? { clientId } : {}), ...(facility ? { facility } : {}), ...(subsystem ? { subsystem } : {}), ...(region ? { region } : {}), ...(patient ? { patient } : {}) };
+}
+
+/** A context acting as the owner (its scopes parsed again; it does not expire). */
+export function actingAs(base: RequestContext, o: OwnerSnapshot, grants: (scopes: string[]) => Grant[]): RequestContext {
+  const ctx: RequestContext = { ...base, actor: { kind: o.kind, id: o.id }, scopes: o.scopes };
+  setPrincipal(ctx, { ...o, roles: o.roles ?? [], grants: grants(o.scopes ?? []), exp: Number.MAX_SAFE_INTEGER });
+  return ctx;
+}

@@ -43,6 +43,11 @@ export interface AccessGuard {
    * `post` (optional, costly per row) is tested only on them in order, until the page is full.
    */
   historyCondition(ctx: RequestContext, q: Queryable, params: SqlParams, type?: string): Promise<HistoryBranch[] | undefined>;
+  /**
+   * Of these changes (as written in q, or deleted: then `content` is the last version before the delete), those
+   * the requester may be told of: a read of it would be allowed now (scopes, policy, labels of `content`).
+   */
+  notifiable<R extends { type: string; id: string; content?: string; deleted: boolean }>(ctx: RequestContext, q: Queryable, items: R[]): Promise<R[]>;
 }
 
 /** Write commits (per process) between two compactions of the per-type counts. */
@@ -154,6 +159,11 @@ export class ResourceStore {
         return false;
       }
     });
+  }
+
+  /** AccessGuard.notifiable in q (a write's transaction); without a guard every one. */
+  async notifiable<R extends { type: string; id: string; content?: string; deleted: boolean }>(ctx: RequestContext, q: Queryable, items: R[]): Promise<R[]> {
+    return this.guard && items.length > 0 ? this.guard.notifiable(ctx, q, items) : items;
   }
 
   private async readUnguarded(type: string, id: string, t?: StoreTransaction): Promise<StoredResource | undefined> {

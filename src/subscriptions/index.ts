@@ -37,7 +37,7 @@ export function subscriptionsFeature(): Feature {
       // What each transaction's hook found, picked up by the commit listener (same `changes` array).
       const results = new WeakMap<readonly PendingWrite[], OutboxResult>();
       s.store.addTransactionHook(async (tx, changes, ctx) => {
-        results.set(changes, await recordChanges(tx, changes, ctx, registry, pgNotify));
+        results.set(changes, await recordChanges(tx, changes, ctx, registry, pgNotify, s.store));
       });
       const wake = (): void => {
         worker?.kick();
@@ -46,7 +46,7 @@ export function subscriptionsFeature(): Feature {
       s.store.onCommit((changes) => {
         const r = results.get(changes);
         if (!r) return;
-        if (r.subscriptionsChanged) registry.applyCommitted(r.generation, changes);
+        if (r.subscriptionsChanged) registry.applyCommitted(r.generation, changes, r.owners);
         if (r.events > 0 || r.subscriptionsChanged) wake();
       });
       worker = new DeliveryWorker(

@@ -1,3 +1,4 @@
+import type { OwnerSnapshot } from '../security/principal.js';
 import { parseSearchRequest, type SearchRequest } from '@medplum/core';
 import type { Extension, Subscription } from '@medplum/fhirtypes';
 import { isResourceType } from '../fhir/definitions.js';
@@ -52,6 +53,11 @@ export interface SubscriptionSpec {
   endMs?: number;
   /** Classic only: a delete of a resource whose last version matched the criteria fires too (HAPI's extension). */
   sendDeleteMessages: boolean;
+  /**
+   * The requester that last wrote the Subscription (authorization on): a change fires it only when this owner
+   * may read the changed resource (owner.ts). Absent: every match fires.
+   */
+  owner?: OwnerSnapshot;
 }
 
 /** Why a Subscription cannot be accepted: message key of the subscriptions catalog and its parameters. */

@@ -1,7 +1,9 @@
 import type { Resource, Subscription } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
 import type { Queryable } from '../db/database.js';
-import type { PendingWrite } from '../store/store.js';
+import { actingAs, ownerOf, type OwnerSnapshot } from '../security/principal.js';
+import { parseScopes } from '../security/scopes.js';
+import type { PendingWrite, ResourceStore } from '../store/store.js';
 import { parseSubscription } from './model.js';
 import type { Change, SubscriptionRegistry } from './registry.js';
 
@@ -15,6 +17,8 @@ export interface OutboxResult {
   subscriptionsChanged: boolean;
   /** The subscription generation this transaction set (when it wrote Subscriptions). */
   generation?: number;
+  /** Owners of the Subscriptions a client wrote here (not the delivery worker's status writes). */
+  owners: Map<string, OwnerSnapshot | undefined>;
 }
 
 /**
@@ -29,18 +33,24 @@ export async function recordChanges(
   ctx: RequestContext,
   registry: SubscriptionRegistry,
   pgNotify: boolean,
+  store: ResourceStore,
 ): Promise<OutboxResult> {
   const subs = changes.filter((c) => c.type === 'Subscription');
   const own = ctx.subsystem === SUBSYSTEM;
   // The registry as committed before this transaction: Subscriptions written here take effect after commit.
   await registry.ensureFresh(tx);
   let generation: number | undefined;
-  if (subs.length > 0 && !own) await syncState(tx, subs);
+  const owners = new Map<string, OwnerSnapshot | undefined>();
+  if (subs.length > 0 && !own) {
+    const owner = ownerOf(ctx);
+    for (const w of subs) owners.set(w.id, owner);
+    await syncState(tx, subs, owner);
+  }
   if (subs.length > 0) {
     const { rows } = await tx.query<{ gen: string }>('UPDATE subscription_generation SET gen = gen + 1 WHERE id = 1 RETURNING gen::text AS gen');
     generation = Number(rows[0]?.gen);
   }
-  const changed = { subscriptionsChanged: subs.length > 0, generation };
+  const changed = { subscriptionsChanged: subs.length > 0, generation, owners };
   if (registry.size === 0) return { events: 0, ...changed };
 
   const perSub = new Map<string, PendingWrite[]>();
@@ -56,6 +66,7 @@ export async function recordChanges(
       perSub.set(spec.id, list);
     }
   }
+  await ownersOnly(tx, perSub, registry, store, ctx);
   if (perSub.size === 0) return { events: 0, ...changed };
   const events = [...perSub].flatMap(([id, list]) => list.map((w) => [id, w.type, w.id, w.version, w.method]));
   // Appended without numbers: nothing shared is locked, so concurrent writers never queue here.
@@ -84,7 +95,7 @@ async function previousVersion(tx: Queryable, w: PendingWrite): Promise<Resource
  * worker performs the handshake), restart the handshake when the client asks (status requested) or changes
  * the channel, switch it off (status off), or remove it with its events (delete).
  */
-async function syncState(tx: Queryable, writes: PendingWrite[]): Promise<void> {
+async function syncState(tx: Queryable, writes: PendingWrite[], owner: OwnerSnapshot | undefined): Promise<void> {
   // Set-based: a transaction bundle creating hundreds of Subscriptions costs a few statements, not two each.
   const deleted = writes.filter((w) => w.method === 'DELETE' || !w.resource).map((w) => w.id);
   if (deleted.length > 0) {
@@ -110,13 +121,52 @@ async function syncState(tx: Queryable, writes: PendingWrite[]): Promise<void> {
   // Keep counters and cursor across updates; an active/error subscription stays as it is unless the client
   // sets requested (new handshake) or off, or turns an off one back on.
   await tx.query(
-    `INSERT INTO subscription_state (sub_id, channel, status, heartbeat_s, ends_at)
-     SELECT u.id, u.channel, u.status, u.heartbeat, u.ends FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::timestamptz[]) u(id, channel, status, heartbeat, ends)
-     ON CONFLICT (sub_id) DO UPDATE SET channel = excluded.channel, heartbeat_s = excluded.heartbeat_s, ends_at = excluded.ends_at,
+    `INSERT INTO subscription_state (sub_id, channel, status, heartbeat_s, ends_at, owner)
+     SELECT u.id, u.channel, u.status, u.heartbeat, u.ends, $7::text FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::timestamptz[]) u(id, channel, status, heartbeat, ends)
+     ON CONFLICT (sub_id) DO UPDATE SET channel = excluded.channel, heartbeat_s = excluded.heartbeat_s, ends_at = excluded.ends_at, owner = excluded.owner,
        status = CASE WHEN excluded.status = 'off' OR excluded.sub_id = ANY($6::text[]) OR subscription_state.status = 'off' THEN excluded.status ELSE subscription_state.status END,
        failures = CASE WHEN excluded.sub_id = ANY($6::text[]) THEN 0 ELSE subscription_state.failures END,
        next_attempt = CASE WHEN excluded.sub_id = ANY($6::text[]) THEN now() ELSE subscription_state.next_attempt END`,
-    [rows.map((r) => r.id), rows.map((r) => r.channel), rows.map((r) => r.status), rows.map((r) => r.heartbeat), rows.map((r) => r.ends), rows.filter((r) => r.requested).map((r) => r.id)],
+    [rows.map((r) => r.id), rows.map((r) => r.channel), rows.map((r) => r.status), rows.map((r) => r.heartbeat), rows.map((r) => r.ends), rows.filter((r) => r.requested).map((r) => r.id), owner ? JSON.stringify(owner) : null],
   );
   await tx.query('INSERT INTO subscription_counter (sub_id) SELECT unnest($1::text[]) ON CONFLICT (sub_id) DO NOTHING', [rows.map((r) => r.id)]);
+}
+
+/**
+ * Drops the matches an owned Subscription's owner may not be told of (AccessGuard.notifiable, judged in the
+ * writing transaction, where the change's index rows are already written): one check per owner, not per
+ * subscription. A Subscription without an owner (authorization off, or written by the server) keeps all.
+ */
+async function ownersOnly(tx: Queryable, perSub: Map<string, PendingWrite[]>, registry: SubscriptionRegistry, store: ResourceStore, ctx: RequestContext): Promise<void> {
+  const byOwner = new Map<string, { owner: OwnerSnapshot; subs: string[] }>();
+  for (const id of perSub.keys()) {
+    const owner = registry.get(id)?.owner;
+    if (!owner) continue;
+    const key = JSON.stringify(owner);
+    const entry = byOwner.get(key) ?? { owner, subs: [] };
+    entry.subs.push(id);
+    byOwner.set(key, entry);
+  }
+  for (const { owner, subs } of byOwner.values()) {
+    const writes = [...new Set(subs.flatMap((id) => perSub.get(id) ?? []))];
+    const items = await Promise.all(
+      writes.map(async (w) => {
+        const deleted = w.method === 'DELETE' || !w.resource;
+        const content = deleted ? await lastContent(tx, w) : w.content;
+        return { type: w.type, id: w.id, deleted, w, ...(content ? { content } : {}) };
+      }),
+    );
+    const told = new Set((await store.notifiable(actingAs(ctx, owner, parseScopes), tx, items)).map((x) => x.w));
+    for (const id of subs) {
+      const kept = (perSub.get(id) ?? []).filter((w) => told.has(w));
+      if (kept.length) perSub.set(id, kept);
+      else perSub.delete(id);
+    }
+  }
+}
+
+async function lastContent(tx: Queryable, w: PendingWrite): Promise<string | undefined> {
+  if (w.previousVersion === undefined) return undefined;
+  const { rows } = await tx.query<{ content: string | null }>('SELECT content FROM resource_history WHERE res_type = $1 AND res_id = $2 AND version = $3', [w.type, w.id, w.previousVersion], 'hms_sub_previous');
+  return rows[0]?.content ?? undefined;
 }

@@ -1,3 +1,4 @@
+import type { OwnerSnapshot } from '../security/principal.js';
 import { matchesSearchRequest } from '@medplum/core';
 import type { Resource, Subscription } from '@medplum/fhirtypes';
 import type { Logger } from 'pino';
@@ -72,17 +73,19 @@ export class SubscriptionRegistry {
    * apply them in memory instead of reloading everything (a reload per status change is quadratic when
    * thousands of subscriptions activate). If anyone else moved the generation meanwhile, reload.
    */
-  applyCommitted(newGen: number | undefined, written: readonly PendingWrite[]): void {
+  applyCommitted(newGen: number | undefined, written: readonly PendingWrite[], owners: ReadonlyMap<string, OwnerSnapshot | undefined>): void {
     if (this.dirty || (this.checkGeneration && newGen !== this.generation + 1)) {
       this.dirty = true;
       return;
     }
     for (const w of written) {
       if (w.type !== 'Subscription') continue;
+      // a write by the delivery worker (status) keeps the owner; a client's write sets it
+      const owner = owners.has(w.id) ? owners.get(w.id) : this.all.get(w.id)?.owner;
       this.remove(w.id);
       if (w.method === 'DELETE' || !w.resource || (w.resource as Subscription).status === 'off') continue;
       try {
-        this.add(parseSubscription(w.resource as Subscription));
+        this.add(withOwner(parseSubscription(w.resource as Subscription), owner));
       } catch {
         this.dirty = true;
       }
@@ -126,8 +129,8 @@ export class SubscriptionRegistry {
   }
 
   async load(q: Queryable): Promise<void> {
-    const { rows } = await q.query<{ content: string }>(
-      `SELECT r.content FROM subscription_state s JOIN resource r ON r.res_type = 'Subscription' AND r.res_id = s.sub_id AND NOT r.deleted
+    const { rows } = await q.query<{ content: string; owner: string | null }>(
+      `SELECT r.content, s.owner FROM subscription_state s JOIN resource r ON r.res_type = 'Subscription' AND r.res_id = s.sub_id AND NOT r.deleted
        WHERE s.status <> 'off'`,
     );
     this.byType = new Map();
@@ -135,7 +138,7 @@ export class SubscriptionRegistry {
     for (const row of rows) {
       let spec: SubscriptionSpec;
       try {
-        spec = parseSubscription(JSON.parse(row.content) as Subscription);
+        spec = withOwner(parseSubscription(JSON.parse(row.content) as Subscription), row.owner ? (JSON.parse(row.owner) as OwnerSnapshot) : undefined);
       } catch (err) {
         this.log.warn({ err }, 'stored Subscription cannot be parsed; ignored');
         continue;
@@ -172,6 +175,10 @@ export class SubscriptionRegistry {
     }
     return out;
   }
+}
+
+function withOwner(spec: SubscriptionSpec, owner: OwnerSnapshot | undefined): SubscriptionSpec {
+  return owner ? { ...spec, owner } : spec;
 }
 
 /** The resource types whose changes can fire a subscription ('*': any). */
