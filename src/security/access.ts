@@ -94,6 +94,25 @@ function compile(p: Principal, type: string, op: Op): Rule | null {
   return { policy, labels, hidden, key };
 }
 
+/** The read rule of `type`, or undefined when no scope grants reading it. */
+function readRule(p: Principal, type: string): Rule | undefined {
+  try {
+    return rule(p, type, 'r');
+  } catch {
+    return undefined;
+  }
+}
+
+function byType<R extends { type: string }>(rows: R[]): Map<string, R[]> {
+  const m = new Map<string, R[]>();
+  for (const row of rows) {
+    const list = m.get(row.type);
+    if (list) list.push(row);
+    else m.set(row.type, [row]);
+  }
+  return m;
+}
+
 /** The owner tags of a Subscription written by a bound requester (policies.ts). */
 function ownerTags(p: Principal): { system: string; code: string }[] {
   const tags: { system: string; code: string }[] = [];
@@ -267,16 +286,10 @@ export class AccessControl implements AccessGuard {
   async visible(ctx: RequestContext, q: Queryable, rows: SearchRow[]): Promise<SearchRow[]> {
     const p = this.on ? principalOf(ctx) : undefined;
     if (!p) return rows;
-    const byType = new Map<string, SearchRow[]>();
-    for (const row of rows) byType.set(row.type, [...(byType.get(row.type) ?? []), row]);
     const keep = new Set<SearchRow>();
-    for (const [type, list] of byType) {
-      let r: Rule;
-      try {
-        r = rule(p, type, 'r');
-      } catch {
-        continue;
-      }
+    for (const [type, list] of byType(rows)) {
+      const r = readRule(p, type);
+      if (!r) continue;
       if (!r.key) list.forEach((x) => keep.add(x));
       else {
         const ok = await inside(q, this.s.store.baseUrl, type, list.map((x) => x.id), filtersOf(r, [type], true), this.firstChains);
@@ -296,15 +309,9 @@ export class AccessControl implements AccessGuard {
     if (!p) return items;
     const hidden = hiddenLabels(p);
     const keep = new Set<R>();
-    const byType = new Map<string, R[]>();
-    for (const x of items) if (!hiddenLabel(x.content, hidden)) byType.set(x.type, [...(byType.get(x.type) ?? []), x]);
-    for (const [type, list] of byType) {
-      let r: Rule;
-      try {
-        r = rule(p, type, 'r');
-      } catch {
-        continue;
-      }
+    for (const [type, list] of byType(items.filter((x) => !hiddenLabel(x.content, hidden)))) {
+      const r = readRule(p, type);
+      if (!r) continue;
       const live = list.filter((x) => !x.deleted);
       if (r.policy.length === 0) list.forEach((x) => keep.add(x));
       if (!r.key || live.length === 0) continue;
