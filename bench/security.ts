@@ -59,8 +59,9 @@ const results: Result[] = [];
 
 const CONFIGS: { scenario: string; env: Record<string, string>; auth: boolean }[] = [
   { scenario: 'read, auth off', env: { AUTH_MODE: 'off' }, auth: false },
-  { scenario: 'read, auth on, audit off', env: { AUTH_MODE: 'on', AUDIT: 'off' }, auth: true },
-  { scenario: 'read, auth on, audit on', env: { AUTH_MODE: 'on' }, auth: true },
+  // tokens outlive long runs (the default 300 s would expire mid-run and turn reads into 401s)
+  { scenario: 'read, auth on, audit off', env: { AUTH_MODE: 'on', AUDIT: 'off', ACCESS_TOKEN_SECONDS: '86400' }, auth: true },
+  { scenario: 'read, auth on, audit on', env: { AUTH_MODE: 'on', ACCESS_TOKEN_SECONDS: '86400' }, auth: true },
 ];
 
 /**
