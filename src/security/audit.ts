@@ -376,7 +376,7 @@ export class AuditTrail {
 
   /**
    * Claims this interval's log records back (records recovered meanwhile by another process are not returned,
-   * and not stored twice) and stores them — from the texts kept in memory — with the records not yet in the
+   * and not stored twice) and stores them — from the records kept in memory — with the records not yet in the
    * log, as AuditEvents in the same transaction (retried once). If that fails, the records not yet in the log
    * go there, and the logged ones are left for recovery.
    */

@@ -81,13 +81,19 @@ export async function recordChanges(
 }
 
 async function previousVersion(tx: Queryable, w: PendingWrite): Promise<Resource | undefined> {
+  const content = await previousContent(tx, w);
+  return content ? (JSON.parse(content) as Resource) : undefined;
+}
+
+/** The stored JSON of the version before this write (undefined for a create). */
+async function previousContent(tx: Queryable, w: PendingWrite): Promise<string | undefined> {
   if (w.previousVersion === undefined) return undefined;
   const { rows } = await tx.query<{ content: string | null }>(
     'SELECT content FROM resource_history WHERE res_type = $1 AND res_id = $2 AND version = $3',
     [w.type, w.id, w.previousVersion],
     'hms_sub_previous',
   );
-  return rows[0]?.content ? (JSON.parse(rows[0].content) as Resource) : undefined;
+  return rows[0]?.content ?? undefined;
 }
 
 /**
@@ -152,7 +158,7 @@ async function ownersOnly(tx: Queryable, perSub: Map<string, PendingWrite[]>, re
     const items = await Promise.all(
       writes.map(async (w) => {
         const deleted = w.method === 'DELETE' || !w.resource;
-        const content = deleted ? await lastContent(tx, w) : w.content;
+        const content = deleted ? await previousContent(tx, w) : w.content;
         return { type: w.type, id: w.id, deleted, w, ...(content ? { content } : {}) };
       }),
     );
@@ -163,10 +169,4 @@ async function ownersOnly(tx: Queryable, perSub: Map<string, PendingWrite[]>, re
       else perSub.delete(id);
     }
   }
-}
-
-async function lastContent(tx: Queryable, w: PendingWrite): Promise<string | undefined> {
-  if (w.previousVersion === undefined) return undefined;
-  const { rows } = await tx.query<{ content: string | null }>('SELECT content FROM resource_history WHERE res_type = $1 AND res_id = $2 AND version = $3', [w.type, w.id, w.previousVersion], 'hms_sub_previous');
-  return rows[0]?.content ?? undefined;
 }
