@@ -51,7 +51,7 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
   { env: 'HOST', key: 'host', type: 'string', doc: 'Interface to listen on (default 127.0.0.1).' },
   { env: 'BASE_URL', key: 'baseUrl', type: 'string', doc: 'Public base URL of the FHIR endpoint, used in Location headers and bundle links (default http://HOST:PORT/fhir).' },
   { env: 'DATABASE_URL', key: 'databaseUrl', type: 'string', doc: 'postgres:// URL of a PostgreSQL server. Unset: embedded PGlite in DATA_DIR.' },
-  { env: 'DATA_DIR', key: 'dataDir', type: 'string', doc: 'Folder of the embedded database (default ./data).' },
+  { env: 'DATA_DIR', key: 'dataDir', type: 'string', doc: 'Folder of the embedded database (default ./data; with the audit on, also its audit journal hms-audit-journal/).' },
   { env: 'DB_POOL_SIZE', key: 'dbPoolSize', type: 'integer', doc: 'PostgreSQL connections per process (default 10).' },
   { env: 'MAX_BODY_BYTES', key: 'maxBodyBytes', type: 'integer', doc: 'Largest accepted request body in bytes; larger answers 413 (default 67108864 = 64 MiB).' },
   { env: 'LOG_LEVEL', key: 'logLevel', type: 'string', doc: 'pino log level: fatal, error, warn, info, debug, trace or silent (default info).' },
