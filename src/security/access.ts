@@ -312,12 +312,15 @@ export class AccessControl implements AccessGuard {
     for (const [type, list] of byType(items.filter((x) => !hiddenLabel(x.content, hidden)))) {
       const r = readRule(p, type);
       if (!r) continue;
+      // labels were judged on the contents above: only a policy or scope restriction needs SQL
+      if (r.policy.length === 0) {
+        list.forEach((x) => keep.add(x));
+        continue;
+      }
       const live = list.filter((x) => !x.deleted);
-      if (r.policy.length === 0) list.forEach((x) => keep.add(x));
-      if (!r.key || live.length === 0) continue;
-      const ok = await inside(q, this.s.store.baseUrl, type, live.map((x) => x.id), filtersOf(r, [type], true), this.firstChains);
-      for (const x of live) if (!ok.has(x.id)) keep.delete(x);
-      else keep.add(x);
+      if (live.length === 0) continue;
+      const ok = await inside(q, this.s.store.baseUrl, type, live.map((x) => x.id), filtersOf(r, [type], false), this.firstChains);
+      for (const x of live) if (ok.has(x.id)) keep.add(x);
     }
     return items.filter((x) => keep.has(x));
   }
@@ -393,6 +396,8 @@ export class AccessControl implements AccessGuard {
     if (i.code === 'metadata') return;
     const p = principalOf(ctx);
     if (!p) throw new AuthError(undefined);
+    // a Subscription created or replaced by a bound requester gets its owner tags (a patch body is no resource)
+    if (i.type === 'Subscription') stampOwner(req.body, p);
     switch (i.code) {
       case 'batch':
       case 'search-system':
@@ -407,7 +412,6 @@ export class AccessControl implements AccessGuard {
       case 'conditional-update':
       case 'conditional-patch':
       case 'conditional-delete':
-        if (i.type === 'Subscription' && i.code !== 'conditional-delete') stampOwner(req.body, p);
         // the condition matches only inside the rule (StoreTransaction.search); writes are checked on write
         rule(p, i.type as string, i.op as Op);
         return;
@@ -423,7 +427,6 @@ export class AccessControl implements AccessGuard {
         return;
       }
       default:
-        if (i.type === 'Subscription' && i.code === 'update') stampOwner(req.body, p);
         // update may create: the new resource is checked against the create rule on write
         await this.checkTarget(ctx, i.type as string, i.id as string, rule(p, i.type as string, i.op as Op), i.op as Op, t);
     }

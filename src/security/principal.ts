@@ -1,5 +1,5 @@
 import type { RequestContext } from '../context.js';
-import type { Grant } from './scopes.js';
+import { parseScopes, type Grant } from './scopes.js';
 
 /** What an access token says about the requester, attached to the RequestContext of its request. */
 export interface Principal {
@@ -63,8 +63,8 @@ export function ownerOf(ctx: RequestContext): OwnerSnapshot | undefined {
 }
 
 /** A context acting as the owner (its scopes parsed again; it does not expire). */
-export function actingAs(base: RequestContext, o: OwnerSnapshot, grants: (scopes: string[]) => Grant[]): RequestContext {
+export function actingAs(base: RequestContext, o: OwnerSnapshot): RequestContext {
   const ctx: RequestContext = { ...base, actor: { kind: o.kind, id: o.id }, scopes: o.scopes };
-  setPrincipal(ctx, { ...o, roles: o.roles ?? [], grants: grants(o.scopes ?? []), exp: Number.MAX_SAFE_INTEGER });
+  setPrincipal(ctx, { ...o, roles: o.roles ?? [], grants: parseScopes(o.scopes ?? []), exp: Number.MAX_SAFE_INTEGER });
   return ctx;
 }

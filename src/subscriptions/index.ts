@@ -46,7 +46,7 @@ export function subscriptionsFeature(): Feature {
       s.store.onCommit((changes) => {
         const r = results.get(changes);
         if (!r) return;
-        if (r.subscriptionsChanged) registry.applyCommitted(r.generation, changes, r.owners);
+        if (r.subscriptionsChanged) registry.applyCommitted(r.generation, changes, r.written);
         if (r.events > 0 || r.subscriptionsChanged) wake();
       });
       worker = new DeliveryWorker(

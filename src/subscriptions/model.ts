@@ -55,7 +55,7 @@ export interface SubscriptionSpec {
   sendDeleteMessages: boolean;
   /**
    * The requester that last wrote the Subscription (authorization on): a change fires it only when this owner
-   * may read the changed resource (owner.ts). Absent: every match fires.
+   * may read the changed resource (outbox.ts, ownersOnly). Absent: every match fires.
    */
   owner?: OwnerSnapshot;
 }

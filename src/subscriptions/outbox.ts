@@ -2,7 +2,6 @@ import type { Resource, Subscription } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
 import type { Queryable } from '../db/database.js';
 import { actingAs, ownerOf, type OwnerSnapshot } from '../security/principal.js';
-import { parseScopes } from '../security/scopes.js';
 import type { PendingWrite, ResourceStore } from '../store/store.js';
 import { parseSubscription } from './model.js';
 import type { Change, SubscriptionRegistry } from './registry.js';
@@ -17,8 +16,11 @@ export interface OutboxResult {
   subscriptionsChanged: boolean;
   /** The subscription generation this transaction set (when it wrote Subscriptions). */
   generation?: number;
-  /** Owners of the Subscriptions a client wrote here (not the delivery worker's status writes). */
-  owners: Map<string, OwnerSnapshot | undefined>;
+  /**
+   * Set when a client (not the delivery worker's status updates) wrote Subscriptions here: their new owner, the
+   * writer (undefined with authorization off).
+   */
+  written?: { owner?: OwnerSnapshot };
 }
 
 /**
@@ -40,17 +42,13 @@ export async function recordChanges(
   // The registry as committed before this transaction: Subscriptions written here take effect after commit.
   await registry.ensureFresh(tx);
   let generation: number | undefined;
-  const owners = new Map<string, OwnerSnapshot | undefined>();
-  if (subs.length > 0 && !own) {
-    const owner = ownerOf(ctx);
-    for (const w of subs) owners.set(w.id, owner);
-    await syncState(tx, subs, owner);
-  }
+  const written = subs.length > 0 && !own ? { owner: ownerOf(ctx) } : undefined;
+  if (written) await syncState(tx, subs, written.owner);
   if (subs.length > 0) {
     const { rows } = await tx.query<{ gen: string }>('UPDATE subscription_generation SET gen = gen + 1 WHERE id = 1 RETURNING gen::text AS gen');
     generation = Number(rows[0]?.gen);
   }
-  const changed = { subscriptionsChanged: subs.length > 0, generation, owners };
+  const changed = { subscriptionsChanged: subs.length > 0, generation, written };
   if (registry.size === 0) return { events: 0, ...changed };
 
   const perSub = new Map<string, PendingWrite[]>();
@@ -162,7 +160,7 @@ async function ownersOnly(tx: Queryable, perSub: Map<string, PendingWrite[]>, re
         return { type: w.type, id: w.id, deleted, w, ...(content ? { content } : {}) };
       }),
     );
-    const told = new Set((await store.notifiable(actingAs(ctx, owner, parseScopes), tx, items)).map((x) => x.w));
+    const told = new Set((await store.notifiable(actingAs(ctx, owner), tx, items)).map((x) => x.w));
     for (const id of subs) {
       const kept = (perSub.get(id) ?? []).filter((w) => told.has(w));
       if (kept.length) perSub.set(id, kept);

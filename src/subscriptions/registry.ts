@@ -73,7 +73,7 @@ export class SubscriptionRegistry {
    * apply them in memory instead of reloading everything (a reload per status change is quadratic when
    * thousands of subscriptions activate). If anyone else moved the generation meanwhile, reload.
    */
-  applyCommitted(newGen: number | undefined, written: readonly PendingWrite[], owners: ReadonlyMap<string, OwnerSnapshot | undefined>): void {
+  applyCommitted(newGen: number | undefined, written: readonly PendingWrite[], byClient?: { owner?: OwnerSnapshot }): void {
     if (this.dirty || (this.checkGeneration && newGen !== this.generation + 1)) {
       this.dirty = true;
       return;
@@ -81,7 +81,7 @@ export class SubscriptionRegistry {
     for (const w of written) {
       if (w.type !== 'Subscription') continue;
       // a write by the delivery worker (status) keeps the owner; a client's write sets it
-      const owner = owners.has(w.id) ? owners.get(w.id) : this.all.get(w.id)?.owner;
+      const owner = byClient ? byClient.owner : this.all.get(w.id)?.owner;
       this.remove(w.id);
       if (w.method === 'DELETE' || !w.resource || (w.resource as Subscription).status === 'off') continue;
       try {
