@@ -13,7 +13,8 @@
  * 10 concurrent requests.
  * Options: --duration (s per scenario, split over the rounds; default 8), --rounds (default 3), --warmup (s,
  * default 2), --connections (default 10), --backends (postgres,pglite), --tokens (default 3000), --pg-url,
- * --cpu-prof=DIR (servers under node --cpu-prof, profiles written there).
+ * --cpu-prof=DIR (servers under node --cpu-prof, profiles written there), --variant=K=V[,K=V] (a fourth server: auth
+ * and audit on with these settings as well).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -63,6 +64,13 @@ const CONFIGS: { scenario: string; env: Record<string, string>; auth: boolean }[
   { scenario: 'read, auth on, audit off', env: { AUTH_MODE: 'on', AUDIT: 'off', ACCESS_TOKEN_SECONDS: '86400' }, auth: true },
   { scenario: 'read, auth on, audit on', env: { AUTH_MODE: 'on', ACCESS_TOKEN_SECONDS: '86400' }, auth: true },
 ];
+// --variant=K=V,K=V: a fourth server, auth and audit on with these settings too (to compare a setting's cost)
+const VARIANT = arg('variant', '');
+if (VARIANT) {
+  const env: Record<string, string> = { AUTH_MODE: 'on', ACCESS_TOKEN_SECONDS: '86400' };
+  for (const kv of VARIANT.split(',')) env[kv.slice(0, kv.indexOf('='))] = kv.slice(kv.indexOf('=') + 1);
+  CONFIGS.push({ scenario: `read, auth on, audit on, ${VARIANT}`, env, auth: true });
+}
 
 /**
  * The three servers run side by side and are measured in alternation (ROUNDS rounds of --duration/ROUNDS

@@ -23,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
         const config = loadConfig();
         const { openDatabase } = await import('./db/database.js');
         const { migrate } = await import('./db/migrations.js');
-        const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });
+        const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgliteThread: config.pgliteThread, poolSize: 1 });
         const applied = await migrate(db);
         await db.close();
         console.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database is up to date');

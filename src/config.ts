@@ -8,6 +8,7 @@ export interface Config {
   baseUrl?: string;
   databaseUrl?: string;
   dataDir: string;
+  pgliteThread: 'worker' | 'main';
   dbPoolSize: number;
   maxBodyBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -52,6 +53,7 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
   { env: 'BASE_URL', key: 'baseUrl', type: 'string', doc: 'Public base URL of the FHIR endpoint, used in Location headers and bundle links (default http://HOST:PORT/fhir).' },
   { env: 'DATABASE_URL', key: 'databaseUrl', type: 'string', doc: 'postgres:// URL of a PostgreSQL server. Unset: embedded PGlite in DATA_DIR.' },
   { env: 'DATA_DIR', key: 'dataDir', type: 'string', doc: 'Folder of the embedded database (default ./data; with the audit on, also its audit journal hms-audit-journal/).' },
+  { env: 'PGLITE_THREAD', key: 'pgliteThread', type: 'string', doc: 'Where the embedded database runs: worker (default: its own thread, so its SQL never holds up HTTP) or main (the server\'s thread, one message hop less per statement).' },
   { env: 'DB_POOL_SIZE', key: 'dbPoolSize', type: 'integer', doc: 'PostgreSQL connections per process (default 10).' },
   { env: 'MAX_BODY_BYTES', key: 'maxBodyBytes', type: 'integer', doc: 'Largest accepted request body in bytes; larger answers 413 (default 67108864 = 64 MiB).' },
   { env: 'LOG_LEVEL', key: 'logLevel', type: 'string', doc: 'pino log level: fatal, error, warn, info, debug, trace or silent (default info).' },
@@ -99,6 +101,7 @@ const schema = {
     baseUrl: { type: 'string', pattern: '^https?://[^\\s]+[^/]$' },
     databaseUrl: { type: 'string', pattern: '^postgres(ql)?://' },
     dataDir: { type: 'string', minLength: 1 },
+    pgliteThread: { type: 'string', enum: ['worker', 'main'] },
     dbPoolSize: { type: 'integer', minimum: 1, maximum: 500 },
     maxBodyBytes: { type: 'integer', minimum: 1024 },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
@@ -144,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: 8080,
     host: '127.0.0.1',
     dataDir: './data',
+    pgliteThread: 'worker',
     dbPoolSize: 10,
     maxBodyBytes: 64 * 1024 * 1024,
     logLevel: 'info',

@@ -17,13 +17,19 @@ export interface Feature {
   start?(s: Services): Promise<void> | void;
   /** Express routes outside the FHIR router (e.g. /ig/, /auth/token, /fhir/.well-known/...), mounted before it. */
   routes?(app: express.Express, s: Services): void;
-  /** Every FHIR request, before dispatch: authentication fills ctx (actor, scopes, facility, subsystem); may throw a FhirError. */
-  authenticate?(req: express.Request, ctx: RequestContext, s: Services): Promise<void>;
+  /**
+   * Every FHIR request, before dispatch: authentication fills ctx (actor, scopes, facility, subsystem); may throw a
+   * FhirError. Returns a promise only when it has to wait (a request path taken thousands of times a second).
+   */
+  authenticate?(req: express.Request, ctx: RequestContext, s: Services): Promise<void> | void;
+  /** Every FHIR request, once its response is finished (whatever its status): e.g. the audit record. */
+  finished?(req: express.Request, res: express.Response, ctx: RequestContext, startedMs: number): void;
   /**
    * Every interaction before its handler runs: each HTTP request and each bundle entry (t is the bundle's
    * transaction). May throw a FhirError (403, 404) or narrow req (e.g. add criteria to a conditional write).
+   * Returns a promise only when it has to wait.
    */
-  authorize?(ctx: RequestContext, req: FhirRequest, s: Services, t?: StoreTransaction): Promise<void>;
+  authorize?(ctx: RequestContext, req: FhirRequest, s: Services, t?: StoreTransaction): Promise<void> | void;
   /** Adds what the feature offers to the CapabilityStatement (called once per generation, result cached). */
   capability?(cs: CapabilityStatement, ctx: RequestContext, s: Services): void;
   /** The HTTP server is listening (websocket upgrades). */
@@ -45,5 +51,8 @@ export async function loadFeatures(): Promise<Feature[]> {
 
 /** Runs every feature's authorize hook for one interaction (see Feature.authorize). */
 export async function authorize(s: Services, ctx: RequestContext, req: FhirRequest, t?: StoreTransaction): Promise<void> {
-  for (const f of s.features) if (f.authorize) await f.authorize(ctx, req, s, t);
+  for (const f of s.features) {
+    const waiting = f.authorize?.(ctx, req, s, t);
+    if (waiting) await waiting;
+  }
 }

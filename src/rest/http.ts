@@ -34,20 +34,27 @@ export function createHttpApp(s: Services): express.Express {
 
   for (const f of s.features) f.routes?.(app, s);
 
+  const finishers = s.features.filter((f) => f.finished);
   const fhir = express.Router();
   fhir.use(express.text({ type: () => true, limit: s.config.maxBodyBytes, defaultCharset: 'utf-8' }));
   fhir.use(async (req: Request, res: Response) => {
     const ctx = contextFor(req, s, log);
     res.setHeader('X-Request-Id', ctx.requestId);
     const started = process.hrtime.bigint();
-    // Access log: method, path without query string (queries can carry identifiers), status, duration.
+    const startedMs = Date.now();
+    // Access log (method, path without query string — queries can carry identifiers —, status, duration), then
+    // the features' finished hooks (the audit record): one listener per request.
     res.once('finish', () => {
       if (log.isLevelEnabled('info')) {
         ctx.log.info({ method: req.method, path: req.baseUrl + req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
       }
+      for (const f of finishers) f.finished?.(req, res, ctx, startedMs);
     });
     try {
-      for (const f of s.features) await f.authenticate?.(req, ctx, s);
+      for (const f of s.features) {
+        const waiting = f.authenticate?.(req, ctx, s);
+        if (waiting) await waiting;
+      }
       const fhirReq = toFhirRequest(req);
       checkAccept(req);
       const result = await dispatch(s, ctx, fhirReq);

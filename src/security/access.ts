@@ -389,8 +389,11 @@ export class AccessControl implements AccessGuard {
     return branches;
   }
 
-  /** Feature.authorize: every interaction, including each bundle entry. */
-  async authorize(ctx: RequestContext, req: FhirRequest, t?: StoreTransaction): Promise<void> {
+  /**
+   * Feature.authorize: every interaction, including each bundle entry. Synchronous (no promise) unless the
+   * target has to be looked at: a read by id under a scope without restriction costs no query and no tick.
+   */
+  authorize(ctx: RequestContext, req: FhirRequest, t?: StoreTransaction): Promise<void> | void {
     if (!this.on) return;
     const i = classifyRequest(req);
     if (i.code === 'metadata') return;
@@ -417,18 +420,21 @@ export class AccessControl implements AccessGuard {
         return;
       case 'operation': {
         const r = rule(p, i.type ?? '*', i.op as Op);
-        if (i.id) await this.checkTarget(ctx, i.type as string, i.id, r, i.op as Op, t);
+        if (i.id) return this.checkTarget(ctx, i.type as string, i.id, r, i.op as Op, t);
         return;
       }
       case 'vread': {
         const r = rule(p, i.type as string, 'r');
-        await this.checkTarget(ctx, i.type as string, i.id as string, r, 'r', t);
-        await this.checkVersion(ctx, i.type as string, i.id as string, req.path.split('/')[3], r, t);
-        return;
+        return this.checkTarget(ctx, i.type as string, i.id as string, r, 'r', t).then(() =>
+          this.checkVersion(ctx, i.type as string, i.id as string, req.path.split('/')[3], r, t),
+        );
       }
-      default:
+      default: {
         // update may create: the new resource is checked against the create rule on write
-        await this.checkTarget(ctx, i.type as string, i.id as string, rule(p, i.type as string, i.op as Op), i.op as Op, t);
+        const r = rule(p, i.type as string, i.op as Op);
+        if (targetUnchecked(r, i.op as Op)) return;
+        return this.checkTarget(ctx, i.type as string, i.id as string, r, i.op as Op, t);
+      }
     }
   }
 
@@ -449,9 +455,7 @@ export class AccessControl implements AccessGuard {
    * JSON, the rest with one `_id=X&<criteria>` search. A deleted resource answers as the handler does (410).
    */
   private async checkTarget(ctx: RequestContext, type: string, id: string, r: Rule, op: Op, t?: StoreTransaction): Promise<void> {
-    if (!ID_RE.test(id)) return;
-    // Labels alone: reads are checked by readable() on the row the handler reads anyway (no extra query).
-    if (r.policy.length === 0 && (r.hidden.length === 0 || op === 'r')) return;
+    if (!ID_RE.test(id) || targetUnchecked(r, op)) return;
     const row = await this.s.store.read(ctx, type, id, t); // readable() throws 404 on a hidden label
     if (!row || row.deleted || r.policy.length === 0) return;
     const q = t ? (await t.flush(), t.tx) : this.s.db;
@@ -500,6 +504,14 @@ export class AccessControl implements AccessGuard {
       if (outside) throw new FhirError(403, 'forbidden', 'security.outOfScope', [`${type}/${outside}`]);
     }
   }
+}
+
+/**
+ * True when an instance interaction needs no look at its target: no policy, and no hidden label or a read
+ * (reads are checked by readable() on the row the handler reads anyway, with no extra query).
+ */
+function targetUnchecked(r: Rule, op: Op): boolean {
+  return r.policy.length === 0 && (r.hidden.length === 0 || op === 'r');
 }
 
 /** Types with at least one live resource (resource_count: delta rows summed, see search/counts.ts). */

@@ -32,7 +32,7 @@ import { principalOf } from './principal.js';
 /** Non-read events kept in memory while the log cannot be written (the oldest dropped past this). */
 const MAX_QUEUE = 50_000;
 /** Requests per aggregated read event (the event is closed and a new one opened past this). */
-const MAX_REQUESTS = 5_000;
+const MAX_REQUESTS = 20_000;
 /**
  * Log rows older than this are no live process's (a live process takes its own back after about
  * AUDIT_EVENT_MS): max(5 s, 5 × AUDIT_EVENT_MS).
@@ -217,31 +217,28 @@ export class AuditTrail {
     await this.flush(true);
   }
 
-  /** Called once per FHIR request: records when the response is finished. */
-  watch(req: Request, res: Response, ctx: RequestContext): void {
-    const started = Date.now();
-    res.once('finish', () => {
-      let path = req.path;
-      if (path === '/metadata') return;
-      const status = res.statusCode;
-      if (path.includes('%')) {
-        try {
-          path = decodeURIComponent(path);
-        } catch {
-          // a malformed escape: classified as it came
-        }
+  /** Called once per FHIR request when its response is finished (Feature.finished): its record. */
+  finished(req: Request, res: Response, ctx: RequestContext, started: number): void {
+    let path = req.path;
+    if (path === '/metadata') return;
+    const status = res.statusCode;
+    if (path.includes('%')) {
+      try {
+        path = decodeURIComponent(path);
+      } catch {
+        // a malformed escape: classified as it came
       }
-      const i = classify(req.method, path);
-      if (status < 400 && i.action === 'R' && i.code !== 'unknown' && i.code !== 'metadata') {
-        this.read(req, ctx, i, started);
-        return;
-      }
-      const e = this.event(req, status, ctx, i, new Date(started).toISOString(), res.getHeader('location'));
-      for (const en of e.entity ?? []) if (!en.name) en.detail = [{ type: 'requestId', valueString: ctx.requestId }];
-      const queue = this.pending.e;
-      queue.push(e);
-      if (queue.length > MAX_QUEUE) queue.splice(0, queue.length - MAX_QUEUE);
-    });
+    }
+    const i = classify(req.method, path);
+    if (status < 400 && i.action === 'R' && i.code !== 'unknown' && i.code !== 'metadata') {
+      this.read(req, ctx, i, started);
+      return;
+    }
+    const e = this.event(req, status, ctx, i, new Date(started).toISOString(), res.getHeader('location'));
+    for (const en of e.entity ?? []) if (!en.name) en.detail = [{ type: 'requestId', valueString: ctx.requestId }];
+    const queue = this.pending.e;
+    queue.push(e);
+    if (queue.length > MAX_QUEUE) queue.splice(0, queue.length - MAX_QUEUE);
   }
 
   /**

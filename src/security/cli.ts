@@ -25,7 +25,7 @@ export async function securityCli(command: string, args: string[]): Promise<numb
     else positional.push(rest[i]);
   }
   const config = loadConfig();
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgliteThread: config.pgliteThread, poolSize: 1 });
   try {
     await migrate(db);
     const clients = new ClientRegistry(db);

@@ -105,32 +105,39 @@ export const security: Feature = {
     adminRoutes(app, s, clients, keys, verifier);
   },
 
-  async authenticate(req, ctx: RequestContext, s) {
-    const { verifier, audit, limiter } = st();
+  authenticate(req, ctx: RequestContext, s) {
+    const { verifier, limiter } = st();
     const res = req.res;
-    if (audit && res) audit.watch(req, res, ctx);
     if (s.config.authMode === 'off' || req.path === '/metadata') {
       if (res && s.config.rateLimitPerMinute > 0) limiter.hit(`ip:${req.ip}`, res);
       return;
     }
-    try {
-      const header = req.headers.authorization;
-      if (!header) throw new AuthError(undefined);
-      // Fast path: "Bearer <token>" with a token verified before (for this audience, not expired). The cached
-      // token once matched the pattern below, so the header does too.
-      const known = header.startsWith('Bearer ') ? verifier.cached(header.slice(7), ctx.baseUrl) : undefined;
-      if (known) setPrincipal(ctx, known);
-      else {
+    const header = req.headers.authorization;
+    // Fast path: "Bearer <token>" with a token verified before (for this audience, not expired): no promise.
+    // The cached token once matched the pattern checked on the slow path, so the header does too.
+    const known = header?.startsWith('Bearer ') ? verifier.cached(header.slice(7), ctx.baseUrl) : undefined;
+    if (known) {
+      setPrincipal(ctx, known);
+      if (res) limiter.hit(`client:${ctx.actor.kind}:${ctx.actor.id}`, res);
+      return;
+    }
+    return (async () => {
+      try {
+        if (!header) throw new AuthError(undefined);
         const m = /^Bearer\s+([A-Za-z0-9\-_.~+/]+=*)$/i.exec(header);
         if (!m) throw new AuthError('invalid_request', 'expected "Authorization: Bearer <token>"');
         const ep = endpoints(req, s.config);
         setPrincipal(ctx, await verifier.verify(m[1], ctx.baseUrl, ep.issuer));
+      } catch (err) {
+        if (err instanceof AuthError) res?.setHeader('WWW-Authenticate', err.challenge());
+        throw err;
       }
-    } catch (err) {
-      if (err instanceof AuthError) res?.setHeader('WWW-Authenticate', err.challenge());
-      throw err;
-    }
-    if (res) limiter.hit(`client:${ctx.actor.kind}:${ctx.actor.id}`, res);
+      if (res) limiter.hit(`client:${ctx.actor.kind}:${ctx.actor.id}`, res);
+    })();
+  },
+
+  finished(req, res, ctx, startedMs) {
+    state?.audit?.finished(req, res, ctx, startedMs);
   },
 
   authorize(ctx, req, _s, t) {

