@@ -63,7 +63,6 @@ maybe.each(['worker', 'main'])('PGLITE_THREAD=%s', (thread) => {
   });
 });
 
-test('PGLITE_THREAD rejects other values', async () => {
-  if (!pglite) return;
+(pglite ? test : test.skip)('PGLITE_THREAD rejects other values', async () => {
   await expect(startTestServer({ PGLITE_THREAD: 'both' })).rejects.toThrow(/PGLITE_THREAD/);
 });
