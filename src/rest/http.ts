@@ -34,7 +34,7 @@ export function createHttpApp(s: Services): express.Express {
 
   for (const f of s.features) f.routes?.(app, s);
 
-  const finishers = s.features.filter((f) => f.finished);
+  const finishers = s.features.flatMap((f) => (f.finished ? [f.finished.bind(f)] : []));
   const fhir = express.Router();
   fhir.use(express.text({ type: () => true, limit: s.config.maxBodyBytes, defaultCharset: 'utf-8' }));
   fhir.use(async (req: Request, res: Response) => {
@@ -48,7 +48,7 @@ export function createHttpApp(s: Services): express.Express {
       if (log.isLevelEnabled('info')) {
         ctx.log.info({ method: req.method, path: req.baseUrl + req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
       }
-      for (const f of finishers) f.finished?.(req, res, ctx, startedMs);
+      for (const finished of finishers) finished(req, res, ctx, startedMs);
     });
     try {
       for (const f of s.features) {

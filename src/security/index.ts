@@ -112,14 +112,16 @@ export const security: Feature = {
       if (res && s.config.rateLimitPerMinute > 0) limiter.hit(`ip:${req.ip}`, res);
       return;
     }
+    const counted = (): void => {
+      if (res) limiter.hit(`client:${ctx.actor.kind}:${ctx.actor.id}`, res);
+    };
     const header = req.headers.authorization;
     // Fast path: "Bearer <token>" with a token verified before (for this audience, not expired): no promise.
     // The cached token once matched the pattern checked on the slow path, so the header does too.
     const known = header?.startsWith('Bearer ') ? verifier.cached(header.slice(7), ctx.baseUrl) : undefined;
     if (known) {
       setPrincipal(ctx, known);
-      if (res) limiter.hit(`client:${ctx.actor.kind}:${ctx.actor.id}`, res);
-      return;
+      return counted();
     }
     return (async () => {
       try {
@@ -132,7 +134,7 @@ export const security: Feature = {
         if (err instanceof AuthError) res?.setHeader('WWW-Authenticate', err.challenge());
         throw err;
       }
-      if (res) limiter.hit(`client:${ctx.actor.kind}:${ctx.actor.id}`, res);
+      counted();
     })();
   },
 
