@@ -29,6 +29,7 @@ export interface Config {
   oidcClaimFacility: string;
   oidcClaimSubsystem: string;
   oidcClaimRegion: string;
+  oidcClaimFhirUser: string;
   oidcClaimScopes: string;
   rateLimitPerMinute: number;
   corsOrigins?: string;
@@ -74,6 +75,7 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
   { env: 'OIDC_CLAIM_FACILITY', key: 'oidcClaimFacility', type: 'string', doc: 'Claim with the facility (Organization id) of the user (default facility).' },
   { env: 'OIDC_CLAIM_SUBSYSTEM', key: 'oidcClaimSubsystem', type: 'string', doc: 'Claim with the subsystem of the user (default subsystem).' },
   { env: 'OIDC_CLAIM_REGION', key: 'oidcClaimRegion', type: 'string', doc: 'Claim with the health region (py-region-sanitaria code) of the user (default region).' },
+  { env: 'OIDC_CLAIM_FHIR_USER', key: 'oidcClaimFhirUser', type: 'string', doc: 'Claim with the FHIR resource of the user (default fhirUser, e.g. Practitioner/123): recorded in the audit trail; a Patient is the patient context of patient/ scopes when the token has no patient claim.' },
   { env: 'OIDC_CLAIM_SCOPES', key: 'oidcClaimScopes', type: 'string', doc: 'Claim with the SMART scopes (space-separated string or array; default scope).' },
   { env: 'RATE_LIMIT_PER_MINUTE', key: 'rateLimitPerMinute', type: 'integer', doc: 'Requests per minute per client (per IP when anonymous) and process; more answer 429 (default 0 = unlimited).' },
   { env: 'CORS_ORIGINS', key: 'corsOrigins', type: 'string', doc: 'Comma-separated origins allowed by CORS, or * (default: none, no CORS headers).' },
@@ -122,6 +124,7 @@ const schema = {
     oidcClaimFacility: { type: 'string', minLength: 1 },
     oidcClaimSubsystem: { type: 'string', minLength: 1 },
     oidcClaimRegion: { type: 'string', minLength: 1 },
+    oidcClaimFhirUser: { type: 'string', minLength: 1 },
     oidcClaimScopes: { type: 'string', minLength: 1 },
     rateLimitPerMinute: { type: 'integer', minimum: 0 },
     corsOrigins: { type: 'string' },
@@ -162,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     oidcClaimFacility: 'facility',
     oidcClaimSubsystem: 'subsystem',
     oidcClaimRegion: 'region',
+    oidcClaimFhirUser: 'fhirUser',
     oidcClaimScopes: 'scope',
     rateLimitPerMinute: 0,
     audit: 'auto',

@@ -2,7 +2,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { request } from './helpers/http.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
-import { expectOutcome, sleep, type Json } from './rest-util.js';
+import { expectOutcome, ids, sleep, type Json } from './rest-util.js';
 import { assertion, bearer, bootstrapAdmin, getToken, newClient, register, tokenRequest, tokenUrl, type TestClient } from './security-util.js';
 
 /**
@@ -245,6 +245,41 @@ describe('external OpenID Connect issuer', () => {
     expect(obs.json.entry[0].resource.id).toBe('obs-pp1');
     // without a patient claim, patient/ scopes grant nothing
     expectOutcome(await request('GET', `${server.base}/Observation`, undefined, bearer(await idToken({ scope: 'patient/*.rs', org: {} }))), 403);
+  });
+
+  test('fhirUser: a Patient user without a patient claim has its own compartment; a user is audited as its FHIR resource', async () => {
+    const admin = bearer(await adminToken());
+    for (const id of ['fu1', 'fu2']) {
+      await request('PUT', `${server.base}/Patient/${id}`, { resourceType: 'Patient', id }, admin);
+      await request('PUT', `${server.base}/Observation/obs-${id}`, { resourceType: 'Observation', id: `obs-${id}`, status: 'final', code: { text: 'x' }, subject: { reference: `Patient/${id}` } }, admin);
+    }
+    // an absolute fhirUser URL is reduced to Type/id
+    const t = bearer(await idToken({ scope: 'patient/*.rs', fhirUser: 'https://hms.example/fhir/Patient/fu1', org: {} }));
+    expect((await request('GET', `${server.base}/Patient/fu1`, undefined, t)).status).toBe(200);
+    expectOutcome(await request('GET', `${server.base}/Patient/fu2`, undefined, t), 404);
+    expect(ids((await request('GET', `${server.base}/Observation?_id=obs-fu1,obs-fu2`, undefined, t)).json)).toEqual(['obs-fu1']);
+    // a launch patient claim wins over fhirUser
+    const launched = bearer(await idToken({ scope: 'patient/*.rs', fhirUser: 'Patient/fu1', patient: 'fu2', org: {} }));
+    expect(ids((await request('GET', `${server.base}/Observation?_id=obs-fu1,obs-fu2`, undefined, launched)).json)).toEqual(['obs-fu2']);
+    // a Practitioner's fhirUser does not give a patient context
+    expectOutcome(await request('GET', `${server.base}/Observation`, undefined, bearer(await idToken({ scope: 'patient/*.rs', fhirUser: 'Practitioner/dr-fu', org: {} }))), 403);
+
+    // the audit agent names the user's FHIR resource: auditors find its requests with agent=
+    const dr = bearer(await idToken({ scope: 'user/Patient.rs', fhirUser: 'Practitioner/dr-fu', org: {} }));
+    expect((await request('GET', `${server.base}/Patient/fu1`, undefined, dr)).status).toBe(200);
+    const auditor = await newClient('auditor-fhiruser');
+    await register(server.base, await adminToken(), auditor, 'system/AuditEvent.rs');
+    const at = bearer(await getToken(server.base, auditor));
+    let found: Json[] = [];
+    for (let waited = 0; waited < 10_000 && found.length === 0; waited += 200) {
+      await sleep(200);
+      const r = await request('GET', `${server.base}/AuditEvent?agent=Practitioner/dr-fu&entity=Patient/fu1`, undefined, at);
+      expect(r.status).toBe(200);
+      found = (r.json.entry ?? []).map((e: Json) => e.resource);
+    }
+    expect(found).toHaveLength(1);
+    expect(found[0].agent[0].who.reference).toBe('Practitioner/dr-fu');
+    expect(found[0].agent[0].who.identifier).toEqual({ system: 'urn:hms-ops:user', value: 'dra.gimenez' });
   });
 
   test('wrong audience, expired or foreign-signed external tokens: 401', async () => {

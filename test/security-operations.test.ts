@@ -34,6 +34,9 @@ const seed: Json[] = [
   // Protected traditional knowledge: a code system of remedies, a value set and a map over it, all labelled
   { resourceType: 'CodeSystem', id: 'csTk', url: CS_TK, status: 'active', content: 'complete', meta: { security: [TK_LABEL] }, concept: [{ code: 'r1', display: 'Remedio' }, { code: 'r2', display: 'Otro', concept: [{ code: 'r3' }] }] },
   { resourceType: 'ValueSet', id: 'vsTk', url: VS_TK, status: 'active', meta: { security: [TK_LABEL] }, compose: { include: [{ system: CS_TK }] } },
+  // unlabelled value sets drawing on the labelled ones: one includes the code system, one imports the value set
+  { resourceType: 'ValueSet', id: 'vsIncTk', url: 'urn:test:vs-inc-tk', status: 'active', compose: { include: [{ system: CS_URL }, { system: CS_TK }] } },
+  { resourceType: 'ValueSet', id: 'vsImpTk', url: 'urn:test:vs-imp-tk', status: 'active', compose: { include: [{ valueSet: [VS_TK] }] } },
   { resourceType: 'ConceptMap', id: 'cmTk', url: CM_TK, status: 'active', meta: { security: [TK_LABEL] }, group: [{ source: CS_TK, target: 'urn:other', element: [{ code: 'r1', target: [{ code: 'z', equivalence: 'equivalent' }] }] }] },
   // Organizations that do not conform to py-organization (no subsector extension), visible to team a only / team b only
   { resourceType: 'Organization', id: 'orgTeamA', name: 'TA', meta: TEAM('a') },
@@ -215,4 +218,28 @@ test('type-level terminology operations do not reveal a code system, value set o
   expect((await as('termsTk', 'GET', calls[0])).json.parameter.find((x: Json) => x.name === 'display').valueString).toBe('Remedio');
   // an unlabelled code system stays open to the same requester
   expect((await as('terms', 'GET', `CodeSystem/$lookup?system=${q(CS_URL)}&code=a`)).status).toBe(200);
+});
+
+test('a value set drawing on a labelled code system or value set, and $translate without a map, reveal nothing of it', async () => {
+  const q = encodeURIComponent;
+  for (const url of ['urn:test:vs-inc-tk', 'urn:test:vs-imp-tk']) {
+    for (const path of [`ValueSet/$expand?url=${q(url)}`, `ValueSet/$validate-code?url=${q(url)}&system=${q(CS_TK)}&code=r1`]) {
+      expectOutcome(await as('terms', 'GET', path), 404, /not found/);
+      expect(`${path} ${(await as('termsTk', 'GET', path)).status}`).toBe(`${path} 200`);
+    }
+    const codes = (await as('termsTk', 'GET', `ValueSet/$expand?url=${q(url)}`)).json.expansion.contains.map((c: Json) => c.code);
+    expect(codes).toContain('r1');
+  }
+  // the instance-level expansion of the unlabelled value set is refused the same way
+  expectOutcome(await as('terms', 'GET', 'ValueSet/vsIncTk/$expand'), 404);
+  // $translate without url searches only the maps the requester may read
+  const path = `ConceptMap/$translate?system=${q(CS_TK)}&code=r1`;
+  const hidden = await as('terms', 'GET', path);
+  expect(hidden.status).toBe(200);
+  expect(hidden.json.parameter.find((x: Json) => x.name === 'result').valueBoolean).toBe(false);
+  const shown = await as('termsTk', 'GET', path);
+  expect(shown.json.parameter.find((x: Json) => x.name === 'result').valueBoolean).toBe(true);
+  // an unlabelled map is still found without url
+  const open = await as('terms', 'GET', `ConceptMap/$translate?system=${q(CS_URL)}&code=a`);
+  expect(open.json.parameter.find((x: Json) => x.name === 'result').valueBoolean).toBe(true);
 });

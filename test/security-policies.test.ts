@@ -320,6 +320,37 @@ describe('alternative criteria: Appointment through its Slot and Schedule', () =
   });
 });
 
+describe('alternative criteria: Task through the ServiceRequest it acts on (focus)', () => {
+  const ref = (r: string): Json => ({ reference: r });
+  const sr = (id: string, extra: Json): Json => ({ resourceType: 'ServiceRequest', id, status: 'active', intent: 'order', subject: ref('Patient/pA'), ...extra });
+  const task = (id: string, focus: string, extra: Json = {}): Json => ({ resourceType: 'Task', id, status: 'requested', intent: 'order', focus: ref(focus), ...extra });
+
+  test('a referral\'s Task without owner or requester belongs to both ends of its ServiceRequest', async () => {
+    await adminPut(sr('srAtoB', { requester: ref('Organization/orgA'), performer: [ref('Organization/orgB')] }));
+    await adminPut(sr('srB', { requester: ref('Organization/orgB') }));
+    await adminPut(sr('srEncA2', { encounter: ref('Encounter/eA2') }));
+    await adminPut(sr('srRoleA2', { performer: [ref('PractitionerRole/roleA2')] }));
+    for (const t of [task('tAtoB', 'ServiceRequest/srAtoB'), task('tB', 'ServiceRequest/srB'), task('tEncA2', 'ServiceRequest/srEncA2'), task('tRoleA2', 'ServiceRequest/srRoleA2')]) await adminPut(t);
+    const all = 'Task?_id=tAtoB,tB,tEncA2,tRoleA2&_total=accurate';
+    expect(ids((await as('facA', 'GET', all)).json)).toEqual(['tAtoB']);
+    expect(ids((await as('facB', 'GET', all)).json).sort()).toEqual(['tAtoB', 'tB']);
+    // region XI holds orgA (requester) and orgA2 (the encounter's provider; the performer role's organization)
+    const reg11 = await as('reg11', 'GET', all);
+    expect(ids(reg11.json).sort()).toEqual(['tAtoB', 'tEncA2', 'tRoleA2']);
+    expect(reg11.json.total).toBe(3);
+    expect((await as('facA', 'GET', 'Task/tAtoB')).status).toBe(200);
+    expectOutcome(await as('facA', 'GET', 'Task/tB'), 404);
+    // writes: a Task may point at the facility's own referral, not at another facility's
+    expect((await as('facA', 'POST', 'Task', task('x', 'ServiceRequest/srAtoB'))).status).toBe(201);
+    expectOutcome(await as('facA', 'POST', 'Task', task('x', 'ServiceRequest/srB')), 403, /outside/);
+    // history per version: the focus is read from each version
+    await adminPut(task('tMoved', 'ServiceRequest/srB'));
+    await adminPut(task('tMoved', 'ServiceRequest/srAtoB'));
+    const h = await as('facA', 'GET', 'Task/tMoved/_history');
+    expect(h.json.entry.map((e: Json) => e.resource.meta.versionId)).toEqual(['2']);
+  });
+});
+
 describe('policies of the record, people and financial types', () => {
   const TYPES = [
     'NutritionOrder', 'VisionPrescription', 'DeviceRequest', 'DeviceUseStatement', 'RelatedPerson', 'Person', 'Provenance', 'Claim',

@@ -123,3 +123,44 @@ test('a Subscription fires only for changes its owner may read (facility, scopes
     ['patients', subP.id, 4],
   ]);
 });
+
+test('a delete fires the Subscriptions whose owners could read the resource before it was deleted', async () => {
+  const fam = `Delfam${Date.now()}`;
+  // classic subscriptions are told of deletes with HAPI's send-delete-messages channel extension
+  const deletes = { channel: { type: 'websocket', extension: [{ url: 'http://hapifhir.io/fhir/StructureDefinition/subscription-send-delete-messages', valueBoolean: true }] } };
+  const subA = await created('facA', subscription(fam, deletes));
+  const subB = await created('facB', subscription(fam, deletes));
+  const subP = await created('patients', subscription(fam, deletes));
+  const pA = await created('admin', patient(fam, 'orgA'));
+  const pB = await created('admin', patient(fam, 'orgB'));
+  const pR = await created('admin', patient(fam, 'orgA', { meta: { security: [CONF_R] } }));
+  await expectCounts([
+    ['facA', subA.id, 1],
+    ['facB', subB.id, 1],
+    ['patients', subP.id, 2],
+  ]);
+  for (const p of [pA, pB, pR]) expect((await as('admin', 'DELETE', `Patient/${p.id}`)).status).toBeLessThan(300);
+  // each facility is told of its own patient's delete only; nobody of the confidential one's
+  await expectCounts([
+    ['facA', subA.id, 2],
+    ['facB', subB.id, 2],
+    ['patients', subP.id, 4],
+  ]);
+
+  // a record that belongs to a facility through a chain (Observation -> Encounter -> service provider)
+  const code = `del${Date.now()}`;
+  const obsSub = (who: string): Promise<Json> => created(who, { ...subscription(fam, deletes), criteria: `Observation?code=urn:c|${code}` });
+  const oSubA = await obsSub('facA');
+  const oSubB = await obsSub('facB');
+  const enc = await created('admin', { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, serviceProvider: ref('Organization/orgA') });
+  const obs = await created('admin', { resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'urn:c', code }] }, encounter: ref(`Encounter/${enc.id}`) });
+  await expectCounts([
+    ['facA', oSubA.id, 1],
+    ['facB', oSubB.id, 0],
+  ]);
+  expect((await as('admin', 'DELETE', `Observation/${obs.id}`)).status).toBeLessThan(300);
+  await expectCounts([
+    ['facA', oSubA.id, 2],
+    ['facB', oSubB.id, 0],
+  ]);
+});

@@ -301,10 +301,11 @@ export class AccessControl implements AccessGuard {
 
   /**
    * AccessGuard: changes the requester may be told of (a Subscription's owner). Written resources as a read
-   * would be judged (rule, policy in SQL in q, labels); a deleted one by the labels of its last version, and not
-   * at all under a facility, region or subsystem policy (its index, which the policy is judged on, is gone).
+   * would be judged (rule, policy in SQL in q, labels); a deleted one by its last version (`previous`): its
+   * labels, and the policy or scope restriction read from that version's JSON as history judges a version
+   * (versions.ts, strict: what cannot be read from the version, such as a `_has` path, tells nothing).
    */
-  async notifiable<R extends { type: string; id: string; content?: string; deleted: boolean }>(ctx: RequestContext, q: Queryable, items: R[]): Promise<R[]> {
+  async notifiable<R extends { type: string; id: string; content?: string; deleted: boolean; previous?: number }>(ctx: RequestContext, q: Queryable, items: R[]): Promise<R[]> {
     const p = this.on ? principalOf(ctx) : undefined;
     if (!p) return items;
     const hidden = hiddenLabels(p);
@@ -318,11 +319,28 @@ export class AccessControl implements AccessGuard {
         continue;
       }
       const live = list.filter((x) => !x.deleted);
-      if (live.length === 0) continue;
-      const ok = await inside(q, this.s.store.baseUrl, type, live.map((x) => x.id), filtersOf(r, [type], false), this.firstChains);
-      for (const x of live) if (ok.has(x.id)) keep.add(x);
+      if (live.length > 0) {
+        const ok = await inside(q, this.s.store.baseUrl, type, live.map((x) => x.id), filtersOf(r, [type], false), this.firstChains);
+        for (const x of live) if (ok.has(x.id)) keep.add(x);
+      }
+      const gone = list.filter((x) => x.deleted && x.previous !== undefined);
+      if (gone.length > 0) {
+        const ok = await this.lastVersionInside(q, type, gone as { id: string; previous: number }[], filtersOf(r, [type], false));
+        for (const x of gone) if (ok.has(x.id)) keep.add(x);
+      }
     }
     return items.filter((x) => keep.has(x));
+  }
+
+  /** Ids of deleted resources whose last version (`previous`) lay inside the filters, read from its JSON. */
+  private async lastVersionInside(q: Queryable, type: string, gone: { id: string; previous: number }[], filters: Filter[]): Promise<Set<string>> {
+    const params = new SqlParams();
+    const conds = await versionConditions(type, filters, new FilterBuilder(params, q, this.s.store.baseUrl), 'r', true);
+    const sql = `SELECT r.res_id AS id FROM resource_history r
+      WHERE r.res_type = ${params.add(type)} AND (r.res_id, r.version) IN (SELECT * FROM unnest(${params.add(gone.map((x) => x.id))}::text[], ${params.add(gone.map((x) => x.previous))}::bigint[]))
+        AND r.content IS NOT NULL${conds.map((c) => ` AND ${c}`).join('')}`;
+    const { rows } = await q.query<{ id: string }>(sql, params.values);
+    return new Set(rows.map((x) => x.id));
   }
 
   /** AccessGuard: a resource read by id that carries a label the requester may not see does not exist for them. */

@@ -295,7 +295,7 @@ export class AuditTrail {
     const agent: AuditEventAgent[] = [
       {
         who: p
-          ? { identifier: { system: `urn:hms-ops:${p.kind}`, value: p.id }, display: p.id }
+          ? { ...(p.fhirUser ? { reference: p.fhirUser } : {}), identifier: { system: `urn:hms-ops:${p.kind}`, value: p.id }, display: p.id }
           : { display: 'anonymous' },
         requestor: true,
         ...(p?.roles.length ? { role: p.roles.map((r) => ({ text: r })) } : {}),

@@ -76,7 +76,14 @@ export const POLICIES: Record<string, TypePolicy> = {
   MedicationRequest: { paths: [...byEncounter('encounter', 'patient.organization'), ...party('requester'), 'intended-dispenser'] },
   MedicationDispense: { paths: ['context:Encounter.service-provider', ...party('performer'), 'destination.organization'] },
   MedicationAdministration: { paths: ['context:Encounter.service-provider', 'context:Encounter.location.organization', 'context:missing=true&patient.organization', 'performer:PractitionerRole.organization'] },
-  Task: { paths: [...byEncounter('encounter'), ...party('owner'), ...party('requester')] },
+  // A Task belongs to its encounter's facility, its owner and requester, and to the facilities of the
+  // ServiceRequest it acts on (focus: a referral's Task is seen by both ends even when it names neither).
+  Task: {
+    paths: [
+      ...byEncounter('encounter'), ...party('owner'), ...party('requester'),
+      'focus:ServiceRequest.encounter.service-provider', ...party('focus:ServiceRequest.requester'), ...party('focus:ServiceRequest.performer'),
+    ],
+  },
   Appointment: { paths: ['location.organization', 'slot.schedule.actor:Location.organization'] },
   Schedule: { paths: ['actor:Location.organization'] },
   Slot: { paths: ['schedule.actor:Location.organization'] },

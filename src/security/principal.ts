@@ -15,6 +15,8 @@ export interface Principal {
   region?: string;
   /** Patient context (launch/patient claim) for patient/ scopes. */
   patient?: string;
+  /** The user's own FHIR resource (SMART `fhirUser` claim), as `Type/id`: recorded as the audit agent. */
+  fhirUser?: string;
   exp: number;
 }
 

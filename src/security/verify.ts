@@ -110,7 +110,9 @@ export class TokenVerifier {
     const facility = str(claim(c.oidcClaimFacility));
     const subsystem = str(claim(c.oidcClaimSubsystem));
     const region = str(claim(c.oidcClaimRegion));
-    const patient = str(payload.patient);
+    const fhirUser = fhirUserOf(str(claim(c.oidcClaimFhirUser)));
+    // a patient's own token (fhirUser Patient/X) without a launch patient: the patient is its own context
+    const patient = str(payload.patient) ?? (fhirUser?.startsWith('Patient/') ? fhirUser.slice('Patient/'.length) : undefined);
     return {
       kind: 'user',
       id: user,
@@ -122,6 +124,7 @@ export class TokenVerifier {
       ...(subsystem ? { subsystem } : {}),
       ...(region ? { region } : {}),
       ...(patient ? { patient } : {}),
+      ...(fhirUser ? { fhirUser } : {}),
       exp: payload.exp as number,
     };
   }
@@ -136,4 +139,13 @@ export class TokenVerifier {
     }
     return createRemoteJWKSet(new URL(url));
   }
+}
+
+/**
+ * The `fhirUser` claim (a relative or absolute URL of a Practitioner, PractitionerRole, Patient, RelatedPerson
+ * or Person) as `Type/id`; undefined when absent or not such a reference (then ignored, not refused).
+ */
+export function fhirUserOf(value: string | undefined): string | undefined {
+  const m = value ? /(?:^|\/)((?:Practitioner|PractitionerRole|Patient|RelatedPerson|Person)\/[A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(value) : null;
+  return m ? m[1] : undefined;
 }

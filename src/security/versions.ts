@@ -11,14 +11,29 @@ import { splitPipe, unescape, type SqlParams } from '../search/sql.js';
  * versions managed by A. What cannot be read from the JSON this way (reverse _has, scope parameters other than
  * references and _tag) adds no condition: the caller also requires the resource to be inside the rule now.
  */
-export async function versionConditions(type: string, filters: Filter[], fb: FilterBuilder, row: string): Promise<string[]> {
+export async function versionConditions(type: string, filters: Filter[], fb: FilterBuilder, row: string, strict = false): Promise<string[]> {
   const out: string[] = [];
   for (const f of filters) {
-    const c = await condition(type, f, fb, row);
+    const c = strict ? await strictCondition(type, f, fb, row) : await condition(type, f, fb, row);
     // A scalar sub-select: a test of this row's own JSON, never turned into a join over all candidates.
     if (c !== undefined) out.push(`(SELECT ${c})`);
   }
   return out;
+}
+
+/**
+ * Strict mode, for a version that is all there is (the last version of a deleted resource, whose index is gone):
+ * what cannot be read from the version is false, so it never admits more than the full rule would.
+ */
+async function strictCondition(type: string, f: Filter, fb: FilterBuilder, row: string): Promise<string> {
+  switch (f.kind) {
+    case 'all':
+      return (await Promise.all(f.filters.map((x) => strictCondition(type, x, fb, row)))).map((x) => `(${x})`).join(' AND ') || 'true';
+    case 'any':
+      return (await Promise.all(f.filters.map((x) => strictCondition(type, x, fb, row)))).map((x) => `(${x})`).join(' OR ') || 'false';
+    default:
+      return (await condition(type, f, fb, row)) ?? 'false';
+  }
 }
 
 /** undefined: no condition can be read from the version (true). */

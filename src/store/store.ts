@@ -47,7 +47,7 @@ export interface AccessGuard {
    * Of these changes (as written in q, or deleted: then `content` is the last version before the delete), those
    * the requester may be told of: a read of it would be allowed now (scopes, policy, labels of `content`).
    */
-  notifiable<R extends { type: string; id: string; content?: string; deleted: boolean }>(ctx: RequestContext, q: Queryable, items: R[]): Promise<R[]>;
+  notifiable<R extends { type: string; id: string; content?: string; deleted: boolean; previous?: number }>(ctx: RequestContext, q: Queryable, items: R[]): Promise<R[]>;
 }
 
 /** Write commits (per process) between two compactions of the per-type counts. */
@@ -162,7 +162,7 @@ export class ResourceStore {
   }
 
   /** AccessGuard.notifiable in q (a write's transaction); without a guard every one. */
-  async notifiable<R extends { type: string; id: string; content?: string; deleted: boolean }>(ctx: RequestContext, q: Queryable, items: R[]): Promise<R[]> {
+  async notifiable<R extends { type: string; id: string; content?: string; deleted: boolean; previous?: number }>(ctx: RequestContext, q: Queryable, items: R[]): Promise<R[]> {
     return this.guard && items.length > 0 ? this.guard.notifiable(ctx, q, items) : items;
   }
 

@@ -157,7 +157,7 @@ async function ownersOnly(tx: Queryable, perSub: Map<string, PendingWrite[]>, re
       writes.map(async (w) => {
         const deleted = w.method === 'DELETE' || !w.resource;
         const content = deleted ? await previousContent(tx, w) : w.content;
-        return { type: w.type, id: w.id, deleted, w, ...(content ? { content } : {}) };
+        return { type: w.type, id: w.id, deleted, w, ...(content ? { content } : {}), ...(deleted && w.previousVersion !== undefined ? { previous: w.previousVersion } : {}) };
       }),
     );
     const told = new Set((await store.notifiable(actingAs(ctx, owner), tx, items)).map((x) => x.w));

@@ -36,12 +36,14 @@ export interface Computed {
   /** Value sets it imports that the server does not hold. */
   missingValueSets: Set<string>;
   usedSystems: Set<string>;
+  /** Value sets it imports that the server holds (canonical URLs as written), at any depth. */
+  usedValueSets: Set<string>;
 }
 
 const key = (system: string, code: string): string => `${system}|${code}`;
 
 function emptyComputed(): Computed {
-  return { items: [], byKey: new Map(), unknownSystems: new Set(), wholeSystems: new Set(), missingValueSets: new Set(), usedSystems: new Set() };
+  return { items: [], byKey: new Map(), unknownSystems: new Set(), wholeSystems: new Set(), missingValueSets: new Set(), usedSystems: new Set(), usedValueSets: new Set() };
 }
 
 function push(out: Computed, item: Item): void {
@@ -56,6 +58,7 @@ function merge(into: Computed, from: Computed): void {
   for (const s of from.wholeSystems) into.wholeSystems.add(s);
   for (const s of from.missingValueSets) into.missingValueSets.add(s);
   for (const s of from.usedSystems) into.usedSystems.add(s);
+  for (const s of from.usedValueSets) into.usedValueSets.add(s);
 }
 
 const cache = new Map<string, { generation: number; value: Promise<Computed> }>();
@@ -167,9 +170,11 @@ async function includeItems(q: Queryable, inc: ValueSetComposeInclude, stack: st
       out = emptyComputed();
       for (const item of part.items) push(out, item);
       merge(out, part);
+      out.usedValueSets.add(nested);
       continue;
     }
     merge(out, part);
+    out.usedValueSets.add(nested);
     out.items = out.items.filter((i) => part.byKey.has(key(i.system, i.code)));
     out.byKey = new Map(out.items.map((i) => [key(i.system, i.code), i]));
   }

@@ -9,9 +9,9 @@ import type { FhirResponse } from '../rest/request.js';
 import type { Services } from '../rest/services.js';
 import type { StoreTransaction } from '../store/store.js';
 import { indexCodeSystem } from './codesystem.js';
-import { checkExpandable, computeExpansion, renderExpansion } from './expand.js';
+import { checkExpandable, computeExpansion, renderExpansion, type Computed } from './expand.js';
 import { lookup, subsumes } from './lookup.js';
-import { find, readStored, type TermResource, type TermType } from './sources.js';
+import { find, readStored, splitCanonical, type TermResource, type TermType } from './sources.js';
 import { translate, translated } from './translate.js';
 import { type CodeVerdict, validateCodeInIndex, validateInCodeSystem, validateInValueSet } from './validate.js';
 
@@ -126,8 +126,9 @@ async function stored<T extends TermResource>(q: Queryable, type: TermType, id: 
 /**
  * Checks a ValueSet, CodeSystem or ConceptMap a type-level operation found by its URL as a read of it would
  * be checked: one carrying a protected security label the requester may not read is not found (404). Labelled
- * resources only (terminology normally carries none), so other lookups cost nothing. Not applied to what a
- * ValueSet includes from other ValueSets or CodeSystems, nor to the ConceptMaps $translate searches without url.
+ * resources only (terminology normally carries none), so other lookups cost nothing. What a ValueSet includes
+ * from other ValueSets and CodeSystems is checked the same way (guardContents), and $translate without a url
+ * searches only the ConceptMaps the requester may read.
  */
 type Guard = (type: TermType, r: TermResource | undefined, url: string) => Promise<void>;
 const NOT_FOUND: Record<TermType, MessageKey> = { ValueSet: 'terminology.valueSetNotFound', CodeSystem: 'terminology.codeSystemNotFound', ConceptMap: 'terminology.conceptMapNotFound', NamingSystem: 'notFound' };
@@ -138,6 +139,18 @@ function labelGuard(s: Services, ctx: RequestContext, t?: StoreTransaction): Gua
     const readable = await s.store.readable(ctx, [{ type, id: r.id, content: JSON.stringify(r) }], t);
     if (readable.length === 0) throw new FhirError(404, 'not-found', NOT_FOUND[type], [url]);
   };
+}
+
+/**
+ * An expansion (or a validation against it) answers only when the requester may read every CodeSystem and
+ * ValueSet it drew codes from: one carrying a protected label the requester lacks answers as if not held (404).
+ */
+async function guardContents(q: Queryable, computed: Computed, guard: Guard): Promise<void> {
+  for (const used of computed.usedSystems) {
+    const [system, version] = splitCanonical(used);
+    await guard('CodeSystem', await find<CodeSystem>(q, 'CodeSystem', system, version), system);
+  }
+  for (const url of computed.usedValueSets) await guard('ValueSet', await find<ValueSet>(q, 'ValueSet', url), url);
 }
 
 /** The ValueSet an operation works on: instance, posted valueSet, or url (+ valueSetVersion). */
@@ -193,6 +206,7 @@ async function expandOp(q: Queryable, _ctx: RequestContext, call: OperationCall,
   const p = new Inputs(call.params, call.resource);
   const vs = await targetValueSet(q, call, p, guard);
   const computed = await computeExpansion(q, vs);
+  await guardContents(q, computed, guard);
   checkExpandable(computed, vs.url ?? vs.id ?? '(posted)');
   const excludeNested = p.bool('excludeNested');
   return ok(
@@ -213,6 +227,7 @@ async function valueSetValidateOp(q: Queryable, ctx: RequestContext, call: Opera
   const vs = await targetValueSet(q, call, p, guard);
   const { codings } = codingsToValidate(p);
   const computed = await computeExpansion(q, vs);
+  await guardContents(q, computed, guard);
   const opts = { lang: ctx.lang, displayLanguage: p.str('displayLanguage') };
   const verdicts: CodeVerdict[] = [];
   for (const c of codings) verdicts.push(await validateInValueSet(q, vs, computed, c, opts));
@@ -318,9 +333,11 @@ async function translateOp(q: Queryable, ctx: RequestContext, call: OperationCal
   const codings: Coding[] = cc ? (cc.coding ?? []) : coding ? [coding] : code ? [{ system: p.str('system'), code, version: p.str('version') }] : [];
   if (!codings.length) throw bad('missingParam', ['code + system | coding | codeableConcept']);
   const reverse = p.bool('reverse') ?? false;
+  // without a map named: only the ConceptMaps the requester may read are searched
+  const allowed = (cm: ConceptMap): Promise<boolean> => guard('ConceptMap', cm, cm.url ?? '').then(() => true, () => false);
   const matches = [];
   for (const c of codings) {
-    matches.push(...(await translate(q, { coding: c, conceptMap, source: p.str('source'), target: p.str('target'), targetSystem: p.str('targetsystem') ?? p.str('targetSystem'), reverse })));
+    matches.push(...(await translate(q, { coding: c, conceptMap, allowed, source: p.str('source'), target: p.str('target'), targetSystem: p.str('targetsystem') ?? p.str('targetSystem'), reverse })));
   }
   const label = codings.map((c) => `${c.system ?? ''}#${c.code}`).join(', ');
   const result = translated(matches);

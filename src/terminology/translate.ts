@@ -21,6 +21,8 @@ export interface TranslateArgs {
   target?: string;
   targetSystem?: string;
   reverse?: boolean;
+  /** Without conceptMap: which of the held ConceptMaps may be searched (the requester's protected labels). */
+  allowed?: (cm: ConceptMap) => Promise<boolean>;
 }
 
 const NO_MATCH = new Set(['unmatched', 'disjoint']);
@@ -37,11 +39,14 @@ function sameCanonical(a: string | undefined, b: string | undefined): boolean {
 export async function candidateMaps(q: Queryable, args: TranslateArgs): Promise<ConceptMap[]> {
   if (args.conceptMap) return [args.conceptMap];
   const [from, to] = args.reverse ? ['target', 'source'] as const : ['source', 'target'] as const;
-  return (await allConceptMaps(q)).filter((cm) => {
+  const maps = (await allConceptMaps(q)).filter((cm) => {
     if (args.source && !sameCanonical(scopeUri(cm, from), args.source)) return false;
     if (args.target && !sameCanonical(scopeUri(cm, to), args.target)) return false;
     return true;
   });
+  if (!args.allowed) return maps;
+  const ok = await Promise.all(maps.map((cm) => (args.allowed as (cm: ConceptMap) => Promise<boolean>)(cm)));
+  return maps.filter((_, i) => ok[i]);
 }
 
 async function displayOf(q: Queryable, system: string | undefined, code: string | undefined, given?: string): Promise<string | undefined> {
