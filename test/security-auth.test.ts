@@ -32,6 +32,8 @@ beforeAll(async () => {
     OIDC_CLAIM_FACILITY: 'org.facility',
     RATE_LIMIT_PER_MINUTE: '40',
     AUDIT_FLUSH_MS: '50',
+    // events searchable sooner than the default 2 s, so the polling below stays under RATE_LIMIT_PER_MINUTE
+    AUDIT_EVENT_MS: '500',
     ACCESS_TOKEN_SECONDS: '12',
   });
   admin = await bootstrapAdmin(server);
@@ -271,8 +273,8 @@ describe('external OpenID Connect issuer', () => {
     await register(server.base, await adminToken(), auditor, 'system/AuditEvent.rs');
     const at = bearer(await getToken(server.base, auditor));
     let found: Json[] = [];
-    for (let waited = 0; waited < 10_000 && found.length === 0; waited += 200) {
-      await sleep(200);
+    for (let waited = 0; waited < 10_000 && found.length === 0; waited += 400) {
+      await sleep(400);
       const r = await request('GET', `${server.base}/AuditEvent?agent=Practitioner/dr-fu&entity=Patient/fu1`, undefined, at);
       expect(r.status).toBe(200);
       found = (r.json.entry ?? []).map((e: Json) => e.resource);

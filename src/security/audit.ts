@@ -31,8 +31,11 @@ import { principalOf } from './principal.js';
  */
 /** Non-read events kept in memory while the log cannot be written (the oldest dropped past this). */
 const MAX_QUEUE = 50_000;
-/** Requests per aggregated read event (the event is closed and a new one opened past this). */
-const MAX_REQUESTS = 20_000;
+/**
+ * Requests per aggregated read event (the event is closed and a new one opened past this): 40,000 keeps one
+ * event per event interval (2 s) for a requester reading 20,000 times a second; its request ids make ≈ 700 kB.
+ */
+const MAX_REQUESTS = 40_000;
 /**
  * Log rows older than this are no live process's (a live process takes its own back after about
  * AUDIT_EVENT_MS): max(5 s, 5 × AUDIT_EVENT_MS).
@@ -176,6 +179,17 @@ interface SocketGroup {
   n: number;
 }
 
+/**
+ * What the agent of a group's header event records of the requester (who, fhirUser, roles, facility, region,
+ * scopes), as a group key: two tokens of one user that differ in any of these never share an event. Kept on
+ * the principal, which lives as long as its token is cached.
+ */
+const AGENT_KEY = Symbol('auditAgentKey');
+function agentKey(p: NonNullable<ReturnType<typeof principalOf>>): string {
+  const holder = p as { [AGENT_KEY]?: string };
+  return (holder[AGENT_KEY] ??= JSON.stringify([p.kind, p.id, p.clientId ?? '', p.fhirUser ?? '', p.roles, p.facility ?? '', p.region ?? '', p.scopes]));
+}
+
 function addressOf(req: Request): string {
   return (req.app.enabled('trust proxy') ? req.ip : req.socket.remoteAddress) ?? '';
 }
@@ -256,7 +270,7 @@ export class AuditTrail {
     let n: number | undefined;
     if (last !== undefined && last.rec === rec && last.p === p && last.code === i.code) n = last.n;
     else {
-      const key = `${p ? `${p.kind}\u0000${p.id}\u0000${p.clientId ?? ''}` : ''}\u0000${i.code}\u0000${addressOf(req)}`;
+      const key = `${p ? agentKey(p) : ''}\u0000${i.code}\u0000${addressOf(req)}`;
       n = rec.keys.get(key);
       if (n === undefined) {
         n = rec.h.length;
