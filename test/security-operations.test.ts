@@ -37,6 +37,8 @@ const seed: Json[] = [
   // unlabelled value sets drawing on the labelled ones: one includes the code system, one imports the value set
   { resourceType: 'ValueSet', id: 'vsIncTk', url: 'urn:test:vs-inc-tk', status: 'active', compose: { include: [{ system: CS_URL }, { system: CS_TK }] } },
   { resourceType: 'ValueSet', id: 'vsImpTk', url: 'urn:test:vs-imp-tk', status: 'active', compose: { include: [{ valueSet: [VS_TK] }] } },
+  // an unlabelled map into the labelled code system, giving no displays of its own
+  { resourceType: 'ConceptMap', id: 'cmToTk', url: 'urn:test:cm-to-tk', status: 'active', group: [{ source: CS_URL, target: CS_TK, element: [{ code: 'a', target: [{ code: 'r1', equivalence: 'equivalent' }] }] }] },
   { resourceType: 'ConceptMap', id: 'cmTk', url: CM_TK, status: 'active', meta: { security: [TK_LABEL] }, group: [{ source: CS_TK, target: 'urn:other', element: [{ code: 'r1', target: [{ code: 'z', equivalence: 'equivalent' }] }] }] },
   // Organizations that do not conform to py-organization (no subsector extension), visible to team a only / team b only
   { resourceType: 'Organization', id: 'orgTeamA', name: 'TA', meta: TEAM('a') },
@@ -242,4 +244,10 @@ test('a value set drawing on a labelled code system or value set, and $translate
   // an unlabelled map is still found without url
   const open = await as('terms', 'GET', `ConceptMap/$translate?system=${q(CS_URL)}&code=a`);
   expect(open.json.parameter.find((x: Json) => x.name === 'result').valueBoolean).toBe(true);
+  // a target's display comes from the labelled code system only for a requester who may read it
+  const concept = async (who: string): Promise<Json> =>
+    (await as(who, 'GET', `ConceptMap/$translate?url=${q('urn:test:cm-to-tk')}&system=${q(CS_URL)}&code=a`)).json.parameter
+      .find((x: Json) => x.name === 'match').part.find((x: Json) => x.name === 'concept').valueCoding;
+  expect(await concept('terms')).toEqual({ system: CS_TK, code: 'r1' });
+  expect(await concept('termsTk')).toEqual({ system: CS_TK, code: 'r1', display: 'Remedio' });
 });

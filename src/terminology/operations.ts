@@ -335,9 +335,11 @@ async function translateOp(q: Queryable, ctx: RequestContext, call: OperationCal
   const reverse = p.bool('reverse') ?? false;
   // without a map named: only the ConceptMaps the requester may read are searched
   const allowed = (cm: ConceptMap): Promise<boolean> => guard('ConceptMap', cm, cm.url ?? '').then(() => true, () => false);
+  // a target's display is filled in from its CodeSystem only when the requester may read that CodeSystem
+  const systemAllowed = async (system: string): Promise<boolean> => guard('CodeSystem', await find<CodeSystem>(q, 'CodeSystem', system), system).then(() => true, () => false);
   const matches = [];
   for (const c of codings) {
-    matches.push(...(await translate(q, { coding: c, conceptMap, allowed, source: p.str('source'), target: p.str('target'), targetSystem: p.str('targetsystem') ?? p.str('targetSystem'), reverse })));
+    matches.push(...(await translate(q, { coding: c, conceptMap, allowed, systemAllowed, source: p.str('source'), target: p.str('target'), targetSystem: p.str('targetsystem') ?? p.str('targetSystem'), reverse })));
   }
   const label = codings.map((c) => `${c.system ?? ''}#${c.code}`).join(', ');
   const result = translated(matches);

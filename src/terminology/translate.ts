@@ -23,6 +23,8 @@ export interface TranslateArgs {
   reverse?: boolean;
   /** Without conceptMap: which of the held ConceptMaps may be searched (the requester's protected labels). */
   allowed?: (cm: ConceptMap) => Promise<boolean>;
+  /** Whose CodeSystems may fill in a display the map does not give (the requester's protected labels). */
+  systemAllowed?: (system: string) => Promise<boolean>;
 }
 
 const NO_MATCH = new Set(['unmatched', 'disjoint']);
@@ -49,8 +51,9 @@ export async function candidateMaps(q: Queryable, args: TranslateArgs): Promise<
   return maps.filter((_, i) => ok[i]);
 }
 
-async function displayOf(q: Queryable, system: string | undefined, code: string | undefined, given?: string): Promise<string | undefined> {
+async function displayOf(q: Queryable, args: TranslateArgs, system: string | undefined, code: string | undefined, given?: string): Promise<string | undefined> {
   if (given || !system || !code) return given;
+  if (args.systemAllowed && !(await args.systemAllowed(system))) return undefined;
   const cs = await findCodeSystem(q, system);
   return cs ? getConcept(cs, code)?.display : undefined;
 }
@@ -77,7 +80,7 @@ export async function translate(q: Queryable, args: TranslateArgs): Promise<Tran
           for (const t of el.target ?? []) {
             out.push({
               equivalence: t.equivalence ?? 'equivalent',
-              ...(t.code ? { concept: { system: g.target, ...(g.targetVersion ? { version: g.targetVersion } : {}), code: t.code, display: await displayOf(q, g.target, t.code, t.display) } } : {}),
+              ...(t.code ? { concept: { system: g.target, ...(g.targetVersion ? { version: g.targetVersion } : {}), code: t.code, display: await displayOf(q, args, g.target, t.code, t.display) } } : {}),
               source: cm.url,
             });
           }
@@ -86,7 +89,7 @@ export async function translate(q: Queryable, args: TranslateArgs): Promise<Tran
             if (t.code !== code) continue;
             out.push({
               equivalence: t.equivalence ?? 'equivalent',
-              ...(el.code ? { concept: { system: g.source, ...(g.sourceVersion ? { version: g.sourceVersion } : {}), code: el.code, display: await displayOf(q, g.source, el.code, el.display) } } : {}),
+              ...(el.code ? { concept: { system: g.source, ...(g.sourceVersion ? { version: g.sourceVersion } : {}), code: el.code, display: await displayOf(q, args, g.source, el.code, el.display) } } : {}),
               source: cm.url,
             });
           }
@@ -94,8 +97,8 @@ export async function translate(q: Queryable, args: TranslateArgs): Promise<Tran
       }
       if (out.length === before && !args.reverse && g.unmapped && code) {
         const u = g.unmapped;
-        if (u.mode === 'provided') out.push({ equivalence: 'equal', concept: { system: g.target, code, display: await displayOf(q, g.target, code) }, source: cm.url });
-        if (u.mode === 'fixed' && u.code) out.push({ equivalence: 'equivalent', concept: { system: g.target, code: u.code, display: u.display ?? (await displayOf(q, g.target, u.code)) }, source: cm.url });
+        if (u.mode === 'provided') out.push({ equivalence: 'equal', concept: { system: g.target, code, display: await displayOf(q, args, g.target, code) }, source: cm.url });
+        if (u.mode === 'fixed' && u.code) out.push({ equivalence: 'equivalent', concept: { system: g.target, code: u.code, display: u.display ?? (await displayOf(q, args, g.target, u.code)) }, source: cm.url });
       }
     }
   }
