@@ -233,12 +233,17 @@ describe('external OpenID Connect issuer', () => {
     expectOutcome(await request('GET', `${server.base}/Observation`, undefined, bearer(t)), 403);
   });
 
-  test('patient/ scopes restrict to the patient of the token (compartment)', async () => {
+  /** Patients with these ids, each with one Observation `obs-<id>`. */
+  async function patientsWithObservations(...patients: string[]): Promise<void> {
     const admin = bearer(await adminToken());
-    for (const id of ['pp1', 'pp2']) {
+    for (const id of patients) {
       await request('PUT', `${server.base}/Patient/${id}`, { resourceType: 'Patient', id }, admin);
       await request('PUT', `${server.base}/Observation/obs-${id}`, { resourceType: 'Observation', id: `obs-${id}`, status: 'final', code: { text: 'x' }, subject: { reference: `Patient/${id}` } }, admin);
     }
+  }
+
+  test('patient/ scopes restrict to the patient of the token (compartment)', async () => {
+    await patientsWithObservations('pp1', 'pp2');
     const t = bearer(await idToken({ scope: 'patient/*.rs', patient: 'pp1', org: {} }));
     expect((await request('GET', `${server.base}/Patient/pp1`, undefined, t)).status).toBe(200);
     expectOutcome(await request('GET', `${server.base}/Patient/pp2`, undefined, t), 404);
@@ -250,11 +255,7 @@ describe('external OpenID Connect issuer', () => {
   });
 
   test('fhirUser: a Patient user without a patient claim has its own compartment; a user is audited as its FHIR resource', async () => {
-    const admin = bearer(await adminToken());
-    for (const id of ['fu1', 'fu2']) {
-      await request('PUT', `${server.base}/Patient/${id}`, { resourceType: 'Patient', id }, admin);
-      await request('PUT', `${server.base}/Observation/obs-${id}`, { resourceType: 'Observation', id: `obs-${id}`, status: 'final', code: { text: 'x' }, subject: { reference: `Patient/${id}` } }, admin);
-    }
+    await patientsWithObservations('fu1', 'fu2');
     // an absolute fhirUser URL is reduced to Type/id
     const t = bearer(await idToken({ scope: 'patient/*.rs', fhirUser: 'https://hms.example/fhir/Patient/fu1', org: {} }));
     expect((await request('GET', `${server.base}/Patient/fu1`, undefined, t)).status).toBe(200);
