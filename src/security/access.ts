@@ -152,11 +152,31 @@ function hiddenLabels(p: Principal): Rule['hidden'] {
   return h;
 }
 
+type Label = { system?: string; code?: string };
+
+/** The security labels of stored JSON. */
+function labelsOf(content: string | null | undefined): Label[] {
+  if (!content || !content.includes('"security"')) return [];
+  return (JSON.parse(content) as { meta?: { security?: Label[] } }).meta?.security ?? [];
+}
+
+/** True when one of the labels is hidden. */
+function carries(labels: Label[], hidden: Rule['hidden']): boolean {
+  return labels.some((l) => hidden.some((h) => h.system === l.system && h.code === l.code));
+}
+
 /** True when the resource (stored JSON) carries one of the hidden labels. */
 function hiddenLabel(content: string | null | undefined, hidden: Rule['hidden']): boolean {
-  if (!content || hidden.length === 0 || !content.includes('"security"')) return false;
-  const labels = (JSON.parse(content) as { meta?: { security?: { system?: string; code?: string }[] } }).meta?.security ?? [];
-  return labels.some((l) => hidden.some((h) => h.system === l.system && h.code === l.code));
+  return hidden.length > 0 && carries(labelsOf(content), hidden);
+}
+
+/**
+ * The labels of a stored row, read once per row object: PGlite's resource cache hands out the same row for
+ * every read of a resource, which then costs no scan of its JSON.
+ */
+const ROW_LABELS = Symbol('securityLabels');
+function rowLabels(row: StoredResource & { [ROW_LABELS]?: Label[] }): Label[] {
+  return (row[ROW_LABELS] ??= labelsOf(row.content));
 }
 
 function parseCriteria(types: string[], criteria: string): Filter[] {
@@ -346,7 +366,9 @@ export class AccessControl implements AccessGuard {
   /** AccessGuard: a resource read by id that carries a label the requester may not see does not exist for them. */
   readable(ctx: RequestContext, row: StoredResource): void {
     const p = this.on ? principalOf(ctx) : undefined;
-    if (p && hiddenLabel(row.content, hiddenLabels(p))) throw errors.notFound('notFound', `${row.type}/${row.id}`);
+    if (!p) return;
+    const hidden = hiddenLabels(p);
+    if (hidden.length > 0 && carries(rowLabels(row), hidden)) throw errors.notFound('notFound', `${row.type}/${row.id}`);
   }
 
   /**
