@@ -343,9 +343,9 @@ export class AccessControl implements AccessGuard {
         const ok = await inside(q, this.s.store.baseUrl, type, live.map((x) => x.id), filtersOf(r, [type], false), this.firstChains);
         for (const x of live) if (ok.has(x.id)) keep.add(x);
       }
-      const gone = list.filter((x) => x.deleted && x.previous !== undefined);
+      const gone = list.filter((x): x is R & { previous: number } => x.deleted && x.previous !== undefined);
       if (gone.length > 0) {
-        const ok = await this.lastVersionInside(q, type, gone as { id: string; previous: number }[], filtersOf(r, [type], false));
+        const ok = await this.lastVersionInside(q, type, gone, filtersOf(r, [type], false));
         for (const x of gone) if (ok.has(x.id)) keep.add(x);
       }
     }

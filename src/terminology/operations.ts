@@ -141,16 +141,29 @@ function labelGuard(s: Services, ctx: RequestContext, t?: StoreTransaction): Gua
   };
 }
 
+/** The guard applied to the resource held under a canonical URL (nothing held: nothing to check). */
+async function guardUrl(q: Queryable, guard: Guard, type: TermType, url: string, version?: string): Promise<void> {
+  await guard(type, await find<TermResource>(q, type, url, version), url);
+}
+
+/** The guard as a test: false where it answers 404 (any other error is thrown). */
+function passes(check: Promise<void>): Promise<boolean> {
+  return check.then(
+    () => true,
+    (err: unknown) => {
+      if (err instanceof FhirError && err.status === 404) return false;
+      throw err;
+    },
+  );
+}
+
 /**
  * An expansion (or a validation against it) answers only when the requester may read every CodeSystem and
  * ValueSet it drew codes from: one carrying a protected label the requester lacks answers as if not held (404).
  */
 async function guardContents(q: Queryable, computed: Computed, guard: Guard): Promise<void> {
-  for (const used of computed.usedSystems) {
-    const [system, version] = splitCanonical(used);
-    await guard('CodeSystem', await find<CodeSystem>(q, 'CodeSystem', system, version), system);
-  }
-  for (const url of computed.usedValueSets) await guard('ValueSet', await find<ValueSet>(q, 'ValueSet', url), url);
+  for (const used of computed.usedSystems) await guardUrl(q, guard, 'CodeSystem', ...splitCanonical(used));
+  for (const url of computed.usedValueSets) await guardUrl(q, guard, 'ValueSet', url);
 }
 
 /** The ValueSet an operation works on: instance, posted valueSet, or url (+ valueSetVersion). */
@@ -250,7 +263,7 @@ async function codeSystemValidateOp(q: Queryable, ctx: RequestContext, call: Ope
       verdicts.push(validateCodeInIndex(indexCodeSystem(codeSystem), { ...coding, system: codeSystem.url }, opts));
     } else {
       if (!coding.system) throw bad('missingParam', ['url | system']);
-      await guard('CodeSystem', await find<CodeSystem>(q, 'CodeSystem', coding.system), coding.system);
+      await guardUrl(q, guard, 'CodeSystem', coding.system);
       verdicts.push(await validateInCodeSystem(q, coding, opts));
     }
   }
@@ -271,7 +284,7 @@ async function lookupOp(q: Queryable, _ctx: RequestContext, call: OperationCall,
   }
   if (!code) throw bad('missingParam', ['code | coding']);
   if (!system) throw bad('missingParam', ['system']);
-  if (!codeSystem) await guard('CodeSystem', await find<CodeSystem>(q, 'CodeSystem', system), system);
+  if (!codeSystem) await guardUrl(q, guard, 'CodeSystem', system);
   const r = await lookup(q, { system, code, version: coding?.version ?? p.str('version'), displayLanguage: p.str('displayLanguage'), properties: p.strs('property'), codeSystem });
   return ok(
     out([
@@ -311,7 +324,7 @@ async function subsumesOp(q: Queryable, _ctx: RequestContext, call: OperationCal
   if (!codeA || !codeB) throw bad('missingParam', ['codeA / codeB | codingA / codingB']);
   if (!system) throw bad('missingParam', ['system']);
   for (const c of [codingA, codingB]) if (c?.system && c.system !== system) throw bad('badParam', ['codingA / codingB', `${c.system} is not ${system}`]);
-  if (!codeSystem) await guard('CodeSystem', await find<CodeSystem>(q, 'CodeSystem', system), system);
+  if (!codeSystem) await guardUrl(q, guard, 'CodeSystem', system);
   const outcome = await subsumes(q, { system, version: p.str('version') ?? codingA?.version, codeA, codeB, codeSystem });
   return ok(out([{ name: 'outcome', valueCode: outcome }]));
 }
@@ -334,9 +347,9 @@ async function translateOp(q: Queryable, ctx: RequestContext, call: OperationCal
   if (!codings.length) throw bad('missingParam', ['code + system | coding | codeableConcept']);
   const reverse = p.bool('reverse') ?? false;
   // without a map named: only the ConceptMaps the requester may read are searched
-  const allowed = (cm: ConceptMap): Promise<boolean> => guard('ConceptMap', cm, cm.url ?? '').then(() => true, () => false);
+  const allowed = (cm: ConceptMap): Promise<boolean> => passes(guard('ConceptMap', cm, cm.url ?? ''));
   // a target's display is filled in from its CodeSystem only when the requester may read that CodeSystem
-  const systemAllowed = async (system: string): Promise<boolean> => guard('CodeSystem', await find<CodeSystem>(q, 'CodeSystem', system), system).then(() => true, () => false);
+  const systemAllowed = (system: string): Promise<boolean> => passes(guardUrl(q, guard, 'CodeSystem', system));
   const matches = [];
   for (const c of codings) {
     matches.push(...(await translate(q, { coding: c, conceptMap, allowed, systemAllowed, source: p.str('source'), target: p.str('target'), targetSystem: p.str('targetsystem') ?? p.str('targetSystem'), reverse })));

@@ -46,8 +46,9 @@ export async function candidateMaps(q: Queryable, args: TranslateArgs): Promise<
     if (args.target && !sameCanonical(scopeUri(cm, to), args.target)) return false;
     return true;
   });
-  if (!args.allowed) return maps;
-  const ok = await Promise.all(maps.map((cm) => (args.allowed as (cm: ConceptMap) => Promise<boolean>)(cm)));
+  const allowed = args.allowed;
+  if (!allowed) return maps;
+  const ok = await Promise.all(maps.map(allowed));
   return maps.filter((_, i) => ok[i]);
 }
 
