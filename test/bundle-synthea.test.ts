@@ -1,12 +1,11 @@
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Bundle, BundleEntry, Encounter } from '@medplum/fhirtypes';
 import { Client } from 'fhir-kit-client';
-import { CORPORA, readJson, request } from './helpers/http.js';
+import { CORPORA, corpusFiles, readJson, request } from './helpers/http.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 /**
- * Real data: the Synthea corpora in ../shared/corpora loaded over HTTP as batch and transaction bundles,
+ * Real data: the Synthea corpora in test/fixtures/corpora (gzipped) loaded over HTTP as batch and transaction bundles,
  * then checked with searches.
  */
 let server: TestServer;
@@ -44,12 +43,12 @@ function countByType(entries: BundleEntry[], type: string): number {
 describe('synthea-covid-juvenile', () => {
   ownServer();
   const dir = join(CORPORA, 'synthea-covid-juvenile');
-  const patientFiles = readdirSync(join(dir, 'patients')).filter((f) => f.endsWith('.json'));
+  const patientFiles = corpusFiles(join(dir, 'patients')).filter((f) => f.endsWith('.json'));
 
   test('information bundles (batch) and every patient bundle (as transaction) load; counts match', async () => {
     expect(patientFiles.length).toBe(10);
     const before: Record<string, number> = { Organization: await count('Organization'), Practitioner: await count('Practitioner') };
-    const infos = readdirSync(dir).filter((f) => /^(hospital|practitioner)Information.*\.json$/.test(f));
+    const infos = corpusFiles(dir).filter((f) => /^(hospital|practitioner)Information.*\.json$/.test(f));
     expect(infos.length).toBe(2);
     const infoEntries: BundleEntry[] = [];
     for (const f of infos) {
@@ -106,8 +105,8 @@ describe('synthea-covid-juvenile', () => {
 describe('synthea (conditional references)', () => {
   ownServer();
   const dir = join(CORPORA, 'synthea');
-  const hospital = readdirSync(dir).find((f) => f.startsWith('hospitalInformation')) as string;
-  const practitioner = readdirSync(dir).find((f) => f.startsWith('practitionerInformation')) as string;
+  const hospital = corpusFiles(dir).find((f) => f.startsWith('hospitalInformation')) as string;
+  const practitioner = corpusFiles(dir).find((f) => f.startsWith('practitionerInformation')) as string;
   const distinct = (b: Bundle, type: string): number =>
     new Set((b.entry ?? []).filter((e) => e.resource?.resourceType === type).map((e) => e.request?.ifNoneExist)).size;
 
@@ -143,7 +142,7 @@ describe('synthea (conditional references)', () => {
   });
 
   test('patient transaction bundles with conditional references load; participants resolve to stored Practitioners', async () => {
-    const files = readdirSync(join(dir, 'patients'))
+    const files = corpusFiles(join(dir, 'patients'))
       .filter((f) => f.endsWith('.json'))
       .sort()
       .slice(0, 2);

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { CORPORA, request } from './helpers/http.js';
 import { backend, createDatabase, startTestServer, type TestServer } from './helpers/server.js';
 
@@ -16,20 +17,26 @@ function run(args: string[], env: Record<string, string> = {}): { status: number
 describe('hms-ops load', () => {
   let server: TestServer;
   let dir: string;
+  let plain: string;
   beforeAll(async () => {
     server = await startTestServer();
     dir = mkdtempSync(join(tmpdir(), 'hms-load-'));
+    plain = mkdtempSync(join(tmpdir(), 'hms-load-json-'));
   });
   afterAll(async () => {
     await server?.stop();
     rmSync(dir, { recursive: true, force: true });
+    rmSync(plain, { recursive: true, force: true });
   });
 
   test('posts bundles and NDJSON, prints a summary, and the data is there', async () => {
     // NDJSON whose Observation references a Patient in another file: the loader orders and retries.
     writeFileSync(join(dir, 'Observation.ndjson'), JSON.stringify({ resourceType: 'Observation', id: 'obs-1', status: 'final', code: { text: 'x' }, subject: { reference: 'Patient/pat-1' } }) + '\n');
     writeFileSync(join(dir, 'Patient.ndjson'), JSON.stringify({ resourceType: 'Patient', id: 'pat-1', name: [{ family: 'Cardozo' }] }) + '\n');
-    const info = join(CORPORA, 'synthea-covid-juvenile/practitionerInformation1603148702656.json');
+    // The fixture is gzipped in the repository and the loader reads plain .json: it gets a decompressed copy
+    // (in a folder of its own, since `dir` is loaded as a whole).
+    const info = join(plain, 'practitionerInformation1603148702656.json');
+    writeFileSync(info, gunzipSync(readFileSync(join(CORPORA, 'synthea-covid-juvenile/practitionerInformation1603148702656.json.gz'))));
     const r = run(['load', '--url', server.base, dir, info]);
     expect(r.stderr).not.toMatch(/FAILED/);
     expect(r.status).toBe(0);

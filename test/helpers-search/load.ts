@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
-import { CORPORA, readJson, request } from '../helpers/http.js';
+import { CORPORA, corpusFiles, readJson, request } from '../helpers/http.js';
 
 /**
  * Loads the oracle data set into a server: the Synthea COVID juvenile corpus (information bundles first, then
@@ -47,14 +47,14 @@ export interface LoadReport {
 export async function loadCorpus(base: string): Promise<LoadReport> {
   const dir = join(CORPORA, 'synthea-covid-juvenile');
   let synthea = 0;
-  const info = readdirSync(dir).filter((f) => /^(hospital|practitioner)Information.*\.json$/.test(f)).sort((a) => (a.startsWith('hospital') ? -1 : 1));
+  const info = corpusFiles(dir).filter((f) => /^(hospital|practitioner)Information.*\.json$/.test(f)).sort((a) => (a.startsWith('hospital') ? -1 : 1));
   for (const f of info) {
     const bundle = readJson<Bundle>(join(dir, f));
     const res = await request('POST', base, bundle);
     if (res.status !== 200) throw new Error(`${f}: ${res.status} ${res.text.slice(0, 500)}`);
     synthea += (res.json as Bundle).entry?.filter((e) => e.response?.status?.startsWith('2')).length ?? 0;
   }
-  for (const f of readdirSync(join(dir, 'patients')).sort()) {
+  for (const f of corpusFiles(join(dir, 'patients')).sort()) {
     const bundle = readJson<Bundle>(join(dir, 'patients', f));
     bundle.type = 'transaction';
     const res = await request('POST', base, bundle);

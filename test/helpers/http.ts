@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 
 /** Raw HTTP helpers for tests that assert status codes and headers. */
 export interface Reply {
@@ -26,8 +28,17 @@ export async function request(method: string, url: string, body?: unknown, heade
   return { status: res.status, headers: res.headers, text, json };
 }
 
+/** Reads a JSON file; `x.json.gz` is decompressed, and `x.json` is read from `x.json.gz` when only that exists. */
 export function readJson<T = unknown>(path: string): T {
-  return JSON.parse(readFileSync(path, 'utf8')) as T;
+  const file = !path.endsWith('.gz') && !existsSync(path) && existsSync(`${path}.gz`) ? `${path}.gz` : path;
+  const raw = readFileSync(file);
+  return JSON.parse((file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8')) as T;
 }
 
-export const CORPORA = new URL('../../../../shared/corpora/', import.meta.url).pathname;
+/** Public Synthea test data kept in the repository, gzipped (see test/fixtures/corpora/README.md). */
+export const CORPORA = join(process.cwd(), 'test/fixtures/corpora');
+
+/** File names in a corpus folder as they were upstream: `x.json.gz` is listed as `x.json` (readJson reads it). */
+export function corpusFiles(dir: string): string[] {
+  return readdirSync(dir).map((f) => f.replace(/\.gz$/, ''));
+}
