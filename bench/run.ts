@@ -25,6 +25,13 @@
  *                                         what other processes used during the measurement anyway.
  *   --out           [BENCH_OUT]           file: also write the results as JSON
  *
+ * Data: the synthea scenario reads <corpora>/synthea/: hospitalInformation*.json and practitionerInformation*.json
+ * (batch bundles, posted first) and patients/*.json (patient transaction bundles). They are public Synthea data
+ * (Apache-2.0) from google/fhir-data-pipes, folder synthea-hiv/sample_data/
+ * (https://github.com/google/fhir-data-pipes/tree/master/synthea-hiv/sample_data): put its two *Information*.json
+ * files in synthea/ and its patient bundles in synthea/patients/ (the figures in docs/performance.md used 20 of
+ * them, 11,439 entries). The tests' gzipped subset (test/fixtures/corpora) is too small for a benchmark.
+ *
  * Everything runs on loopback. The server is a child process (node dist/src/cli.js serve) on a free port; the
  * PostgreSQL run uses a fresh database bench_<random>, dropped afterwards; the PGlite run a fresh temp DATA_DIR,
  * removed afterwards — also when a scenario fails or the bench is interrupted.
@@ -498,7 +505,7 @@ export interface BundleFile {
 
 export function loadBundles(o: Options): { shared: BundleFile[]; patients: BundleFile[] } {
   const dir = join(o.corpora, 'synthea');
-  if (!existsSync(dir)) throw new Error(`Synthea corpus not found at ${dir} (set BENCH_CORPORA)`);
+  if (!existsSync(dir)) throw new Error(`Synthea corpus not found at ${dir} (set BENCH_CORPORA; where to get it: the header of bench/run.ts)`);
   const read = (file: string): BundleFile => {
     const text = readFileSync(file, 'utf8');
     return { name: file.split('/').pop() as string, text, entries: (JSON.parse(text).entry ?? []).length };

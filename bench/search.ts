@@ -28,7 +28,9 @@
  *   --pool         [BENCH_POOL]         DB_POOL_SIZE (default 10)
  *   --pg-url       [BENCH_PG_URL]       admin URL of PostgreSQL (default postgres://postgres@127.0.0.1:5432/postgres)
  *   --pg-settings  [BENCH_PG_SETTINGS]  name=value,…: ALTER DATABASE settings of the bench database
- *   --corpora      [BENCH_CORPORA]      corpora folder (default ../shared/corpora)
+ *   --corpora      [BENCH_CORPORA]      corpora folder (default ../shared/corpora, relative to the repository root);
+ *                                       its synthea/ folder: public Synthea data from google/fhir-data-pipes,
+ *                                       synthea-hiv/sample_data/ — layout and source in the header of bench/run.ts
  *   --wait-idle    [BENCH_WAIT_IDLE]    before each measurement wait up to this many seconds for other work on
  *                                       the machine to stop (default 5; --quick 0)
  *   --timeout      [BENCH_TIMEOUT]      give up (and clean up) after this many seconds (default 1800)
