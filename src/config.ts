@@ -11,6 +11,16 @@ export interface Config {
   pgliteThread: 'worker' | 'main';
   dbPoolSize: number;
   maxBodyBytes: number;
+  maxJsonDepth: number;
+  maxJsonWidth: number;
+  maxStringLength: number;
+  maxResourceElements: number;
+  maxBundleEntries: number;
+  searchMaxParams: number;
+  searchMaxValues: number;
+  searchMaxChainDepth: number;
+  searchMaxIncludes: number;
+  searchMaxIncluded: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   defaultPageSize: number;
   maxPageSize: number;
@@ -57,6 +67,16 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
   { env: 'PGLITE_THREAD', key: 'pgliteThread', type: 'string', doc: 'Where the embedded database runs: worker (default: its own thread, so its SQL never holds up HTTP) or main (the server\'s thread, one message hop less per statement).' },
   { env: 'DB_POOL_SIZE', key: 'dbPoolSize', type: 'integer', doc: 'PostgreSQL connections per process (default 10).' },
   { env: 'MAX_BODY_BYTES', key: 'maxBodyBytes', type: 'integer', doc: 'Largest accepted request body in bytes; larger answers 413 (default 67108864 = 64 MiB).' },
+  { env: 'MAX_JSON_DEPTH', key: 'maxJsonDepth', type: 'integer', doc: 'Deepest nesting of a JSON body; deeper answers 413 too-long (default 100).' },
+  { env: 'MAX_JSON_WIDTH', key: 'maxJsonWidth', type: 'integer', doc: 'Most members of one JSON object or items of one array in a body; more answers 413 too-long (default 10000).' },
+  { env: 'MAX_STRING_LENGTH', key: 'maxStringLength', type: 'integer', doc: 'Longest string in a body, in characters (default 1048576, the FHIR R4 limit; base64Binary `data` is bounded by MAX_BODY_BYTES only); longer answers 413 too-long.' },
+  { env: 'MAX_RESOURCE_ELEMENTS', key: 'maxResourceElements', type: 'integer', doc: 'Most JSON values in one resource of a body (a contained or bundled resource counts on its own); more answers 413 too-long (default 100000).' },
+  { env: 'MAX_BUNDLE_ENTRIES', key: 'maxBundleEntries', type: 'integer', doc: 'Most entries in one Bundle of a body; more answers 413 too-long (default 10000).' },
+  { env: 'SEARCH_MAX_PARAMS', key: 'searchMaxParams', type: 'integer', doc: 'Most parameters in one query string or POST _search body (a repeated name counts each time); more answers 400 too-costly (default 50).' },
+  { env: 'SEARCH_MAX_VALUES', key: 'searchMaxValues', type: 'integer', doc: 'Most comma-separated (OR) values of one search parameter; more answers 400 too-costly (default 500).' },
+  { env: 'SEARCH_MAX_CHAIN_DEPTH', key: 'searchMaxChainDepth', type: 'integer', doc: 'Most chain and _has steps in one search parameter (subject.name is 1); more answers 400 too-costly (default 3).' },
+  { env: 'SEARCH_MAX_INCLUDES', key: 'searchMaxIncludes', type: 'integer', doc: 'Most _include and _revinclude parameters in one search; more answers 400 too-costly (default 10).' },
+  { env: 'SEARCH_MAX_INCLUDED', key: 'searchMaxIncluded', type: 'integer', doc: 'Most resources one search page includes through _include/_revinclude; past it the page stops including and carries a warning OperationOutcome naming the limit (default 1000).' },
   { env: 'LOG_LEVEL', key: 'logLevel', type: 'string', doc: 'pino log level: fatal, error, warn, info, debug, trace or silent (default info).' },
   { env: 'DEFAULT_PAGE_SIZE', key: 'defaultPageSize', type: 'integer', doc: 'Entries per page of search and history when _count is absent (default 20).' },
   { env: 'MAX_PAGE_SIZE', key: 'maxPageSize', type: 'integer', doc: 'Largest _count honoured (default 1000).' },
@@ -96,7 +116,7 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
 const schema = {
   type: 'object',
   additionalProperties: false,
-  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'logLevel', 'defaultPageSize', 'maxPageSize', 'searchHasHashLimit', 'searchLinks', 'subscriptionAllowedHosts', 'subscriptionTimeoutMs', 'subscriptionMaxPayloadBytes', 'subscriptionRetryBaseMs', 'subscriptionRetryMaxMs', 'subscriptionErrorAfter', 'subscriptionConcurrency', 'subscriptionPollMs', 'subscriptionEventRetentionS'],
+  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'maxJsonDepth', 'maxJsonWidth', 'maxStringLength', 'maxResourceElements', 'maxBundleEntries', 'searchMaxParams', 'searchMaxValues', 'searchMaxChainDepth', 'searchMaxIncludes', 'searchMaxIncluded', 'logLevel', 'defaultPageSize', 'maxPageSize', 'searchHasHashLimit', 'searchLinks', 'subscriptionAllowedHosts', 'subscriptionTimeoutMs', 'subscriptionMaxPayloadBytes', 'subscriptionRetryBaseMs', 'subscriptionRetryMaxMs', 'subscriptionErrorAfter', 'subscriptionConcurrency', 'subscriptionPollMs', 'subscriptionEventRetentionS'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -106,6 +126,16 @@ const schema = {
     pgliteThread: { type: 'string', enum: ['worker', 'main'] },
     dbPoolSize: { type: 'integer', minimum: 1, maximum: 500 },
     maxBodyBytes: { type: 'integer', minimum: 1024 },
+    maxJsonDepth: { type: 'integer', minimum: 10, maximum: 10000 },
+    maxJsonWidth: { type: 'integer', minimum: 100 },
+    maxStringLength: { type: 'integer', minimum: 1024 },
+    maxResourceElements: { type: 'integer', minimum: 100 },
+    maxBundleEntries: { type: 'integer', minimum: 1 },
+    searchMaxParams: { type: 'integer', minimum: 1, maximum: 10000 },
+    searchMaxValues: { type: 'integer', minimum: 1 },
+    searchMaxChainDepth: { type: 'integer', minimum: 0, maximum: 20 },
+    searchMaxIncludes: { type: 'integer', minimum: 0, maximum: 1000 },
+    searchMaxIncluded: { type: 'integer', minimum: 1 },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     defaultPageSize: { type: 'integer', minimum: 1, maximum: 1000 },
     maxPageSize: { type: 'integer', minimum: 1, maximum: 10000 },
@@ -153,6 +183,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgliteThread: 'worker',
     dbPoolSize: 10,
     maxBodyBytes: 64 * 1024 * 1024,
+    maxJsonDepth: 100,
+    maxJsonWidth: 10_000,
+    maxStringLength: 1_048_576,
+    maxResourceElements: 100_000,
+    maxBundleEntries: 10_000,
+    searchMaxParams: 50,
+    searchMaxValues: 500,
+    searchMaxChainDepth: 3,
+    searchMaxIncludes: 10,
+    searchMaxIncluded: 1000,
     logLevel: 'info',
     defaultPageSize: 20,
     maxPageSize: 1000,

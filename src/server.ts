@@ -2,13 +2,15 @@ import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { setHasHashLimit } from './search/filter.js';
+import { setIncludeLimit } from './search/include.js';
+import { setInputLimits } from './rest/input.js';
 import { ensureLinks, parseLinks, setLinks } from './search/links.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrations.js';
 import { loadDefinitions } from './fhir/definitions.js';
 import { SearchParameterRegistry } from './fhir/search-parameters.js';
 import { loadFeatures } from './features.js';
-import { createHttpApp } from './rest/http.js';
+import { answerClientErrors, createHttpApp } from './rest/http.js';
 import type { Services } from './rest/services.js';
 import { ResourceStore } from './store/store.js';
 
@@ -24,6 +26,16 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const log = pino({ level: config.logLevel, base: { service: 'hms-ops' } });
   setHasHashLimit(config.searchHasHashLimit);
+  setIncludeLimit(config.searchMaxIncluded);
+  setInputLimits({
+    maxParams: config.searchMaxParams,
+    maxJsonDepth: config.maxJsonDepth,
+    maxJsonWidth: config.maxJsonWidth,
+    maxStringLength: config.maxStringLength,
+    maxResourceElements: config.maxResourceElements,
+    maxBundleEntries: config.maxBundleEntries,
+    search: { maxValues: config.searchMaxValues, maxChainDepth: config.searchMaxChainDepth, maxIncludes: config.searchMaxIncludes },
+  });
   loadDefinitions();
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgliteThread: config.pgliteThread, poolSize: config.dbPoolSize });
   const applied = await migrate(db);
@@ -44,6 +56,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
     srv.once('error', reject);
   });
   server.keepAliveTimeout = 65_000;
+  // A client gets 20 s to send its headers and 120 s for the whole request (slow senders hold a socket, not the server).
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 120_000;
+  answerClientErrors(server);
   for (const f of services.features) f.listening?.(server, services);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

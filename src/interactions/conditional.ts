@@ -1,4 +1,5 @@
 import { errors } from '../fhir/outcome.js';
+import { parseQuery, searchLimits } from '../rest/input.js';
 import { parseSearch } from '../search/parse.js';
 import type { AccessOp, StoreTransaction, StoredResource } from '../store/store.js';
 import type { InteractionResult } from './result.js';
@@ -10,7 +11,7 @@ import type { InteractionResult } from './result.js';
 
 /** The normal form of a condition: its parameters sorted, so equal conditions compare (and lock) equal. */
 export function conditionKey(type: string, query: string): string {
-  const params = new URLSearchParams(query.startsWith('?') ? query.slice(1) : query);
+  const params = parseQuery(query.startsWith('?') ? query.slice(1) : query);
   params.sort();
   return `${type}?${params.toString()}`;
 }
@@ -22,8 +23,8 @@ export function conditionKey(type: string, query: string): string {
  */
 export async function findSingleMatch(t: StoreTransaction, type: string, query: string, opts: { lock: boolean; op: AccessOp }): Promise<StoredResource | undefined> {
   if (opts.lock) await t.lock([`cond:${conditionKey(type, query)}`]);
-  const params = new URLSearchParams(query.startsWith('?') ? query.slice(1) : query);
-  const req = parseSearch([type], params, { count: 2, maxCount: 2 });
+  const params = parseQuery(query.startsWith('?') ? query.slice(1) : query);
+  const req = parseSearch([type], params, { count: 2, maxCount: 2, limits: searchLimits() });
   if (req.unknown.length > 0) throw errors.badRequest('unknownParam', req.unknown[0]);
   if (req.filters.length === 0) throw errors.badRequest('invalidCondition', query);
   // Only resources the requester may `op` are considered (as if the others did not exist).

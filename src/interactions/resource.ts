@@ -64,6 +64,8 @@ export function setBaseValidation(fn: BaseValidation): void {
 /** Base R4 validation (structure, cardinality, types, invariants with @medplum/core), then registered validators (profiles, bindings: src/validation); 422 with every issue. */
 export async function validate(resource: Resource, ctx: RequestContext, t?: StoreTransaction): Promise<void> {
   const issues = baseValidation(resource, ctx).filter((i) => i.severity === 'error' || i.severity === 'fatal');
+  // Registered validators read the resource as the base definitions describe it: only a base-valid one reaches them.
+  if (issues.length > 0) throw outcomeFromIssues(422, issues);
   for (const v of validators) issues.push(...(await v(resource, ctx, t)).filter((i) => i.severity === 'error' || i.severity === 'fatal'));
   if (issues.length > 0) throw outcomeFromIssues(422, issues);
 }
@@ -97,9 +99,19 @@ function stableStringify(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** If-None-Match on a write: `*`, or a list of entity tags ("W/\"3\", W/\"4\""). */
+export function parseIfNoneMatch(value: string): '*' | number[] {
+  if (value.trim() === '*') return '*';
+  return value.split(',').map((part) => {
+    const m = /^(?:W\/)?"?(\d{1,15})"?$/.exec(part.trim());
+    if (!m) throw errors.badRequest('ifNoneMatchInvalid', value);
+    return Number(m[1]);
+  });
+}
+
 /** Parses "W/\"3\"" or "3" into a version number. */
 export function parseEtag(value: string): number {
-  const m = /^(?:W\/)?"?(\d+)"?$/.exec(value.trim());
+  const m = /^(?:W\/)?"?(\d{1,15})"?$/.exec(value.trim());
   if (!m) throw errors.badRequest('ifMatchInvalid', value);
   return Number(m[1]);
 }

@@ -30,13 +30,17 @@ export async function update(
   type: string,
   id: string,
   resource: Resource,
-  opts: { ifMatch?: number; method?: 'PUT' | 'PATCH' } = {},
+  opts: { ifMatch?: number; ifNoneMatch?: '*' | number[]; method?: 'PUT' | 'PATCH' } = {},
 ): Promise<InteractionResult> {
   await t.lock([`${type}/${id}`]);
   const existing = await t.read(type, id);
   const live = existing && !existing.deleted ? existing : undefined;
   if (opts.ifMatch !== undefined && (!live || live.version !== opts.ifMatch)) {
     throw errors.preconditionFailed('versionConflict', `${type}/${id}`, live?.version ?? 0, opts.ifMatch);
+  }
+  // If-None-Match (RFC 9110 §13.1.2): `*` fails when the resource exists, a list of versions when the current one is listed.
+  if (live && opts.ifNoneMatch !== undefined && (opts.ifNoneMatch === '*' || opts.ifNoneMatch.includes(live.version))) {
+    throw errors.preconditionFailed('resourceExists', `${type}/${id}`);
   }
   const version = (existing?.version ?? 0) + 1;
   const lastUpdated = new Date().toISOString();

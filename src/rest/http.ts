@@ -1,17 +1,20 @@
 import { randomBytes } from 'node:crypto';
+import { STATUS_CODES, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { RequestContext } from '../context.js';
 import { negotiateLanguage } from '../fhir/messages.js';
 import { errors, FhirError } from '../fhir/outcome.js';
 import { dispatch } from './dispatch.js';
+import { checkHeader, decodeBody, decodePath, inputLimits, parseJson, parseQuery } from './input.js';
 import { RawJson, type FhirRequest, type FhirResponse } from './request.js';
 import type { Services } from './services.js';
 
 /**
  * The HTTP adapter: express → RequestContext + FhirRequest → dispatch → FhirResponse → HTTP.
- * Content negotiation, body limits and parsing, and turning every error into an OperationOutcome live here.
+ * Content negotiation, body limits, and turning every error into an OperationOutcome live here; decoding and
+ * checking what the client sent is input.ts.
  */
-const MAX_DEPTH = 100;
 const JSON_TYPES = ['application/fhir+json', 'application/json', 'application/json-patch+json'];
 
 export function createHttpApp(s: Services): express.Express {
@@ -36,7 +39,7 @@ export function createHttpApp(s: Services): express.Express {
 
   const finishers = s.features.flatMap((f) => (f.finished ? [f.finished.bind(f)] : []));
   const fhir = express.Router();
-  fhir.use(express.text({ type: () => true, limit: s.config.maxBodyBytes, defaultCharset: 'utf-8' }));
+  fhir.use(express.raw({ type: () => true, limit: s.config.maxBodyBytes }));
   fhir.use(async (req: Request, res: Response) => {
     const ctx = contextFor(req, s, log);
     res.setHeader('X-Request-Id', ctx.requestId);
@@ -69,7 +72,7 @@ export function createHttpApp(s: Services): express.Express {
     const ctx = contextFor(req, s, log);
     const e = err as { type?: string; status?: number };
     if (e.type === 'entity.too.large') sendError(res, req, ctx, new FhirError(413, 'too-costly', 'tooLarge', [s.config.maxBodyBytes]));
-    else if (e.status && e.status < 500) sendError(res, req, ctx, errors.badRequest('invalidJson', (err as Error).message));
+    else if (e.status && e.status < 500) sendError(res, req, ctx, new FhirError(e.status === 415 ? 415 : 400, e.status === 415 ? 'not-supported' : 'invalid', 'malformedRequest', [(err as Error).message]));
     else sendError(res, req, ctx, err);
   });
   app.use((req: Request, res: Response) => {
@@ -118,16 +121,19 @@ function toFhirRequest(req: Request): FhirRequest {
   }
   const url = req.originalUrl;
   const qi = url.indexOf('?');
-  const query = new URLSearchParams(qi >= 0 ? url.slice(qi + 1) : '');
-  const path = decodeURIComponent(req.path.replace(/^\/+/, ''));
-  const text = typeof req.body === 'string' ? req.body : '';
-  const contentType = (req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  const query = parseQuery(qi >= 0 ? url.slice(qi + 1) : '');
+  const path = decodePath(req.path);
+  const rawContentType = checkHeader('Content-Type', req.header('content-type'));
+  const contentType = (rawContentType ?? '').split(';')[0].trim().toLowerCase();
+  const bytes = Buffer.isBuffer(req.body) ? req.body : undefined;
+  const text = bytes && bytes.length > 0 ? decodeBody(bytes, rawContentType) : '';
   let body: FhirRequest['body'];
 
   const isSearch = method === 'POST' && path.endsWith('_search');
   if (isSearch) {
     if (contentType && contentType !== 'application/x-www-form-urlencoded') throw new FhirError(415, 'not-supported', 'unsupportedMediaType', [contentType]);
-    for (const [k, v] of new URLSearchParams(text)) query.append(k, v);
+    for (const [k, v] of parseQuery(text.trim())) query.append(k, v);
+    if ([...query.keys()].length > inputLimits().maxParams) throw new FhirError(400, 'too-costly', 'tooManyParams', [inputLimits().maxParams, 'SEARCH_MAX_PARAMS']);
   } else if (text.trim().length > 0 && method !== 'GET' && method !== 'HEAD' && method !== 'DELETE') {
     if (!JSON_TYPES.includes(contentType)) throw new FhirError(415, 'not-supported', 'unsupportedMediaType', [contentType || '(none)']);
     const parsed = parseJson(text);
@@ -142,35 +148,14 @@ function toFhirRequest(req: Request): FhirRequest {
     path,
     query,
     headers: {
-      ifMatch: req.header('if-match'),
-      ifNoneMatch: req.header('if-none-match'),
-      ifNoneExist: req.header('if-none-exist'),
-      ifModifiedSince: req.header('if-modified-since'),
-      prefer: req.header('prefer'),
+      ifMatch: checkHeader('If-Match', req.header('if-match')),
+      ifNoneMatch: checkHeader('If-None-Match', req.header('if-none-match')),
+      ifNoneExist: checkHeader('If-None-Exist', req.header('if-none-exist')),
+      ifModifiedSince: checkHeader('If-Modified-Since', req.header('if-modified-since')),
+      prefer: checkHeader('Prefer', req.header('prefer')),
     },
     body,
   };
-}
-
-/** JSON.parse after a cheap depth scan, so absurd nesting is a 400, not a stack overflow later. */
-export function parseJson(text: string): unknown {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++;
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91) {
-      if (++depth > MAX_DEPTH) throw errors.badRequest('tooDeep', MAX_DEPTH);
-    } else if (c === 125 || c === 93) depth--;
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw errors.badRequest('invalidJson', (err as Error).message);
-  }
 }
 
 function checkAccept(req: Request): void {
@@ -214,4 +199,23 @@ function sendError(res: Response, req: Request, ctx: RequestContext, err: unknow
   }
   res.status(fhirError.status).setHeader('Content-Type', 'application/fhir+json; charset=utf-8');
   res.end(JSON.stringify(fhirError.toOutcome(ctx.lang)));
+}
+
+/**
+ * Requests Node's HTTP parser refuses before express sees them (a malformed request line or header, bytes not
+ * allowed in a URL, headers over 16 KiB, a request that took too long to arrive) are answered with an
+ * OperationOutcome too, and the connection is closed.
+ */
+export function answerClientErrors(server: Server): void {
+  server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const body = JSON.stringify(new FhirError(status, status === 431 ? 'too-long' : status === 408 ? 'timeout' : 'invalid', 'malformedRequest', [err.code ?? err.message]).toOutcome('en'));
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/fhir+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
 }

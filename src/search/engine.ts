@@ -24,6 +24,8 @@ export type { SearchRow } from './rows.js';
 export interface SearchResult {
   rows: SearchRow[];
   included: SearchRow[];
+  /** Set when the page stopped including at SEARCH_MAX_INCLUDED resources: that limit. */
+  includeLimited?: number;
   total?: number;
   next?: string;
   previous?: string;
@@ -179,7 +181,11 @@ export async function executeSearch(q: Queryable, req: SearchRequest, baseUrl: s
     if (hasPrevious) result.previous = position(page[0], 'p');
   }
   result.last = encodeCursor({ d: 'l', p: 0, k: keys.map(() => null), pid: '0' });
-  if (req.include.length || req.revinclude.length) result.included = await findIncludes(q, req, result.rows);
+  if (req.include.length || req.revinclude.length) {
+    const inc = await findIncludes(q, req, result.rows);
+    result.included = inc.rows;
+    if (inc.limited !== undefined) result.includeLimited = inc.limited;
+  }
   return result;
 }
 

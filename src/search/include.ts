@@ -7,20 +7,26 @@ import { statementName } from './statements.js';
 /**
  * _include and _revinclude (with :iterate and *): follow sp_reference from (or to) the page's resources and
  * read the resources found, each once. Iterating specs are applied again to what was included, up to
- * MAX_DEPTH rounds and MAX_INCLUDED resources.
+ * MAX_DEPTH rounds and SEARCH_MAX_INCLUDED resources (past it the page says so: `limited`).
  *
  * Each round is one statement for all its specs: the targets of the forward specs (by type and id) and the
  * sources of the reverse specs (by pid: an index row carries its resource's pid, and index rows exist only for
  * live resources), each resource row read once.
  */
 const MAX_DEPTH = 4;
-const MAX_INCLUDED = 1000;
+let maxIncluded = 1000;
 
-export async function findIncludes(q: Queryable, req: SearchRequest, matches: SearchRow[]): Promise<SearchRow[]> {
+/** SEARCH_MAX_INCLUDED, set once at start. */
+export function setIncludeLimit(limit: number): void {
+  maxIncluded = limit;
+}
+
+export async function findIncludes(q: Queryable, req: SearchRequest, matches: SearchRow[]): Promise<{ rows: SearchRow[]; limited?: number }> {
+  let limited: number | undefined;
   const seen = new Set(matches.map((m) => `${m.type}/${m.id}`));
   const included: SearchRow[] = [];
   let frontier = matches;
-  for (let depth = 0; depth <= MAX_DEPTH && frontier.length > 0 && included.length < MAX_INCLUDED; depth++) {
+  for (let depth = 0; depth <= MAX_DEPTH && frontier.length > 0 && limited === undefined; depth++) {
     const inc = req.include.filter((s) => depth === 0 || s.iterate);
     const rev = req.revinclude.filter((s) => depth === 0 || s.iterate);
     if (inc.length === 0 && rev.length === 0) break;
@@ -28,14 +34,18 @@ export async function findIncludes(q: Queryable, req: SearchRequest, matches: Se
     const fresh: SearchRow[] = [];
     for (const row of found) {
       const key = `${row.type}/${row.id}`;
-      if (seen.has(key) || included.length + fresh.length >= MAX_INCLUDED) continue;
+      if (seen.has(key)) continue;
+      if (included.length + fresh.length >= maxIncluded) {
+        limited = maxIncluded;
+        break;
+      }
       seen.add(key);
       fresh.push(row);
     }
     included.push(...fresh);
     frontier = fresh;
   }
-  return included;
+  return { rows: included, limited };
 }
 
 /** The resources one round of include and revinclude specs reaches from `from`, in one statement. */
@@ -63,7 +73,7 @@ async function round(q: Queryable, inc: IncludeSpec[], rev: IncludeSpec[], from:
       if (spec.code !== '*') conds.push(`ref.code = ${p.add(spec.code)}`);
       reverse.push(`(SELECT DISTINCT ref.pid FROM sp_reference ref
         JOIN unnest(${ids}::text[], ${types}::text[]) AS dst(id, type) ON ref.target_id = dst.id AND ref.target_type = dst.type
-        ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''} LIMIT ${MAX_INCLUDED})`);
+        ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''} LIMIT ${maxIncluded + 1})`);
     }
   }
   const parts: string[] = [];

@@ -1,5 +1,5 @@
 import { getIndexedParam, isResourceType, type IndexedParam } from '../fhir/definitions.js';
-import { errors } from '../fhir/outcome.js';
+import { errors, FhirError } from '../fhir/outcome.js';
 import { splitValues } from './sql.js';
 
 /**
@@ -89,8 +89,23 @@ export function resolveParam(types: string[], code: string): IndexedParam | Spec
   return found;
 }
 
-export function parseSearch(types: string[], query: URLSearchParams, defaults: { count: number; maxCount: number }): SearchRequest {
+/**
+ * Bounds on the work one client's search may ask for (SEARCH_MAX_VALUES, SEARCH_MAX_CHAIN_DEPTH,
+ * SEARCH_MAX_INCLUDES): past one, a 400 `too-costly` naming the limit. The number of parameters is bounded
+ * where the query string is decoded (rest/input.ts). The server's own searches (access control) pass none.
+ */
+export interface SearchLimits {
+  /** Most comma-separated (OR) values of one parameter. */
+  maxValues: number;
+  /** Most chain and _has steps in one parameter name (`subject.name` is 1, `_has:Observation:patient:subject.name` 2). */
+  maxChainDepth: number;
+  /** Most _include and _revinclude parameters. */
+  maxIncludes: number;
+}
+
+export function parseSearch(types: string[], query: URLSearchParams, defaults: { count: number; maxCount: number; limits?: SearchLimits }): SearchRequest {
   const req: SearchRequest = { types, filters: [], sort: [], count: defaults.count, include: [], revinclude: [], unknown: [] };
+  const limits = defaults.limits;
   for (const [key, raw] of query) {
     switch (key) {
       case '_count':
@@ -119,11 +134,25 @@ export function parseSearch(types: string[], query: URLSearchParams, defaults: {
         continue;
     }
     if (CONTROL_PARAMS.has(key)) continue;
+    if (limits) checkLimits(key, raw, limits);
     const filter = parseFilter(types, key, raw);
     if (filter) req.filters.push(filter);
     else req.unknown.push(key);
   }
+  if (limits && req.include.length + req.revinclude.length > limits.maxIncludes) {
+    throw new FhirError(400, 'too-costly', 'tooManyIncludes', [limits.maxIncludes, 'SEARCH_MAX_INCLUDES']);
+  }
   return req;
+}
+
+/** The cost of one parameter as written: its chain and _has steps and its OR-values. */
+function checkLimits(key: string, raw: string, limits: SearchLimits): void {
+  const has = key.startsWith('_has:') ? key.split('_has:').length - 1 : 0;
+  const steps = has + key.split('.').length - 1;
+  if (steps > limits.maxChainDepth) throw new FhirError(400, 'too-costly', 'chainTooDeep', [limits.maxChainDepth, 'SEARCH_MAX_CHAIN_DEPTH', key]);
+  let values = 1;
+  for (let i = raw.indexOf(','); i >= 0; i = raw.indexOf(',', i + 1)) values++;
+  if (values > limits.maxValues) throw new FhirError(400, 'too-costly', 'tooManyValues', [limits.maxValues, 'SEARCH_MAX_VALUES', key]);
 }
 
 /** Parses one parameter name (with chains, _has and modifiers) and its value; undefined when unknown. */

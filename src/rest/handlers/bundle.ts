@@ -4,11 +4,12 @@ import { authorize } from '../../features.js';
 import { errors, FhirError } from '../../fhir/outcome.js';
 import { conditionKey, existingResult, findSingleMatch } from '../../interactions/conditional.js';
 import { forEachReference } from '../../fhir/references.js';
-import { assertId, assertType, newId, parseEtag } from '../../interactions/resource.js';
+import { assertId, assertType, newId, parseEtag, parseIfNoneMatch } from '../../interactions/resource.js';
 import type { InteractionResult } from '../../interactions/result.js';
 import { conditionalUpdate, create, update } from '../../interactions/write.js';
 import type { StoreTransaction } from '../../store/store.js';
 import { dispatch } from '../dispatch.js';
+import { parseRelativeUrl } from '../input.js';
 import { parsePrefer, RawJson, type FhirRequest, type FhirResponse } from '../request.js';
 import type { Services } from '../services.js';
 
@@ -52,10 +53,14 @@ function parseEntry(raw: BundleEntry, index: number, baseUrl: string): Entry {
   if (!(method in ORDER) && method !== 'HEAD') throw errors.badRequest('bundleEntry', index, `unsupported method ${request.method}`);
   let url = request.url;
   if (url.startsWith(baseUrl + '/')) url = url.slice(baseUrl.length + 1);
-  url = url.replace(/^\//, '');
-  const q = url.indexOf('?');
-  const path = q >= 0 ? url.slice(0, q) : url;
-  const query = new URLSearchParams(q >= 0 ? url.slice(q + 1) : '');
+  let path: string;
+  let query: URLSearchParams;
+  try {
+    ({ path, query } = parseRelativeUrl(url));
+  } catch (err) {
+    if (err instanceof FhirError) throw new FhirError(err.status, err.code, 'bundleEntry', [index, err.message]);
+    throw err;
+  }
   const [type, id] = path.split('/');
   if (raw.resource !== undefined && (typeof raw.resource !== 'object' || raw.resource === null)) throw errors.badRequest('bundleEntry', index, 'resource must be an object');
   return { index, method, type: type || undefined, id, path, query, fullUrl: raw.fullUrl, resource: raw.resource, request };
@@ -85,8 +90,9 @@ async function transaction(s: Services, ctx: RequestContext, rawEntries: BundleE
           const body = requireResource(e, resource);
           if (plan.kind === 'create') return writeEntry(ctx, await create(t, body, { id: plan.id }), prefer);
           const ifMatch = e.request.ifMatch ? parseEtag(e.request.ifMatch) : undefined;
+          const ifNoneMatch = e.request.ifNoneMatch ? parseIfNoneMatch(e.request.ifNoneMatch) : undefined;
           if (body.id !== undefined && body.id !== plan.id) throw errors.badRequest('idMismatch', body.id, plan.id);
-          return writeEntry(ctx, await update(t, e.type as string, plan.id, { ...body, id: plan.id }, { ifMatch }), prefer);
+          return writeEntry(ctx, await update(t, e.type as string, plan.id, { ...body, id: plan.id }, { ifMatch, ifNoneMatch }), prefer);
         }
         const res = await dispatch(s, ctx, toRequest(e, e.method === 'PATCH' ? patchBody(e) : undefined), t);
         return responseEntry(ctx, res, e.method);

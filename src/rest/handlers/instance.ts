@@ -2,7 +2,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../../context.js';
 import { errors } from '../../fhir/outcome.js';
 import { patch, type PatchBody } from '../../interactions/patch.js';
-import { assertBody, parseEtag } from '../../interactions/resource.js';
+import { assertBody, parseEtag, parseIfNoneMatch } from '../../interactions/resource.js';
 import { remove, update } from '../../interactions/write.js';
 import type { StoreTransaction } from '../../store/store.js';
 import { renderResource, renderWrite, versionHeaders } from '../render.js';
@@ -39,7 +39,8 @@ export async function vread(s: Services, ctx: RequestContext, req: FhirRequest, 
 export async function updateInstance(s: Services, ctx: RequestContext, req: FhirRequest, type: string, id: string, t?: StoreTransaction): Promise<FhirResponse> {
   const resource = assertBody(req.body, type, id) as Resource;
   const ifMatch = req.headers.ifMatch ? parseEtag(req.headers.ifMatch) : undefined;
-  const result = await inTransaction(s, ctx, t, (tx) => update(tx, type, id, resource, { ifMatch }));
+  const ifNoneMatch = req.headers.ifNoneMatch ? parseIfNoneMatch(req.headers.ifNoneMatch) : undefined;
+  const result = await inTransaction(s, ctx, t, (tx) => update(tx, type, id, resource, { ifMatch, ifNoneMatch }));
   return renderWrite(ctx, req, result);
 }
 

@@ -1,10 +1,11 @@
-import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, OperationOutcome, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../../context.js';
 import { getResourceTypes, isResourceType } from '../../fhir/definitions.js';
 import { formatMessage } from '../../fhir/messages.js';
 import { errors } from '../../fhir/outcome.js';
 import { parseSearch } from '../../search/parse.js';
 import type { StoreTransaction } from '../../store/store.js';
+import { searchLimits } from '../input.js';
 import { parsePrefer, RawJson, type FhirRequest, type FhirResponse } from '../request.js';
 import type { Services } from '../services.js';
 import { parseSummary, subset } from '../subset.js';
@@ -24,7 +25,7 @@ export async function search(s: Services, ctx: RequestContext, req: FhirRequest,
     types = listed.length ? listed : getResourceTypes();
   }
   const summary = parseSummary(q.get('_summary'));
-  const request = parseSearch(types, q, { count: s.config.defaultPageSize, maxCount: s.config.maxPageSize });
+  const request = parseSearch(types, q, { count: s.config.defaultPageSize, maxCount: s.config.maxPageSize, limits: searchLimits() });
   if (summary === 'count') request.count = 0;
   if (request.unknown.length > 0 && parsePrefer(req.headers.prefer).handling === 'strict') throw errors.badRequest('unknownParam', request.unknown[0]);
 
@@ -46,13 +47,11 @@ export async function search(s: Services, ctx: RequestContext, req: FhirRequest,
     if (result.last) links.push({ relation: 'last', url: link(result.last) });
   }
   const extra: BundleEntry[] = [];
-  if (request.unknown.length > 0) {
-    const outcome: OperationOutcome = {
-      resourceType: 'OperationOutcome',
-      issue: request.unknown.map((u) => ({ severity: 'warning', code: 'not-supported', diagnostics: formatMessage('unknownParam', [u], ctx.lang) })),
-    };
-    extra.push({ resource: outcome, search: { mode: 'outcome' } });
+  const warnings: OperationOutcomeIssue[] = request.unknown.map((u) => ({ severity: 'warning', code: 'not-supported', diagnostics: formatMessage('unknownParam', [u], ctx.lang) }));
+  if (result.includeLimited !== undefined) {
+    warnings.push({ severity: 'warning', code: 'too-costly', diagnostics: formatMessage('tooManyIncluded', [result.includeLimited, 'SEARCH_MAX_INCLUDED'], ctx.lang) });
   }
+  if (warnings.length > 0) extra.push({ resource: { resourceType: 'OperationOutcome', issue: warnings } satisfies OperationOutcome, search: { mode: 'outcome' } });
   const head: Bundle = { resourceType: 'Bundle', type: 'searchset', ...(result.total !== undefined ? { total: result.total } : {}), link: links };
   const subsetting = (summary && summary !== 'false') || elements;
   // Stored JSON is spliced into the Bundle as it is, unless _summary/_elements need the parsed resource.
