@@ -86,12 +86,12 @@ describe('request errors', () => {
     expect(r.json.active).toBe(true);
   });
 
-  test('JSON nested 5000 deep is 400 and the server still answers', async () => {
+  test('JSON nested 5000 deep is 413 (MAX_JSON_DEPTH) and the server still answers', async () => {
     const arrays = '['.repeat(5000) + ']'.repeat(5000);
-    expectOutcome(await request('POST', `${server.base}/Patient`, `{"resourceType":"Patient","extension":${arrays}}`), 400);
+    expectOutcome(await request('POST', `${server.base}/Patient`, `{"resourceType":"Patient","extension":${arrays}}`), 413, /MAX_JSON_DEPTH/);
     let objects = '1';
     for (let i = 0; i < 5000; i++) objects = `{"a":${objects}}`;
-    expectOutcome(await request('POST', `${server.base}/Patient`, `{"resourceType":"Patient","x":${objects}}`), 400);
+    expectOutcome(await request('POST', `${server.base}/Patient`, `{"resourceType":"Patient","x":${objects}}`), 413, /MAX_JSON_DEPTH/);
     const meta = await request('GET', `${server.base}/metadata`);
     expect(meta.status).toBe(200);
     const created = await request('POST', `${server.base}/Patient`, { resourceType: 'Patient', active: false });

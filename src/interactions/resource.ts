@@ -64,9 +64,15 @@ export function setBaseValidation(fn: BaseValidation): void {
 /** Base R4 validation (structure, cardinality, types, invariants with @medplum/core), then registered validators (profiles, bindings: src/validation); 422 with every issue. */
 export async function validate(resource: Resource, ctx: RequestContext, t?: StoreTransaction): Promise<void> {
   const issues = baseValidation(resource, ctx).filter((i) => i.severity === 'error' || i.severity === 'fatal');
-  // Registered validators read the resource as the base definitions describe it: only a base-valid one reaches them.
-  if (issues.length > 0) throw outcomeFromIssues(422, issues);
-  for (const v of validators) issues.push(...(await v(resource, ctx, t)).filter((i) => i.severity === 'error' || i.severity === 'fatal'));
+  for (const v of validators) {
+    try {
+      issues.push(...(await v(resource, ctx, t)).filter((i) => i.severity === 'error' || i.severity === 'fatal'));
+    } catch (err) {
+      // A validator may expect the shapes the base definitions describe: on a resource the base check already
+      // rejects, its failure adds nothing (the answer is the 422 below, never a 500).
+      if (issues.length === 0 || err instanceof FhirError) throw err;
+    }
+  }
   if (issues.length > 0) throw outcomeFromIssues(422, issues);
 }
 
