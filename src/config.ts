@@ -11,6 +11,7 @@ export interface Config {
   pgliteThread: 'worker' | 'main';
   dbPoolSize: number;
   maxBodyBytes: number;
+  maxLargeBodies: number;
   maxJsonDepth: number;
   maxJsonWidth: number;
   maxStringLength: number;
@@ -66,7 +67,8 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
   { env: 'DATA_DIR', key: 'dataDir', type: 'string', doc: 'Folder of the embedded database (default ./data; with the audit on, also its audit journal hms-audit-journal/).' },
   { env: 'PGLITE_THREAD', key: 'pgliteThread', type: 'string', doc: 'Where the embedded database runs: worker (default: its own thread, so its SQL never holds up HTTP) or main (the server\'s thread, one message hop less per statement).' },
   { env: 'DB_POOL_SIZE', key: 'dbPoolSize', type: 'integer', doc: 'PostgreSQL connections per process (default 10).' },
-  { env: 'MAX_BODY_BYTES', key: 'maxBodyBytes', type: 'integer', doc: 'Largest accepted request body in bytes; larger answers 413 (default 67108864 = 64 MiB).' },
+  { env: 'MAX_BODY_BYTES', key: 'maxBodyBytes', type: 'integer', doc: 'Largest accepted request body in bytes; larger answers 413 too-long (default 33554432 = 32 MiB).' },
+  { env: 'MAX_LARGE_BODIES', key: 'maxLargeBodies', type: 'integer', doc: 'Requests with a body over 1 MiB (or of unknown length) read and handled at once per process; others wait their turn, so memory stays bounded (default 2).' },
   { env: 'MAX_JSON_DEPTH', key: 'maxJsonDepth', type: 'integer', doc: 'Deepest nesting of a JSON body; deeper answers 413 too-long (default 100).' },
   { env: 'MAX_JSON_WIDTH', key: 'maxJsonWidth', type: 'integer', doc: 'Most members of one JSON object or items of one array in a body; more answers 413 too-long (default 10000).' },
   { env: 'MAX_STRING_LENGTH', key: 'maxStringLength', type: 'integer', doc: 'Longest string in a body, in characters (default 1048576, the FHIR R4 limit; base64Binary `data` is bounded by MAX_BODY_BYTES only); longer answers 413 too-long.' },
@@ -116,7 +118,7 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
 const schema = {
   type: 'object',
   additionalProperties: false,
-  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'maxJsonDepth', 'maxJsonWidth', 'maxStringLength', 'maxResourceElements', 'maxBundleEntries', 'searchMaxParams', 'searchMaxValues', 'searchMaxChainDepth', 'searchMaxIncludes', 'searchMaxIncluded', 'logLevel', 'defaultPageSize', 'maxPageSize', 'searchHasHashLimit', 'searchLinks', 'subscriptionAllowedHosts', 'subscriptionTimeoutMs', 'subscriptionMaxPayloadBytes', 'subscriptionRetryBaseMs', 'subscriptionRetryMaxMs', 'subscriptionErrorAfter', 'subscriptionConcurrency', 'subscriptionPollMs', 'subscriptionEventRetentionS'],
+  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'maxLargeBodies', 'maxJsonDepth', 'maxJsonWidth', 'maxStringLength', 'maxResourceElements', 'maxBundleEntries', 'searchMaxParams', 'searchMaxValues', 'searchMaxChainDepth', 'searchMaxIncludes', 'searchMaxIncluded', 'logLevel', 'defaultPageSize', 'maxPageSize', 'searchHasHashLimit', 'searchLinks', 'subscriptionAllowedHosts', 'subscriptionTimeoutMs', 'subscriptionMaxPayloadBytes', 'subscriptionRetryBaseMs', 'subscriptionRetryMaxMs', 'subscriptionErrorAfter', 'subscriptionConcurrency', 'subscriptionPollMs', 'subscriptionEventRetentionS'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -126,6 +128,7 @@ const schema = {
     pgliteThread: { type: 'string', enum: ['worker', 'main'] },
     dbPoolSize: { type: 'integer', minimum: 1, maximum: 500 },
     maxBodyBytes: { type: 'integer', minimum: 1024 },
+    maxLargeBodies: { type: 'integer', minimum: 1, maximum: 1000 },
     maxJsonDepth: { type: 'integer', minimum: 10, maximum: 10000 },
     maxJsonWidth: { type: 'integer', minimum: 100 },
     maxStringLength: { type: 'integer', minimum: 1024 },
@@ -182,7 +185,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: './data',
     pgliteThread: 'worker',
     dbPoolSize: 10,
-    maxBodyBytes: 64 * 1024 * 1024,
+    maxBodyBytes: 32 * 1024 * 1024,
+    maxLargeBodies: 2,
     maxJsonDepth: 100,
     maxJsonWidth: 10_000,
     maxStringLength: 1_048_576,

@@ -39,6 +39,7 @@ export function createHttpApp(s: Services): express.Express {
 
   const finishers = s.features.flatMap((f) => (f.finished ? [f.finished.bind(f)] : []));
   const fhir = express.Router();
+  fhir.use(largeBodyGate(s.config.maxLargeBodies));
   fhir.use(express.raw({ type: () => true, limit: s.config.maxBodyBytes }));
   fhir.use(async (req: Request, res: Response) => {
     const ctx = contextFor(req, s, log);
@@ -71,7 +72,7 @@ export function createHttpApp(s: Services): express.Express {
   app.use('/fhir', (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const ctx = contextFor(req, s, log);
     const e = err as { type?: string; status?: number };
-    if (e.type === 'entity.too.large') sendError(res, req, ctx, new FhirError(413, 'too-costly', 'tooLarge', [s.config.maxBodyBytes]));
+    if (e.type === 'entity.too.large') sendError(res, req, ctx, new FhirError(413, 'too-long', 'tooLarge', [s.config.maxBodyBytes]));
     else if (e.status && e.status < 500) sendError(res, req, ctx, new FhirError(e.status === 415 ? 415 : 400, e.status === 415 ? 'not-supported' : 'invalid', 'malformedRequest', [(err as Error).message]));
     else sendError(res, req, ctx, err);
   });
@@ -79,6 +80,50 @@ export function createHttpApp(s: Services): express.Express {
     sendError(res, req, contextFor(req, s, log), new FhirError(404, 'not-found', 'unknownRoute', [req.method, req.path]));
   });
   return app;
+}
+
+/** A body over this many bytes (or of unknown length) takes one of the MAX_LARGE_BODIES slots while it is read and handled. */
+const LARGE_BODY = 1024 * 1024;
+
+/**
+ * Memory is bounded by how many large bodies are read, parsed and handled at once: a request whose body is over
+ * 1 MiB (or chunked, of unknown length) waits for one of `slots` before its body is read (the client's bytes
+ * wait in the socket meanwhile), and frees it when its response is finished or the connection closes.
+ */
+function largeBodyGate(slots: number): (req: Request, res: Response, next: NextFunction) => void {
+  let busy = 0;
+  const waiting: (() => void)[] = [];
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next) next();
+    else busy--;
+  };
+  return (req, res, next) => {
+    const length = Number(req.header('content-length') ?? (req.header('transfer-encoding') ? Infinity : 0));
+    if (!(length > LARGE_BODY)) return next();
+    let released = false;
+    const done = (): void => {
+      if (released) return;
+      released = true;
+      release();
+    };
+    const start = (): void => {
+      if (res.writableEnded || req.destroyed) return done();
+      res.once('finish', done);
+      res.once('close', done);
+      next();
+    };
+    if (busy < slots) {
+      busy++;
+      start();
+    } else {
+      waiting.push(start);
+      res.once('close', () => {
+        const i = waiting.indexOf(start);
+        if (i >= 0) waiting.splice(i, 1);
+      });
+    }
+  };
 }
 
 /**
@@ -127,6 +172,7 @@ function toFhirRequest(req: Request): FhirRequest {
   const contentType = (rawContentType ?? '').split(';')[0].trim().toLowerCase();
   const bytes = Buffer.isBuffer(req.body) ? req.body : undefined;
   const text = bytes && bytes.length > 0 ? decodeBody(bytes, rawContentType) : '';
+  req.body = undefined; // the bytes are text now: not kept for the rest of the request
   let body: FhirRequest['body'];
 
   const isSearch = method === 'POST' && path.endsWith('_search');

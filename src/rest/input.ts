@@ -127,19 +127,26 @@ export function decodeBody(bytes: Buffer, contentType: string | undefined): stri
   }
 }
 
-/** JSON.parse after a cheap depth scan (absurd nesting never reaches the parser), then checkJson. */
+/**
+ * JSON.parse after a cheap scan of the text for depth and width, so that absurd nesting or a huge array never
+ * reaches the parser (a 30 MB array of numbers would take some hundred MB once parsed), then checkJson.
+ */
 export function parseJson(text: string): unknown {
   let depth = 0;
   let inString = false;
+  const items: number[] = [0];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
       if (c === 92) i++;
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91) {
+    else if (c === 44) {
+      if (++items[depth] >= limits.maxJsonWidth) throw tooLong('tooWide', limits.maxJsonWidth, 'MAX_JSON_WIDTH', `character ${i}`);
+    } else if (c === 123 || c === 91) {
       if (++depth > limits.maxJsonDepth) throw tooLong('tooDeep', limits.maxJsonDepth, 'MAX_JSON_DEPTH');
-    } else if (c === 125 || c === 93) depth--;
+      items[depth] = 0;
+    } else if (c === 125 || c === 93) depth = Math.max(0, depth - 1);
   }
   let value: unknown;
   try {
