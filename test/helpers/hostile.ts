@@ -581,7 +581,7 @@ const badSearchValues: Gen = (rng) => {
     'Patient?_text=',
     'Patient?_content=(((',
     'Patient?_list=',
-    'Patient?_filter=name eq x',
+    'Patient?_filter=name%20eq%20x',
     'Patient?_query=junk',
     'Patient?_since=junk',
     '_history?_since=junk',
