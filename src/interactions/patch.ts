@@ -33,13 +33,18 @@ export async function conditionalPatch(t: StoreTransaction, type: string, query:
 function applyPatchBody(resource: Resource, body: PatchBody): Resource {
   if (body.kind === 'json-patch') {
     if (!Array.isArray(body.ops)) throw errors.badRequest('invalidPatch', 'a JSON Patch document is an array of operations');
-    const invalid = fastJsonPatch.validate(body.ops as fastJsonPatch.Operation[], resource);
+    let invalid: fastJsonPatch.JsonPatchError | undefined;
+    try {
+      invalid = fastJsonPatch.validate(body.ops as fastJsonPatch.Operation[], resource);
+    } catch (err) {
+      throw errors.badRequest('invalidPatch', (err as Error).message.split('\n')[0]); // e.g. a path through __proto__
+    }
     if (invalid) {
       if (invalid.name === 'TEST_OPERATION_FAILED') throw new FhirError(412, 'conflict', 'patchTestFailed', [invalid.message.split('\n')[0]]);
       throw errors.badRequest('invalidPatch', invalid.message.split('\n')[0]);
     }
     try {
-      return fastJsonPatch.applyPatch(resource, body.ops as fastJsonPatch.Operation[], false, false).newDocument;
+      return fastJsonPatch.applyPatch(resource, body.ops as fastJsonPatch.Operation[], false, false, true).newDocument;
     } catch (err) {
       throw errors.badRequest('invalidPatch', (err as Error).message.split('\n')[0]);
     }

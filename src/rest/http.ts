@@ -186,6 +186,8 @@ function toFhirRequest(req: Request): FhirRequest {
     if (method === 'PATCH') {
       body = contentType === 'application/json-patch+json' || Array.isArray(parsed) ? { kind: 'json-patch', ops: parsed } : { kind: 'fhirpath', parameters: parsed };
     } else {
+      // Every other JSON body is a resource: an object with a resourceType (checked by the input guard).
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw errors.badRequest('notAResource');
       body = parsed as FhirRequest['body'];
     }
   }
