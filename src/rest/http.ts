@@ -255,15 +255,16 @@ function sendError(res: Response, req: Request, ctx: RequestContext, err: unknow
  * OperationOutcome too, and the connection is closed.
  */
 export function answerClientErrors(server: Server): void {
-  server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {
+  server.on('clientError', (err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex) => {
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
     const body = JSON.stringify(new FhirError(status, status === 431 ? 'too-long' : status === 408 ? 'timeout' : 'invalid', 'malformedRequest', [err.code ?? err.message]).toOutcome('en'));
+    const head = err.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD '; // an answer to HEAD has no body
     socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/fhir+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/fhir+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${head ? '' : body}`,
     );
   });
 }
