@@ -25,7 +25,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const log = pino({ level: config.logLevel, base: { service: 'hms-ops' } });
   setHasHashLimit(config.searchHasHashLimit);
   loadDefinitions();
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgliteThread: config.pgliteThread, poolSize: config.dbPoolSize });
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    pgliteThread: config.pgliteThread,
+    poolSize: config.dbPoolSize,
+    queryTimeoutMs: config.queryTimeoutMs,
+    log,
+  });
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const store = new ResourceStore(db, config.baseUrl ?? `http://${config.host}:${config.port}/fhir`);
@@ -76,7 +83,7 @@ function keepStatisticsFresh(db: Database, store: ResourceStore, log: Logger): v
     if (running) return;
     running = true;
     written = 0;
-    db.query('ANALYZE')
+    db.unlimited((q) => q.query('ANALYZE'))
       .catch((err: unknown) => log.warn({ err }, 'ANALYZE failed'))
       .finally(() => (running = false));
   };
