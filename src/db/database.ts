@@ -50,7 +50,7 @@ export async function openDatabase(options: {
   /** Statement time limit in ms (0 or absent: none; PGlite on the main thread has none). */
   queryTimeoutMs?: number;
   /** Where PGlite's watchdog reports a stopped statement. */
-  log?: { warn(obj: object, msg: string): void };
+  log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }): Promise<Database> {
   const limit = options.queryTimeoutMs ?? 0;
   if (options.databaseUrl) {

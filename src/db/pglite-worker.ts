@@ -42,6 +42,7 @@ interface Pending {
 /** Where the watchdog reports a stopped statement (a pino logger fits). */
 export interface DbLog {
   warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
 }
 
 export async function openPgliteWorker(dataDir: string, queryTimeoutMs = 0, log?: DbLog): Promise<Database> {
@@ -152,6 +153,7 @@ export async function openPgliteWorker(dataDir: string, queryTimeoutMs = 0, log?
       'statement past QUERY_TIMEOUT_MS: database thread stopped, restarting it',
     );
     let w: Worker;
+    const t0 = performance.now();
     try {
       w = await spawn();
     } catch (err) {
@@ -164,6 +166,7 @@ export async function openPgliteWorker(dataDir: string, queryTimeoutMs = 0, log?
     }
     worker = w;
     lastReply = performance.now();
+    log?.info({ ms: Math.round(lastReply - t0), waiting: pending.size }, 'database thread restarted');
     for (const p of pending.values()) post(p);
   };
 
