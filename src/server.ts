@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { setHasHashLimit } from './search/filter.js';
@@ -17,7 +18,12 @@ export interface RunningServer {
   db: Database;
   store: ResourceStore;
   log: Logger;
-  close(): Promise<void>;
+  /**
+   * Stops: no new connections, idle keep-alive connections closed at once, requests in flight given up to
+   * graceMs (default SHUTDOWN_GRACE_MS) to finish; then the features stop and the database closes, cutting off
+   * statements still running (their transactions roll back).
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Opens the database, migrates it, and serves FHIR at /fhir. */
@@ -51,6 +57,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     srv.once('error', reject);
   });
   server.keepAliveTimeout = 65_000;
+  let inFlight = 0;
+  server.on('request', (_req, res: ServerResponse) => {
+    inFlight++;
+    res.once('close', () => inFlight--);
+  });
   for (const f of services.features) f.listening?.(server, services);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -61,12 +72,25 @@ export async function startServer(config: Config): Promise<RunningServer> {
     db,
     store,
     log,
-    async close() {
+    async close(graceMs = config.shutdownGraceMs) {
       searchParameters.stop();
-      for (const f of [...services.features].reverse()) await f.stop?.();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections?.();
-      await store.settle();
+      server.close();
+      // Idle keep-alive connections close now, and each one as soon as its request is answered.
+      const deadline = Date.now() + graceMs;
+      while (inFlight > 0 && Date.now() < deadline) {
+        server.closeIdleConnections();
+        await sleep(Math.min(50, deadline - Date.now()));
+      }
+      server.closeIdleConnections();
+      const late = inFlight;
+      if (late) log.warn({ requests: late, graceMs }, 'shutdown: requests still running after the grace period are cut off');
+      const stopping = (async () => {
+        for (const f of [...services.features].reverse()) await f.stop?.();
+        await store.settle();
+      })().catch((err: unknown) => log.warn({ err }, 'shutdown: stopping the features failed'));
+      // With a statement still running, background work waiting for the database would wait for it too.
+      await (late ? Promise.race([stopping, sleep(500)]) : stopping);
+      server.closeAllConnections();
       await db.close();
     },
   };

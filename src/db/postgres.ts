@@ -51,9 +51,24 @@ export async function openPostgres(url: string, poolSize: number, queryTimeoutMs
     transaction: (fn) => transaction(fn, false),
     unlimited: (fn) => transaction(fn, true),
     async close() {
-      // A connection closed under a running statement: PostgreSQL rolls its transaction back.
+      // Statements still running are cancelled (PostgreSQL would notice a closed connection only when it next
+      // writes to it) and their connections closed: PostgreSQL rolls their transactions back.
+      const pids = [...lent].map((c) => (c as unknown as { processID?: number }).processID).filter((p) => typeof p === 'number');
+      if (pids.length) await cancel(url, pids);
       for (const c of lent) void (c as pg.PoolClient & { end(): Promise<void> }).end().catch(() => undefined);
       await pool.end();
     },
   };
+}
+
+async function cancel(url: string, pids: number[]): Promise<void> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await c.connect();
+    await c.query('SELECT pg_cancel_backend(pid) FROM unnest($1::int[]) AS pid', [pids]);
+  } catch {
+    // the connections are closed below all the same
+  } finally {
+    await c.end().catch(() => undefined);
+  }
 }
