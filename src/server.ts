@@ -39,6 +39,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
     queryTimeoutMs: config.queryTimeoutMs,
     log,
   });
+  if (!config.databaseUrl && config.pgliteThread === 'main' && config.queryTimeoutMs > 0) {
+    log.info('QUERY_TIMEOUT_MS has no effect with PGLITE_THREAD=main: a statement on this thread cannot be interrupted');
+  }
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const store = new ResourceStore(db, config.baseUrl ?? `http://${config.host}:${config.port}/fhir`);
