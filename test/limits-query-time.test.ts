@@ -19,8 +19,16 @@ const COSTLY = `Patient?${Array(200).fill('name:contains=qtfam').join('&')}&_cou
 const run = unique('qt');
 
 let server: TestServer;
+/** How long each restart of PGlite's thread took, from the server's log (CPU-bound: seconds on a busy machine). */
+const restarts: number[] = [];
 beforeAll(async () => {
   server = await startTestServer({ QUERY_TIMEOUT_MS: String(LIMIT) });
+  let partial = '';
+  server.process.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) if (line.includes('database thread restarted')) restarts.push(JSON.parse(line).ms as number);
+  });
   // Seeded in bundles of 100: a transaction's bulk write is one statement, subject to the limit too.
   for (let start = 0; start < PATIENTS; start += 100) {
     const entry = Array.from({ length: 100 }, (_, k) => ({
@@ -58,7 +66,8 @@ test('a costly search is cancelled after the limit and answered 422 too-costly (
 });
 
 const ROUNDS = 3;
-test('while costly searches run, other clients are answered: reads within 3× the limit, every write committed', async () => {
+test('while costly searches run, other clients are answered: reads within the limit plus a restart, every write committed', async () => {
+  restarts.length = 0;
   let costlyDone = false;
   const costly = (async () => {
     const statuses: number[] = [];
@@ -88,8 +97,14 @@ test('while costly searches run, other clients are answered: reads within 3× th
   expect(reads.filter((r) => r.status !== 200 || r.total !== 1)).toEqual([]);
   const sorted = reads.map((r) => r.ms).sort((a, b) => a - b);
   const p99 = sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)];
-  console.log(`${server.backend}: ${reads.length} reads during ${ROUNDS} costly searches, p50 ${sorted[sorted.length >> 1].toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${sorted[sorted.length - 1].toFixed(0)} ms; ${written.length} writes`);
-  expect(p99).toBeLessThan(3 * LIMIT);
+  const restart = Math.max(0, ...restarts);
+  console.log(
+    `${server.backend}: ${reads.length} reads during ${ROUNDS} costly searches, p50 ${sorted[sorted.length >> 1].toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${sorted[sorted.length - 1].toFixed(0)} ms; ${written.length} writes; restarts ${restarts.join(', ') || 'none'} ms`,
+  );
+  // A read queued behind a costly search waits for the rest of the limit and, on PGlite, a restart of its thread
+  // (0.5–1.5 s on an idle machine, seconds on a busy one); 2 s more for the watchdog's tick and a busy machine.
+  expect(restart).toBeLessThan(10_000);
+  expect(p99).toBeLessThan(LIMIT + restart + 2000);
   expect(costlyStatuses).toEqual(Array(ROUNDS).fill(422));
 
   expect(written.length).toBeGreaterThan(0);
