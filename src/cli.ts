@@ -8,22 +8,41 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'serve': {
         const { startServer } = await import('./server.js');
-        const server = await startServer(loadConfig());
+        const config = loadConfig();
+        const server = await startServer(config);
         // A background task that fails must never take the server down with it.
         process.on('unhandledRejection', (err) => server.log.error({ err }, 'unhandled rejection'));
-        const stop = async (): Promise<void> => {
-          await server.close();
-          process.exit(0);
+        // SIGTERM/SIGINT: requests in flight get SHUTDOWN_GRACE_MS, then the database is closed; the process
+        // exits at the latest 2 s after the grace. A second signal exits at once.
+        let stopping = false;
+        const stop = (signal: NodeJS.Signals): void => {
+          if (stopping) {
+            server.log.warn({ signal }, 'second signal: exiting now');
+            process.exit(1);
+          }
+          stopping = true;
+          server.log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
+          setTimeout(() => {
+            server.log.error('shutdown did not finish in time: exiting');
+            process.exit(1);
+          }, config.shutdownGraceMs + 2000).unref();
+          server.close(config.shutdownGraceMs).then(
+            () => process.exit(0),
+            (err: unknown) => {
+              server.log.error({ err }, 'shutdown failed');
+              process.exit(1);
+            },
+          );
         };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
         return -1; // keep running
       }
       case 'migrate': {
         const config = loadConfig();
         const { openDatabase } = await import('./db/database.js');
         const { migrate } = await import('./db/migrations.js');
-        const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgliteThread: config.pgliteThread, poolSize: 1 });
+        const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgliteThread: config.pgliteThread, poolSize: 1, queryTimeoutMs: config.queryTimeoutMs });
         const applied = await migrate(db);
         await db.close();
         console.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database is up to date');

@@ -56,6 +56,8 @@ export interface Config {
   subscriptionConcurrency: number;
   subscriptionPollMs: number;
   subscriptionEventRetentionS: number;
+  queryTimeoutMs: number;
+  shutdownGraceMs: number;
 }
 
 /** Environment variable → config key, with its documentation (rendered into the README). */
@@ -113,12 +115,14 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
   { env: 'SUBSCRIPTION_CONCURRENCY', key: 'subscriptionConcurrency', type: 'integer', doc: 'Subscriptions delivered at once per process (default 64).' },
   { env: 'SUBSCRIPTION_POLL_MS', key: 'subscriptionPollMs', type: 'integer', doc: 'Delivery poll interval, the fallback to commit signals and NOTIFY (default 1000).' },
   { env: 'SUBSCRIPTION_EVENT_RETENTION_S', key: 'subscriptionEventRetentionS', type: 'integer', doc: 'Delivered subscription events older than this many seconds are deleted from the outbox ($events no longer returns them); undelivered rest-hook events are kept (default 2592000 = 30 days).' },
+  { env: 'QUERY_TIMEOUT_MS', key: 'queryTimeoutMs', type: 'integer', doc: 'Longest a database statement of a request may run, in milliseconds; a statement past it is cancelled and the request answered 422 too-costly (default 5000; 0 = no limit, otherwise at least 100). PostgreSQL: statement_timeout. Embedded PGlite on its own thread (PGLITE_THREAD=worker): the thread is stopped and restarted on the same data folder. PGLITE_THREAD=main cannot be interrupted: no limit there. Migrations, ANALYZE, building search links and reindexing are exempt.' },
+  { env: 'SHUTDOWN_GRACE_MS', key: 'shutdownGraceMs', type: 'integer', doc: 'On SIGTERM or SIGINT, how long requests in flight may finish (default 3000); then the database is closed (statements still running are cut off and their transactions roll back) and the process exits at the latest 2 s later. A second signal exits at once.' },
 ];
 
 const schema = {
   type: 'object',
   additionalProperties: false,
-  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'maxLargeBodies', 'maxJsonDepth', 'maxJsonWidth', 'maxStringLength', 'maxResourceElements', 'maxBundleEntries', 'searchMaxParams', 'searchMaxValues', 'searchMaxChainDepth', 'searchMaxIncludes', 'searchMaxIncluded', 'logLevel', 'defaultPageSize', 'maxPageSize', 'searchHasHashLimit', 'searchLinks', 'subscriptionAllowedHosts', 'subscriptionTimeoutMs', 'subscriptionMaxPayloadBytes', 'subscriptionRetryBaseMs', 'subscriptionRetryMaxMs', 'subscriptionErrorAfter', 'subscriptionConcurrency', 'subscriptionPollMs', 'subscriptionEventRetentionS'],
+  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'maxLargeBodies', 'maxJsonDepth', 'maxJsonWidth', 'maxStringLength', 'maxResourceElements', 'maxBundleEntries', 'searchMaxParams', 'searchMaxValues', 'searchMaxChainDepth', 'searchMaxIncludes', 'searchMaxIncluded', 'logLevel', 'defaultPageSize', 'maxPageSize', 'searchHasHashLimit', 'searchLinks', 'subscriptionAllowedHosts', 'subscriptionTimeoutMs', 'subscriptionMaxPayloadBytes', 'subscriptionRetryBaseMs', 'subscriptionRetryMaxMs', 'subscriptionErrorAfter', 'subscriptionConcurrency', 'subscriptionPollMs', 'subscriptionEventRetentionS', 'queryTimeoutMs', 'shutdownGraceMs'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -173,6 +177,8 @@ const schema = {
     subscriptionConcurrency: { type: 'integer', minimum: 1, maximum: 1000 },
     subscriptionPollMs: { type: 'integer', minimum: 10 },
     subscriptionEventRetentionS: { type: 'integer', minimum: 1 },
+    queryTimeoutMs: { type: 'integer', anyOf: [{ const: 0 }, { minimum: 100, maximum: 86400000 }] },
+    shutdownGraceMs: { type: 'integer', minimum: 0, maximum: 600000 },
   },
 } as const;
 
@@ -224,6 +230,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     subscriptionConcurrency: 64,
     subscriptionPollMs: 1000,
     subscriptionEventRetentionS: 30 * 24 * 3600,
+    queryTimeoutMs: 5000,
+    shutdownGraceMs: 3000,
   };
   for (const s of SETTINGS) {
     const v = env[s.env];

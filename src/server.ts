@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { setHasHashLimit } from './search/filter.js';
@@ -19,7 +20,12 @@ export interface RunningServer {
   db: Database;
   store: ResourceStore;
   log: Logger;
-  close(): Promise<void>;
+  /**
+   * Stops: no new connections, idle keep-alive connections closed at once, requests in flight given up to
+   * graceMs (default SHUTDOWN_GRACE_MS) to finish; then the features stop and the database closes, cutting off
+   * statements still running (their transactions roll back).
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Opens the database, migrates it, and serves FHIR at /fhir. */
@@ -37,7 +43,17 @@ export async function startServer(config: Config): Promise<RunningServer> {
     search: { maxValues: config.searchMaxValues, maxChainDepth: config.searchMaxChainDepth, maxIncludes: config.searchMaxIncludes },
   });
   loadDefinitions();
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgliteThread: config.pgliteThread, poolSize: config.dbPoolSize });
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    pgliteThread: config.pgliteThread,
+    poolSize: config.dbPoolSize,
+    queryTimeoutMs: config.queryTimeoutMs,
+    log,
+  });
+  if (!config.databaseUrl && config.pgliteThread === 'main' && config.queryTimeoutMs > 0) {
+    log.info('QUERY_TIMEOUT_MS has no effect with PGLITE_THREAD=main: a statement on this thread cannot be interrupted');
+  }
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const store = new ResourceStore(db, config.baseUrl ?? `http://${config.host}:${config.port}/fhir`);
@@ -60,6 +76,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
   server.headersTimeout = 20_000;
   server.requestTimeout = 120_000;
   answerClientErrors(server);
+  let inFlight = 0;
+  server.on('request', (_req, res: ServerResponse) => {
+    inFlight++;
+    res.once('close', () => inFlight--);
+  });
   for (const f of services.features) f.listening?.(server, services);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -70,12 +91,25 @@ export async function startServer(config: Config): Promise<RunningServer> {
     db,
     store,
     log,
-    async close() {
+    async close(graceMs = config.shutdownGraceMs) {
       searchParameters.stop();
-      for (const f of [...services.features].reverse()) await f.stop?.();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections?.();
-      await store.settle();
+      server.close();
+      // Idle keep-alive connections close now, and each one as soon as its request is answered.
+      const deadline = Date.now() + graceMs;
+      while (inFlight > 0 && Date.now() < deadline) {
+        server.closeIdleConnections();
+        await sleep(Math.min(50, deadline - Date.now()));
+      }
+      server.closeIdleConnections();
+      const late = inFlight;
+      if (late) log.warn({ requests: late, graceMs }, 'shutdown: requests still running after the grace period are cut off');
+      const stopping = (async () => {
+        for (const f of [...services.features].reverse()) await f.stop?.();
+        await store.settle();
+      })().catch((err: unknown) => log.warn({ err }, 'shutdown: stopping the features failed'));
+      // With a statement still running, background work waiting for the database would wait for it too.
+      await (late ? Promise.race([stopping, sleep(500)]) : stopping);
+      server.closeAllConnections();
       await db.close();
     },
   };
@@ -92,7 +126,7 @@ function keepStatisticsFresh(db: Database, store: ResourceStore, log: Logger): v
     if (running) return;
     running = true;
     written = 0;
-    db.query('ANALYZE')
+    db.unlimited((q) => q.query('ANALYZE'))
       .catch((err: unknown) => log.warn({ err }, 'ANALYZE failed'))
       .finally(() => (running = false));
   };

@@ -18,21 +18,48 @@ export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs fn inside one database transaction; it commits when fn resolves and rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * A transaction without the statement time limit (QUERY_TIMEOUT_MS), for work that is long by nature and
+   * nobody waits on: migrations, ANALYZE, building search links, reindexing.
+   */
+  unlimited<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Closes at once: statements still running are cut off and their transactions roll back. */
   close(): Promise<void>;
 }
 
 /**
- * PostgreSQL when databaseUrl is set; otherwise the embedded PGlite in dataDir, on its own thread (`worker`,
- * pglite-worker.ts) or in this one (`main`).
+ * A statement cancelled for running longer than the limit: SQLSTATE 57014 (query_canceled), as PostgreSQL's
+ * statement_timeout reports it, with the limit in `limitMs` (for the answer's message).
  */
-export async function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize: number; pgliteThread?: 'worker' | 'main' }): Promise<Database> {
+export function queryCanceled(limitMs: number, err?: unknown): Error {
+  const e = (err instanceof Error ? err : new Error('canceling statement due to statement timeout')) as Error & { code?: string; limitMs?: number };
+  e.code = '57014';
+  e.limitMs = limitMs;
+  return e;
+}
+
+/**
+ * PostgreSQL when databaseUrl is set; otherwise the embedded PGlite in dataDir, on its own thread (`worker`,
+ * pglite-worker.ts) or in this one (`main`, where a statement cannot be interrupted: no time limit).
+ */
+export async function openDatabase(options: {
+  databaseUrl?: string;
+  dataDir: string;
+  poolSize: number;
+  pgliteThread?: 'worker' | 'main';
+  /** Statement time limit in ms (0 or absent: none; PGlite on the main thread has none). */
+  queryTimeoutMs?: number;
+  /** Where PGlite's watchdog reports a stopped statement. */
+  log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+}): Promise<Database> {
+  const limit = options.queryTimeoutMs ?? 0;
   if (options.databaseUrl) {
     const { openPostgres } = await import('./postgres.js');
-    return openPostgres(options.databaseUrl, options.poolSize);
+    return openPostgres(options.databaseUrl, options.poolSize, limit);
   }
   if (options.pgliteThread === 'worker') {
     const { openPgliteWorker } = await import('./pglite-worker.js');
-    return openPgliteWorker(options.dataDir);
+    return openPgliteWorker(options.dataDir, limit, options.log);
   }
   const { openPglite } = await import('./pglite.js');
   return openPglite(options.dataDir);

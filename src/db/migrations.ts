@@ -393,7 +393,7 @@ ALTER TABLE subscription_state ADD COLUMN owner text;
 const MIGRATION_LOCK = 7_342_001; // advisory lock key for migrations
 
 export async function migrate(db: Database): Promise<number[]> {
-  return db.transaction(async (tx) => {
+  return db.unlimited(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await tx.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Queryable } from './database.js';
-import { openPglite } from './pglite.js';
+import { compilePgliteModules, openPglite, type PgliteModules } from './pglite.js';
 import type { Reply, Request } from './pglite-worker.js';
 
 /**
@@ -10,10 +10,13 @@ import type { Reply, Request } from './pglite-worker.js';
 const port = parentPort;
 if (!port) throw new Error('pglite-thread.ts runs as a worker thread');
 const ROLLBACK = Symbol('rollback');
-const db = await openPglite((workerData as { dataDir: string }).dataDir);
+const data = workerData as { dataDir: string; modules?: PgliteModules };
+// Compiled here the first time and handed to the main thread, which gives them to a restarted thread: it then
+// skips compiling, and shares the code V8 has already optimised.
+const modules = data.modules ?? (await compilePgliteModules());
+const db = await openPglite(data.dataDir, modules);
 /** Open transactions: their statements' connection, and how they end (true = commit). */
 const txs = new Map<number, { q: Queryable; end: (commit: boolean) => void; done: Promise<void> }>();
-let nextTx = 1;
 
 const send = (r: Reply): void => port.postMessage(r);
 function failure(id: number, err: unknown): Reply {
@@ -25,10 +28,9 @@ function failure(id: number, err: unknown): Reply {
   return { id, ok: false, error: { message: e?.message ?? String(err), fields } };
 }
 
-/** Starts a transaction and resolves once its callback runs (PGlite runs one transaction at a time). */
-function begin(): Promise<number> {
+/** Starts transaction `tx` (numbered by the main thread) and resolves once its callback runs (PGlite runs one at a time). */
+function begin(tx: number): Promise<number> {
   return new Promise((started, failed) => {
-    const tx = nextTx++;
     let end!: (commit: boolean) => void;
     const ending = new Promise<boolean>((r) => (end = r));
     const done = db
@@ -53,7 +55,7 @@ async function handle(m: Request): Promise<unknown> {
       return q.query(m.sql, m.params);
     }
     case 'begin':
-      return begin();
+      return begin(m.tx);
     case 'end': {
       const t = txs.get(m.tx);
       if (!t) throw new Error(`transaction ${m.tx} is not open`);
@@ -73,4 +75,4 @@ port.on('message', (m: Request) => {
     (err: unknown) => send(failure(m.id, err)),
   );
 });
-send({ id: 0, ok: true, result: 'ready' });
+send({ id: 0, ok: true, result: data.modules ? 'ready' : modules });

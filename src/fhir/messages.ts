@@ -67,6 +67,10 @@ export const MESSAGES = {
   invalidSummary: { en: 'Invalid _summary "{0}"', es: '_summary inválido "{0}"' },
   conflict: { en: 'Conflicting concurrent write of {0}; retry', es: 'Escritura concurrente en conflicto de {0}; reintente' },
   unavailable: { en: 'Database unavailable', es: 'Base de datos no disponible' },
+  queryTimeout: {
+    en: 'The query took longer than the {0} ms limit (QUERY_TIMEOUT_MS) and was cancelled',
+    es: 'La consulta tardó más que el límite de {0} ms (QUERY_TIMEOUT_MS) y fue cancelada',
+  },
   unknownOperation: { en: 'Unknown operation {0} on {1}', es: 'Operación desconocida {0} en {1}' },
 } satisfies Record<string, Template>;
 

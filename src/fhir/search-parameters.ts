@@ -65,12 +65,15 @@ export class SearchParameterRegistry {
       let after = '0';
       let total = 0;
       for (;;) {
-        const { rows } = await this.db.query<{ content: string; pid: string }>(
-          'SELECT content, pid::text AS pid FROM resource WHERE res_type = $1 AND NOT deleted AND pid > $2::bigint ORDER BY pid LIMIT $3',
-          [type, after, REINDEX_BATCH],
-        );
+        const rows = await this.db.unlimited(async (tx) => {
+          const { rows } = await tx.query<{ content: string; pid: string }>(
+            'SELECT content, pid::text AS pid FROM resource WHERE res_type = $1 AND NOT deleted AND pid > $2::bigint ORDER BY pid LIMIT $3',
+            [type, after, REINDEX_BATCH],
+          );
+          if (rows.length) await reindexResources(tx, rows.map((r) => JSON.parse(r.content) as Resource), this.store.baseUrl);
+          return rows;
+        });
         if (rows.length === 0) break;
-        await this.db.transaction((tx) => reindexResources(tx, rows.map((r) => JSON.parse(r.content) as Resource), this.store.baseUrl));
         after = rows[rows.length - 1].pid;
         total += rows.length;
       }

@@ -235,6 +235,8 @@ function sendError(res: Response, req: Request, ctx: RequestContext, err: unknow
     fhirError = err;
   } else if (pgCode === '23505' || pgCode === '40001' || pgCode === '40P01') {
     fhirError = new FhirError(409, 'conflict', 'conflict', [req.path]);
+  } else if (pgCode === '57014') {
+    fhirError = new FhirError(422, 'too-costly', 'queryTimeout', [(err as { limitMs?: number }).limitMs ?? '?']);
   } else if (pgCode === 'ECONNREFUSED' || pgCode === '57P01' || pgCode === '08006') {
     fhirError = new FhirError(503, 'transient', 'unavailable');
   } else {

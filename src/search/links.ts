@@ -199,7 +199,7 @@ const LINKS_LOCK = 7_342_012;
  * several processes starting together build each link once.
  */
 export async function ensureLinks(db: Database): Promise<{ built: string[]; dropped: string[] }> {
-  return db.transaction(async (tx) => {
+  return db.unlimited(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [LINKS_LOCK]);
     const { rows } = await tx.query<{ link: string }>('SELECT link FROM search_link');
     const have = new Set(rows.map((r) => r.link));

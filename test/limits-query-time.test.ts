@@ -1,0 +1,144 @@
+import { request } from './helpers/http.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
+import { expectOutcome, unique } from './rest-util.js';
+
+/**
+ * QUERY_TIMEOUT_MS: a statement past the limit is cancelled and its request answered 422 too-costly, and it
+ * no longer holds the database for everyone else. On PostgreSQL that is statement_timeout; on the embedded
+ * PGlite (one connection shared by every request) a watchdog stops the database thread and starts a new one,
+ * so reads queued behind the costly statement wait at most the limit plus a restart.
+ *
+ * The costly search: 200 repetitions of one `name:contains` test. Each is its own EXISTS over sp_string, and
+ * planning and running them costs seconds even on a few hundred patients (measured without a limit, 400
+ * patients: PGlite 17 s, PostgreSQL 30 s for 200 repetitions).
+ */
+const LIMIT = 1500;
+const SYS = 'urn:hms-test:query-time';
+const PATIENTS = 300;
+const COSTLY = `Patient?${Array(200).fill('name:contains=qtfam').join('&')}&_count=1`;
+const run = unique('qt');
+
+let server: TestServer;
+/** How long each restart of PGlite's thread took, from the server's log (CPU-bound: seconds on a busy machine). */
+const restarts: number[] = [];
+beforeAll(async () => {
+  server = await startTestServer({ QUERY_TIMEOUT_MS: String(LIMIT) });
+  let partial = '';
+  server.process.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) if (line.includes('database thread restarted')) restarts.push(JSON.parse(line).ms as number);
+  });
+  // Seeded in bundles of 100: a transaction's bulk write is one statement, subject to the limit too.
+  for (let start = 0; start < PATIENTS; start += 100) {
+    const entry = Array.from({ length: 100 }, (_, k) => ({
+      request: { method: 'POST', url: 'Patient' },
+      resource: { resourceType: 'Patient', identifier: [{ system: SYS, value: `${run}-${start + k}` }], name: [{ family: `QtFam${start + k}`, given: ['Ana'] }] },
+    }));
+    const r = await request('POST', server.base, { resourceType: 'Bundle', type: 'transaction', entry });
+    expect(r.status).toBe(200);
+  }
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** A single-resource search (a search always reads the database; a read by id may come from PGlite's cache). */
+const readOne = (i: number) => request('GET', `${server.base}/Patient?identifier=${SYS}|${run}-${i}`);
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t0, value };
+}
+
+test('a costly search is cancelled after the limit and answered 422 too-costly (English and Spanish)', async () => {
+  const en = await timed(() => request('GET', `${server.base}/${COSTLY}`));
+  const issue = expectOutcome(en.value, 422);
+  expect(issue.code).toBe('too-costly');
+  expect(issue.diagnostics).toBe(`The query took longer than the ${LIMIT} ms limit (QUERY_TIMEOUT_MS) and was cancelled`);
+  // the limit, the watchdog's check interval and a busy machine's delays; not the statement's whole cost
+  expect(en.ms).toBeGreaterThanOrEqual(LIMIT - 50);
+  expect(en.ms).toBeLessThan(LIMIT + 2500);
+
+  const es = await request('GET', `${server.base}/${COSTLY}`, undefined, { 'Accept-Language': 'es' });
+  expect(expectOutcome(es, 422).diagnostics).toBe(`La consulta tardó más que el límite de ${LIMIT} ms (QUERY_TIMEOUT_MS) y fue cancelada`);
+});
+
+const ROUNDS = 3;
+test('while costly searches run, other clients are answered: reads within the limit plus a restart, every write committed', async () => {
+  restarts.length = 0;
+  let costlyDone = false;
+  const costly = (async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) statuses.push((await request('GET', `${server.base}/${COSTLY}`)).status);
+    costlyDone = true;
+    return statuses;
+  })();
+  const reads: { ms: number; status: number; total: number }[] = [];
+  const reader = (async () => {
+    for (let i = 0; !costlyDone; i++) {
+      const { ms, value } = await timed(() => readOne(i % PATIENTS));
+      reads.push({ ms, status: value.status, total: value.json?.entry?.length ?? -1 });
+    }
+  })();
+  const written: { status: number; value: string }[] = [];
+  const writer = (async () => {
+    for (let i = 0; !costlyDone; i++) {
+      const r = await request('POST', `${server.base}/Patient`, { resourceType: 'Patient', identifier: [{ system: SYS, value: `${run}-w${i}` }], name: [{ family: 'Written' }] });
+      written.push({ status: r.status, value: `${run}-w${i}` });
+    }
+  })();
+  const costlyStatuses = await costly;
+  await Promise.all([reader, writer]);
+
+  // One connection on PGlite: each read queued behind a costly search waits for the limit and a restart.
+  expect(reads.length).toBeGreaterThanOrEqual(ROUNDS);
+  expect(reads.filter((r) => r.status !== 200 || r.total !== 1)).toEqual([]);
+  const sorted = reads.map((r) => r.ms).sort((a, b) => a - b);
+  const p99 = sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)];
+  const restart = Math.max(0, ...restarts);
+  console.log(
+    `${server.backend}: ${reads.length} reads during ${ROUNDS} costly searches, p50 ${sorted[sorted.length >> 1].toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${sorted[sorted.length - 1].toFixed(0)} ms; ${written.length} writes; restarts ${restarts.join(', ') || 'none'} ms`,
+  );
+  // A read queued behind a costly search waits for the rest of the limit and, on PGlite, a restart of its thread
+  // (0.5–1.5 s on an idle machine, seconds on a busy one); 2 s more for the watchdog's tick and a busy machine.
+  expect(restart).toBeLessThan(10_000);
+  expect(p99).toBeLessThan(LIMIT + restart + 2000);
+  expect(costlyStatuses).toEqual(Array(ROUNDS).fill(422));
+
+  expect(written.length).toBeGreaterThan(0);
+  expect(written.filter((w) => w.status !== 201)).toEqual([]);
+  // each one committed: found by a search, which reads the database (a read by id may come from PGlite's cache)
+  for (const w of written) expect((await request('GET', `${server.base}/Patient?identifier=${SYS}|${w.value}`)).json.entry).toHaveLength(1);
+});
+
+test('a transaction whose search is cancelled leaves nothing behind', async () => {
+  const marker = unique('qt-tx');
+  const r = await request('POST', server.base, {
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: [
+      { request: { method: 'POST', url: 'Patient' }, resource: { resourceType: 'Patient', identifier: [{ system: SYS, value: marker }] } },
+      { request: { method: 'GET', url: COSTLY } },
+    ],
+  });
+  expect(expectOutcome(r, 422).code).toBe('too-costly');
+  const after = await request('GET', `${server.base}/Patient?identifier=${SYS}|${marker}&_total=accurate`);
+  expect(after.status).toBe(200);
+  expect(after.json.total).toBe(0);
+});
+
+test('afterwards the server still serves, and the data written before is intact', async () => {
+  const count = await request('GET', `${server.base}/Patient?family=QtFam&_summary=count`);
+  expect(count.status).toBe(200);
+  expect(count.json.total).toBe(PATIENTS);
+  for (const i of [0, 150, PATIENTS - 1]) {
+    const r = await readOne(i);
+    expect(r.status).toBe(200);
+    expect(r.json.entry?.[0]?.resource?.name?.[0]?.family).toBe(`QtFam${i}`);
+  }
+  const created = await request('POST', `${server.base}/Patient`, { resourceType: 'Patient', name: [{ family: 'AfterLimit' }] });
+  expect(created.status).toBe(201);
+  expect((await request('GET', `${server.base}/Patient/${created.json.id as string}`)).status).toBe(200);
+});
