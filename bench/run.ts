@@ -659,7 +659,7 @@ export async function withPostgres<T>(o: Options, fn: (env: Record<string, strin
   }
 }
 
-async function withPglite<T>(fn: (env: Record<string, string>) => Promise<T>): Promise<T> {
+export async function withPglite<T>(fn: (env: Record<string, string>) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'hms-ops-bench-'));
   const remove = (): void => rmSync(dir, { recursive: true, force: true });
   cleanups.push(remove);

@@ -22,7 +22,7 @@ let server: TestServer;
 /** How long each restart of PGlite's thread took, from the server's log (CPU-bound: seconds on a busy machine). */
 const restarts: number[] = [];
 beforeAll(async () => {
-  server = await startTestServer({ QUERY_TIMEOUT_MS: String(LIMIT) });
+  server = await startTestServer({ QUERY_TIMEOUT_MS: String(LIMIT), SEARCH_MAX_PARAMS: '250' });
   let partial = '';
   server.process.stdout?.on('data', (chunk: Buffer) => {
     const lines = (partial + chunk.toString()).split('\n');

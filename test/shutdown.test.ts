@@ -48,7 +48,7 @@ const maybe = (p: Promise<Reply>): Promise<Reply | 'cut'> => p.catch(() => 'cut'
 describe(`SHUTDOWN_GRACE_MS=${GRACE}`, () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ SHUTDOWN_GRACE_MS: String(GRACE), QUERY_TIMEOUT_MS: '0' });
+    server = await startTestServer({ SHUTDOWN_GRACE_MS: String(GRACE), QUERY_TIMEOUT_MS: '0', SEARCH_MAX_PARAMS: '250' });
   });
   afterAll(async () => {
     await server?.stop();
@@ -100,7 +100,7 @@ describe(`SHUTDOWN_GRACE_MS=${GRACE}`, () => {
 describe('a long grace', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ SHUTDOWN_GRACE_MS: '30000', QUERY_TIMEOUT_MS: '0' });
+    server = await startTestServer({ SHUTDOWN_GRACE_MS: '30000', QUERY_TIMEOUT_MS: '0', SEARCH_MAX_PARAMS: '250' });
   });
   afterAll(async () => {
     await server?.stop();
