@@ -12,7 +12,7 @@
  * Per backend, one server with QUERY_TIMEOUT_MS=--timeout and SEARCH_MAX_PARAMS=--params + 10 (a server
  * configured to let such searches through, so that the time limit is what stops them), seeded with --patients
  * Patients. Phases:
- *  1. quiet: --readers clients read Patient/{id} and search Patient?_id={id} in turns; latencies per kind;
+ *  1. quiet: --readers clients, half reading Patient/{id}, half searching Patient?_id={id}; latencies per kind;
  *  2. costly: the same readers while --costly clients send searches of --params × name:contains (each answered
  *     422 too-costly once the limit is reached); readers' latencies, the costly searches' answers and times;
  *  3. refused: the same costly search on a server with the default SEARCH_MAX_PARAMS: time to the 400;
@@ -83,11 +83,12 @@ async function seed(base: string): Promise<string[]> {
 
 async function readers(base: string, ids: string[], until: number): Promise<{ read: number[]; search: number[]; failed: number }> {
   const out = { read: [] as number[], search: [] as number[], failed: 0 };
+  // Half the clients read by id, half search by _id, so a slow search never holds up a client's reads by id.
   await Promise.all(
     Array.from({ length: READERS }, async (_, r) => {
+      const bySearch = r % 2 === 1;
       for (let n = r; Date.now() < until; n++) {
         const id = ids[(n * 7919) % ids.length];
-        const bySearch = n % 2 === 1;
         const res = await timed(bySearch ? `${base}/Patient?_id=${id}` : `${base}/Patient/${id}`);
         if (res.status !== 200) out.failed++;
         (bySearch ? out.search : out.read).push(res.ms);
