@@ -17,23 +17,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { arg, cannon, cleanups, CpuMeter, fmt, runBench, startServer, withPostgres, type Backend, type Options } from './run.js';
+import { arg, serverOptions, cannon, cleanups, CpuMeter, fmt, runBench, startServer, withPostgres, type Backend, type Options } from './run.js';
 
-const o: Options = {
-  duration: Number(arg('duration', '3')),
-  warmup: Number(arg('warmup', '1')),
-  connections: Number(arg('connections', '10')),
-  backends: arg('backends', 'postgres,pglite').split(',') as Backend[],
-  scenarios: [],
-  patients: Number(arg('patients', '300')),
-  clients: [1],
-  pool: 10,
-  pgUrl: arg('pg-url', 'postgres://postgres@127.0.0.1:5432/postgres'),
-  corpora: '',
-  pgStats: false,
-  pgSettings: [],
-  waitIdle: 0,
-};
+const o = serverOptions({ duration: '3', warmup: '1', connections: '10', patients: '300' });
 const BATCHES = Number(arg('batches', '15'));
 /** --seed-only=<database URL>: seed an existing (empty) PostgreSQL database and stop (to study query plans). */
 const SEED_ONLY = arg('seed-only', '');

@@ -21,23 +21,9 @@
  *  5. shutdown: a server with QUERY_TIMEOUT_MS=0 runs a costly search; SIGTERM; time until the process exits.
  */
 import { readFileSync } from 'node:fs';
-import { arg, fmt, percentile, runBench, sleep, startServer, withPglite, withPostgres, type Backend, type Options } from './run.js';
+import { arg, fmt, percentile, runBench, serverOptions, sleep, startServer, withPglite, withPostgres, type Backend } from './run.js';
 
-const o: Options = {
-  duration: Number(arg('duration', '10')),
-  warmup: 0,
-  connections: 1,
-  backends: arg('backends', 'postgres,pglite').split(',') as Backend[],
-  scenarios: [],
-  patients: Number(arg('patients', '500')),
-  clients: [1],
-  pool: 10,
-  pgUrl: arg('pg-url', 'postgres://postgres@127.0.0.1:5432/postgres'),
-  corpora: '',
-  pgStats: false,
-  pgSettings: [],
-  waitIdle: 0,
-};
+const o = serverOptions({ duration: '10', patients: '500' });
 const READERS = Number(arg('readers', '4'));
 const COSTLY = Number(arg('costly', '2'));
 const PARAMS = Number(arg('params', '200'));

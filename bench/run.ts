@@ -70,6 +70,25 @@ export interface Options {
   out?: string;
 }
 
+/** Options of a bench that starts its own servers and scenarios (not run.ts's): the common flags, the rest defaulted. */
+export function serverOptions(defaults: { duration: string; patients: string; warmup?: string; connections?: string }): Options {
+  return {
+    duration: Number(arg('duration', defaults.duration)),
+    warmup: Number(arg('warmup', defaults.warmup ?? '0')),
+    connections: Number(arg('connections', defaults.connections ?? '1')),
+    backends: arg('backends', 'postgres,pglite').split(',') as Backend[],
+    scenarios: [],
+    patients: Number(arg('patients', defaults.patients)),
+    clients: [1],
+    pool: 10,
+    pgUrl: arg('pg-url', 'postgres://postgres@127.0.0.1:5432/postgres'),
+    corpora: '',
+    pgStats: false,
+    pgSettings: [],
+    waitIdle: 0,
+  };
+}
+
 export interface Row {
   backend: Backend;
   scenario: string;

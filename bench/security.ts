@@ -21,24 +21,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { arg, cannon, CpuMeter, fmt, runCleanups, startServer, withPostgres, type Backend, type Options } from './run.js';
+import { arg, serverOptions, cannon, CpuMeter, fmt, runCleanups, startServer, withPostgres, type Backend, type Options } from './run.js';
 
-const o: Options = {
-  duration: Number(arg('duration', '8')),
-  warmup: Number(arg('warmup', '2')),
-  connections: Number(arg('connections', '10')),
-  backends: arg('backends', 'postgres,pglite').split(',') as Backend[],
-  scenarios: [],
-  patients: 500,
-  clients: [1],
-  pool: 10,
-  pgUrl: arg('pg-url', 'postgres://postgres@127.0.0.1:5432/postgres'),
-  corpora: '',
-  pgStats: false,
-  pgSettings: [],
-  waitIdle: 0,
-  cpuProf: arg('cpu-prof', '') || undefined,
-};
+const o: Options = { ...serverOptions({ duration: '8', warmup: '2', connections: '10', patients: '500' }), patients: 500, cpuProf: arg('cpu-prof', '') || undefined };
 const TOKENS = Number(arg('tokens', '3000'));
 const ROUNDS = Number(arg('rounds', '3'));
 const CLI = resolve(process.cwd(), 'dist/src/cli.js');
