@@ -141,6 +141,14 @@ describe('JSON types of the elements the server reads before validation', () => 
     expectOutcome(await request('POST', server.base, bundle('Patient?name=%00')), 400, /Entry 0: .*control characters/);
   });
 
+  test('null inside an array is 400, except beside a primitive array and its _ twin', async () => {
+    const body = { resourceType: 'Parameters', parameter: [{ name: 'codeableConcept', valueCodeableConcept: { coding: [null] } }] };
+    expectOutcome(await request('POST', `${server.base}/ConceptMap/$translate`, body), 400, /parameter\[0\]\.valueCodeableConcept\.coding: null in an array/);
+    expectOutcome(await request('POST', `${server.base}/Patient`, { resourceType: 'Patient', name: [{ given: ['a', null] }] }), 400, /Patient\.name\[0\]\.given: null/);
+    const aligned = { resourceType: 'Patient', name: [{ given: ['a', null], _given: [null, { extension: [{ url: 'http://example.org/x', valueString: 'y' }] }] }] };
+    expect((await request('POST', `${server.base}/Patient`, aligned)).status).not.toBe(400);
+  });
+
   test('Parameters with a parameter that is not an object or has no name: 400', async () => {
     expectOutcome(await request('POST', `${server.base}/Patient/$validate`, { resourceType: 'Parameters', parameter: 'x' }), 400, /Parameters\.parameter: must be a JSON array/);
     expectOutcome(await request('POST', `${server.base}/Patient/$validate`, { resourceType: 'Parameters', parameter: [{ name: 3 }] }), 400, /parameter\[0\]\.name: must be a JSON string/);

@@ -33,6 +33,7 @@ export const MESSAGES = {
   controlCharacter: { en: '{0}: control characters are not allowed: "{1}"', es: '{0}: no se admiten caracteres de control: "{1}"' },
   invalidUtf8: { en: 'The body is not valid UTF-8 text', es: 'El cuerpo no es texto UTF-8 válido' },
   unsupportedCharset: { en: 'Unsupported charset "{0}": only UTF-8', es: 'Juego de caracteres no soportado "{0}": solo UTF-8' },
+  nullInArray: { en: '{0}: null in an array (FHIR JSON allows it only beside a primitive array\'s _ twin)', es: '{0}: null en un arreglo (FHIR JSON solo lo admite junto al gemelo _ de un arreglo de primitivos)' },
   wrongJsonType: { en: '{0}: must be a JSON {1}', es: '{0}: debe ser un {1} JSON' },
   malformedRequest: { en: 'Malformed HTTP request: {0}', es: 'Solicitud HTTP mal formada: {0}' },
   resourceExists: { en: '{0} exists (If-None-Match: *)', es: '{0} ya existe (If-None-Match: *)' },

@@ -193,7 +193,12 @@ export function checkJson(root: unknown): void {
     }
     for (const k of keys) {
       checkText(k, path);
-      walk(o[k], path ? `${path}.${k}` : k, depth + 1, k);
+      const v = o[k];
+      // FHIR JSON has null in an array only to align a primitive array with its `_name` twin (json.html#primitive).
+      if (Array.isArray(v) && !k.startsWith('_') && !(`_${k}` in o) && v.includes(null)) {
+        throw new FhirError(400, 'structure', 'nullInArray', [path ? `${path}.${k}` : k]);
+      }
+      walk(v, path ? `${path}.${k}` : k, depth + 1, k);
     }
     if (isResource) counts.pop();
   };
