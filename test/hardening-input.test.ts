@@ -149,6 +149,14 @@ describe('JSON types of the elements the server reads before validation', () => 
     expect((await request('POST', `${server.base}/Patient`, aligned)).status).not.toBe(400);
   });
 
+  test('operation Parameters whose values have the wrong R4 types are 400 before the operation reads them', async () => {
+    const body = { resourceType: 'Parameters', parameter: [{ name: 'coding', valueCoding: { system: 1, code: 'x' } }] };
+    const issue = expectOutcome(await request('POST', `${server.base}/CodeSystem/$validate-code`, body), 400, /expected string/);
+    expect(issue.expression?.join()).toBe("Parameters.parameter[0].value[x].system");
+    const count = { resourceType: 'Parameters', parameter: [{ name: 'url', valueUri: 'http://x' }, { name: 'count', valueInteger: 'ten' }] };
+    expectOutcome(await request('POST', `${server.base}/ValueSet/$expand`, count), 400, /expected number/);
+  });
+
   test('Parameters with a parameter that is not an object or has no name: 400', async () => {
     expectOutcome(await request('POST', `${server.base}/Patient/$validate`, { resourceType: 'Parameters', parameter: 'x' }), 400, /Parameters\.parameter: must be a JSON array/);
     expectOutcome(await request('POST', `${server.base}/Patient/$validate`, { resourceType: 'Parameters', parameter: [{ name: 3 }] }), 400, /parameter\[0\]\.name: must be a JSON string/);

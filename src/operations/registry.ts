@@ -1,6 +1,7 @@
-import type { CapabilityStatementRestResourceOperation, Parameters, Resource } from '@medplum/fhirtypes';
+import { OperationOutcomeError, validateResource } from '@medplum/core';
+import type { CapabilityStatementRestResourceOperation, OperationOutcomeIssue, Parameters, ParametersParameter, Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
-import { errors, FhirError } from '../fhir/outcome.js';
+import { errors, FhirError, outcomeFromIssues } from '../fhir/outcome.js';
 import type { FhirRequest, FhirResponse } from '../rest/request.js';
 import type { Services } from '../rest/services.js';
 import type { StoreTransaction } from '../store/store.js';
@@ -87,7 +88,10 @@ export async function invokeOperation(
   const body = req.body as Resource | undefined;
   if (method === 'POST' && body !== undefined) {
     if (typeof body !== 'object' || Array.isArray(body) || typeof (body as Resource).resourceType !== 'string') throw errors.badRequest('notAResource');
-    if (body.resourceType === 'Parameters') params.parameter = [...((body as Parameters).parameter ?? [])];
+    if (body.resourceType === 'Parameters') {
+      checkParameters(body as Parameters);
+      params.parameter = [...((body as Parameters).parameter ?? [])];
+    }
     else resource = body;
   }
   for (const [k, v] of req.query) {
@@ -95,6 +99,23 @@ export async function invokeOperation(
     params.parameter!.push({ name: k, valueString: v });
   }
   return op.handler(s, ctx, { level, type, id, params, resource, req }, t);
+}
+
+/**
+ * A posted Parameters must be valid R4 (value[x] types, one of value, resource or part) before any operation
+ * reads it: 400 with every issue otherwise. A parameter's `resource` is the operation's to judge (`$validate`
+ * answers for an invalid one), so it is checked here as a placeholder only.
+ */
+function checkParameters(p: Parameters): void {
+  const shape = (list: ParametersParameter[]): ParametersParameter[] =>
+    list.map((x) => ({ ...x, ...(x.resource ? { resource: { resourceType: 'Basic', code: { text: 'resource' } } as Resource } : {}), ...(Array.isArray(x.part) ? { part: shape(x.part) } : {}) }));
+  let issues: OperationOutcomeIssue[];
+  try {
+    issues = validateResource({ ...p, parameter: shape(p.parameter ?? []) } as Parameters).filter((i) => i.severity === 'error' || i.severity === 'fatal');
+  } catch (err) {
+    issues = err instanceof OperationOutcomeError ? (err.outcome.issue ?? []) : [{ severity: 'error', code: 'invalid', diagnostics: (err as Error).message }];
+  }
+  if (issues.length) throw outcomeFromIssues(400, issues);
 }
 
 /** Helpers for handlers reading Parameters. */
