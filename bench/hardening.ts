@@ -7,7 +7,9 @@
  *
  * Options: --duration [s per phase, 10], --backends [postgres,pglite], --patients [500], --readers [4],
  * --costly [2: clients sending costly searches], --params [200: repeated name:contains parameters per costly
- * search], --timeout [QUERY_TIMEOUT_MS of the server, 5000], --pg-url.
+ * search], --timeout [QUERY_TIMEOUT_MS of the server, 5000], --refused [20: costly searches sent in phase 3],
+ * --pg-url. BENCH_CLI=<another build>/dist/src/cli.js measures that build's server (e.g. one before the limits:
+ * there phase 3's searches run to their end, so give --refused=1).
  *
  * Per backend, one server with QUERY_TIMEOUT_MS=--timeout and SEARCH_MAX_PARAMS=--params + 10 (a server
  * configured to let such searches through, so that the time limit is what stops them), seeded with --patients
@@ -28,6 +30,7 @@ const READERS = Number(arg('readers', '4'));
 const COSTLY = Number(arg('costly', '2'));
 const PARAMS = Number(arg('params', '200'));
 const TIMEOUT = Number(arg('timeout', '5000'));
+const REFUSED = Number(arg('refused', '20'));
 const FHIR = { 'Content-Type': 'application/fhir+json' };
 
 const rss = (pid: number | undefined): number => {
@@ -114,7 +117,7 @@ async function onBackend(backend: Backend, env: Record<string, string>): Promise
   try {
     const base = `${strict.url}/fhir`;
     const refused = [];
-    for (let i = 0; i < 20; i++) refused.push(await timed(`${base}/Patient?${costlyQuery()}`));
+    for (let i = 0; i < REFUSED; i++) refused.push(await timed(`${base}/Patient?${costlyQuery()}`));
     console.log(`refused (default SEARCH_MAX_PARAMS): statuses ${[...new Set(refused.map((r) => r.status))].join(',')}, ${stats(refused.map((r) => r.ms))}`);
 
     const pid = strict.child.pid;

@@ -340,7 +340,8 @@ export interface Server {
 }
 
 export async function startServer(backend: Backend, env: Record<string, string>, o: Options): Promise<Server> {
-  const cli = join(ROOT, 'dist', 'src', 'cli.js');
+  // BENCH_CLI: the server of another build (its dist/src/cli.js), to measure it with this bench's code.
+  const cli = process.env.BENCH_CLI ? resolve(process.env.BENCH_CLI) : join(ROOT, 'dist', 'src', 'cli.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" first (npm run bench does)`);
   const port = await freePort();
   const nodeArgs = o.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resolve(o.cpuProf)}`, `--cpu-prof-name=server-${backend}-${process.pid}-${Date.now()}.cpuprofile`] : [];

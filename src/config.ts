@@ -1,4 +1,6 @@
 import { Ajv } from 'ajv';
+import { DEFAULT_INPUT_LIMITS } from './rest/input.js';
+import { DEFAULT_MAX_INCLUDED } from './search/include.js';
 import { DEFAULT_LINKS } from './search/links.js';
 
 /** Every setting of the server, read from environment variables and checked against a JSON Schema. */
@@ -193,16 +195,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolSize: 10,
     maxBodyBytes: 32 * 1024 * 1024,
     maxLargeBodies: 2,
-    maxJsonDepth: 100,
-    maxJsonWidth: 10_000,
-    maxStringLength: 1_048_576,
-    maxResourceElements: 100_000,
-    maxBundleEntries: 10_000,
-    searchMaxParams: 50,
-    searchMaxValues: 500,
-    searchMaxChainDepth: 3,
-    searchMaxIncludes: 10,
-    searchMaxIncluded: 1000,
+    maxJsonDepth: DEFAULT_INPUT_LIMITS.maxJsonDepth,
+    maxJsonWidth: DEFAULT_INPUT_LIMITS.maxJsonWidth,
+    maxStringLength: DEFAULT_INPUT_LIMITS.maxStringLength,
+    maxResourceElements: DEFAULT_INPUT_LIMITS.maxResourceElements,
+    maxBundleEntries: DEFAULT_INPUT_LIMITS.maxBundleEntries,
+    searchMaxParams: DEFAULT_INPUT_LIMITS.maxParams,
+    searchMaxValues: DEFAULT_INPUT_LIMITS.search.maxValues,
+    searchMaxChainDepth: DEFAULT_INPUT_LIMITS.search.maxChainDepth,
+    searchMaxIncludes: DEFAULT_INPUT_LIMITS.search.maxIncludes,
+    searchMaxIncluded: DEFAULT_MAX_INCLUDED,
     logLevel: 'info',
     defaultPageSize: 20,
     maxPageSize: 1000,

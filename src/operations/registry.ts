@@ -109,9 +109,14 @@ export async function invokeOperation(
 function checkParameters(p: Parameters): void {
   const shape = (list: ParametersParameter[]): ParametersParameter[] =>
     list.map((x) => ({ ...x, ...(x.resource ? { resource: { resourceType: 'Basic', code: { text: 'resource' } } as Resource } : {}), ...(Array.isArray(x.part) ? { part: shape(x.part) } : {}) }));
+  assertValidInput({ ...p, parameter: shape(p.parameter ?? []) } as Parameters);
+}
+
+/** A resource an operation is given must be valid R4 (as a stored one is) before it is read: 400 with every issue otherwise. */
+export function assertValidInput(r: Resource): void {
   let issues: OperationOutcomeIssue[];
   try {
-    issues = validateResource({ ...p, parameter: shape(p.parameter ?? []) } as Parameters).filter((i) => i.severity === 'error' || i.severity === 'fatal');
+    issues = validateResource(r).filter((i) => i.severity === 'error' || i.severity === 'fatal');
   } catch (err) {
     issues = err instanceof OperationOutcomeError ? (err.outcome.issue ?? []) : [{ severity: 'error', code: 'invalid', diagnostics: (err as Error).message }];
   }

@@ -4,7 +4,7 @@ import type { SearchLimits } from '../search/parse.js';
 /**
  * The input guard: everything a client sends is decoded and checked here before any other code reads it —
  * the path and the query string (strict percent-decoding, UTF-8, no control characters, a bounded number of
- * parameters), headers, and bodies (UTF-8, JSON depth, width, string length, elements per resource, entries
+ * parameters) and bodies (UTF-8, JSON depth, width, string length, elements per resource, entries
  * per bundle, and the JSON types of the elements the server itself reads before validation). The HTTP adapter
  * and the bundle processor (for each entry's url) both come through here, so a bundle entry is checked like a
  * request. Every failure is a FhirError: 400 for malformed input, 413 `too-long` past a size limit, 400
@@ -40,10 +40,6 @@ let limits: InputLimits = DEFAULT_INPUT_LIMITS;
 /** Set once at start from the configuration. */
 export function setInputLimits(l: InputLimits): void {
   limits = l;
-}
-
-export function inputLimits(): InputLimits {
-  return limits;
 }
 
 export function searchLimits(): SearchLimits {
@@ -86,10 +82,11 @@ export function decodePath(rawPath: string): string {
  * A query string (application/x-www-form-urlencoded, as in a URL or a POST _search body), decoded strictly;
  * URLSearchParams alone would keep a bad escape as it is and turn bad UTF-8 into U+FFFD.
  */
-export function parseQuery(raw: string): URLSearchParams {
-  const query = new URLSearchParams();
+export function parseQuery(raw: string, into = new URLSearchParams()): URLSearchParams {
+  const query = into;
   if (raw.length === 0) return query;
-  let count = 0;
+  // Parameters already in `into` (a POST _search body adds to the URL's) count towards the limit.
+  let count = query.size;
   for (const pair of raw.split('&')) {
     if (pair.length === 0) continue;
     if (++count > limits.maxParams) throw new FhirError(400, 'too-costly', 'tooManyParams', [limits.maxParams, 'SEARCH_MAX_PARAMS']);
@@ -106,12 +103,6 @@ export function parseQuery(raw: string): URLSearchParams {
 export function parseRelativeUrl(url: string): { path: string; query: URLSearchParams } {
   const q = url.indexOf('?');
   return { path: decodePath(q >= 0 ? url.slice(0, q) : url), query: parseQuery(q >= 0 ? url.slice(q + 1) : '') };
-}
-
-/** A header value the server reads: no control characters (Node already refuses most). */
-export function checkHeader(name: string, value: string | undefined): string | undefined {
-  if (value !== undefined && CONTROL.test(value)) throw invalid('controlCharacter', name, value);
-  return value;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -162,15 +153,15 @@ const tooLong = (key: 'tooDeep' | 'tooWide' | 'stringTooLong' | 'tooManyElements
   new FhirError(413, 'too-long', key, [limit, setting, where]);
 
 /**
- * Walks a parsed body once: width, string length, control characters and unpaired surrogates (in keys and
- * values), elements per resource and entries per bundle, and the JSON types of what the server reads before a
- * resource is validated (resourceType, id, meta, Bundle entries and requests, Parameters).
+ * Walks a parsed body once (its depth and width were checked on the text): string length, control characters
+ * and unpaired surrogates (in keys and values), null in arrays, elements per resource and entries per bundle,
+ * and the JSON types of what the server reads before a resource is validated (resourceType, id, meta, Bundle
+ * entries and requests, Parameters).
  */
 export function checkJson(root: unknown): void {
   // Elements of the resource being walked; a nested resource (contained, entry.resource) starts its own count.
   const counts: number[] = [0];
-  const walk = (v: unknown, path: string, depth: number, key: string): void => {
-    if (depth > limits.maxJsonDepth) throw tooLong('tooDeep', limits.maxJsonDepth, 'MAX_JSON_DEPTH');
+  const walk = (v: unknown, path: string, key: string): void => {
     if (++counts[counts.length - 1] > limits.maxResourceElements) throw tooLong('tooManyElements', limits.maxResourceElements, 'MAX_RESOURCE_ELEMENTS', path);
     if (typeof v === 'string') {
       if (v.length > limits.maxStringLength && key !== 'data') throw tooLong('stringTooLong', limits.maxStringLength, 'MAX_STRING_LENGTH', path);
@@ -179,31 +170,28 @@ export function checkJson(root: unknown): void {
     }
     if (v === null || typeof v !== 'object') return;
     if (Array.isArray(v)) {
-      if (v.length > limits.maxJsonWidth) throw tooLong('tooWide', limits.maxJsonWidth, 'MAX_JSON_WIDTH', path);
-      for (let i = 0; i < v.length; i++) walk(v[i], `${path}[${i}]`, depth + 1, key);
+      for (let i = 0; i < v.length; i++) walk(v[i], `${path}[${i}]`, key);
       return;
     }
     const o = v as Record<string, unknown>;
-    const keys = Object.keys(o);
-    if (keys.length > limits.maxJsonWidth) throw tooLong('tooWide', limits.maxJsonWidth, 'MAX_JSON_WIDTH', path);
     const isResource = 'resourceType' in o;
     if (isResource) {
       checkEnvelope(o, path);
       counts.push(1);
     }
-    for (const k of keys) {
+    for (const k of Object.keys(o)) {
       checkText(k, path);
       const v = o[k];
       // FHIR JSON has null in an array only to align a primitive array with its `_name` twin (json.html#primitive).
       if (Array.isArray(v) && !k.startsWith('_') && !(`_${k}` in o) && v.includes(null)) {
         throw new FhirError(400, 'structure', 'nullInArray', [path ? `${path}.${k}` : k]);
       }
-      walk(v, path ? `${path}.${k}` : k, depth + 1, k);
+      walk(v, path ? `${path}.${k}` : k, k);
     }
     if (isResource) counts.pop();
   };
   const rootType = isObject(root) && typeof root.resourceType === 'string' ? root.resourceType : '';
-  walk(root, rootType, 0, '');
+  walk(root, rootType, '');
 }
 
 function checkText(s: string, path: string): void {

@@ -14,7 +14,8 @@ import { statementName } from './statements.js';
  * live resources), each resource row read once.
  */
 const MAX_DEPTH = 4;
-let maxIncluded = 1000;
+export const DEFAULT_MAX_INCLUDED = 1000;
+let maxIncluded = DEFAULT_MAX_INCLUDED;
 
 /** SEARCH_MAX_INCLUDED, set once at start. */
 export function setIncludeLimit(limit: number): void {

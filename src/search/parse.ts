@@ -134,8 +134,11 @@ export function parseSearch(types: string[], query: URLSearchParams, defaults: {
         continue;
     }
     if (CONTROL_PARAMS.has(key)) continue;
-    if (limits) checkLimits(key, raw, limits);
+    if (limits) checkChainDepth(key, limits);
     const filter = parseFilter(types, key, raw);
+    if (filter && limits && valueCount(filter) > limits.maxValues) {
+      throw new FhirError(400, 'too-costly', 'tooManyValues', [limits.maxValues, 'SEARCH_MAX_VALUES', key]);
+    }
     if (filter) req.filters.push(filter);
     else req.unknown.push(key);
   }
@@ -145,14 +148,25 @@ export function parseSearch(types: string[], query: URLSearchParams, defaults: {
   return req;
 }
 
-/** The cost of one parameter as written: its chain and _has steps and its OR-values. */
-function checkLimits(key: string, raw: string, limits: SearchLimits): void {
+/** Chain and _has steps of one parameter name, checked before the name is parsed (its parsing follows them). */
+function checkChainDepth(key: string, limits: SearchLimits): void {
   const has = key.startsWith('_has:') ? key.split('_has:').length - 1 : 0;
   const steps = has + key.split('.').length - 1;
   if (steps > limits.maxChainDepth) throw new FhirError(400, 'too-costly', 'chainTooDeep', [limits.maxChainDepth, 'SEARCH_MAX_CHAIN_DEPTH', key]);
-  let values = 1;
-  for (let i = raw.indexOf(','); i >= 0; i = raw.indexOf(',', i + 1)) values++;
-  if (values > limits.maxValues) throw new FhirError(400, 'too-costly', 'tooManyValues', [limits.maxValues, 'SEARCH_MAX_VALUES', key]);
+}
+
+/** The OR-values of a parsed parameter: those of its leaf (escaped commas `\,` are not separators). */
+function valueCount(f: Filter): number {
+  switch (f.kind) {
+    case 'leaf':
+      return f.values.length;
+    case 'chain':
+      return valueCount(f.targets[0].next);
+    case 'has':
+      return valueCount(f.next);
+    default:
+      return 0;
+  }
 }
 
 /** Parses one parameter name (with chains, _has and modifiers) and its value; undefined when unknown. */

@@ -1,10 +1,9 @@
-import { OperationOutcomeError, validateResource } from '@medplum/core';
-import type { CodeableConcept, CodeSystem, Coding, ConceptMap, OperationOutcomeIssue, Parameters, ParametersParameter, Resource, ValueSet } from '@medplum/fhirtypes';
+import type { CodeableConcept, CodeSystem, Coding, ConceptMap, Parameters, ParametersParameter, Resource, ValueSet } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
 import type { Queryable } from '../db/database.js';
 import { formatMessage, type MessageKey } from '../fhir/messages.js';
-import { FhirError, outcomeFromIssues } from '../fhir/outcome.js';
-import { defineOperation, type OperationCall } from '../operations/registry.js';
+import { FhirError } from '../fhir/outcome.js';
+import { assertValidInput, defineOperation, type OperationCall } from '../operations/registry.js';
 import type { FhirResponse } from '../rest/request.js';
 import type { Services } from '../rest/services.js';
 import type { StoreTransaction } from '../store/store.js';
@@ -89,20 +88,9 @@ class Inputs {
     const r = p?.resource ?? (this.body?.resourceType === type ? this.body : undefined);
     if (!r) return undefined;
     if (r.resourceType !== type) throw bad('badParam', [name, `expected a ${type}, got ${r.resourceType}`]);
-    checkStructure(r);
+    assertValidInput(r);
     return r as T;
   }
-}
-
-/** A posted resource must be a valid R4 resource (as a stored one is) before the operation reads it: 400 otherwise. */
-function checkStructure(r: Resource): void {
-  let issues: OperationOutcomeIssue[];
-  try {
-    issues = validateResource(r).filter((i) => i.severity === 'error' || i.severity === 'fatal');
-  } catch (err) {
-    issues = err instanceof OperationOutcomeError ? (err.outcome.issue ?? []) : [{ severity: 'error', code: 'invalid', diagnostics: (err as Error).message }];
-  }
-  if (issues.length) throw outcomeFromIssues(400, issues);
 }
 
 function bad(key: string, params: (string | number)[]): FhirError {
