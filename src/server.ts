@@ -49,6 +49,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     pgliteThread: config.pgliteThread,
     poolSize: config.dbPoolSize,
     queryTimeoutMs: config.queryTimeoutMs,
+    pgliteRecycle: { mb: config.pgliteRecycleMb, idleMs: config.pgliteRecycleIdleMs },
     log,
   });
   if (!config.databaseUrl && config.pgliteThread === 'main' && config.queryTimeoutMs > 0) {
@@ -86,6 +87,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
   log.info({ url: `${url}/fhir`, database: db.kind }, 'HMS-OPS listening');
+  db.settled?.();
   return {
     url,
     db,

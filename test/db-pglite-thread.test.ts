@@ -66,3 +66,46 @@ maybe.each(['worker', 'main'])('PGLITE_THREAD=%s', (thread) => {
 (pglite ? test : test.skip)('PGLITE_THREAD rejects other values', async () => {
   await expect(startTestServer({ PGLITE_THREAD: 'both' })).rejects.toThrow(/PGLITE_THREAD/);
 });
+
+/**
+ * PGLITE_RECYCLE_MB: PGlite's WASM memory keeps every page it touched, so after a load the process stays
+ * large. Once the database is quiet again the thread is closed and opened on the same folder: the process
+ * shrinks, and nothing written is lost.
+ */
+(pglite ? test : test.skip)('after a load, a quiet embedded database gives its memory back and keeps its data', async () => {
+  // 1 MB: any growth counts, so the test does not depend on how much this machine's load grows the process
+  // (the figures of a real load are in docs/performance.md).
+  const server = await startTestServer({ PGLITE_RECYCLE_MB: '1', PGLITE_RECYCLE_IDLE_MS: '500' });
+  try {
+    const reopened: { beforeMb: number; afterMb: number; idleMb: number }[] = [];
+    let partial = '';
+    server.process.stdout?.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (line.includes('database thread reopened')) reopened.push(JSON.parse(line));
+    });
+    // The load: 1,000 patients of 3 kB in one transaction, then a search of 40 `:contains` tests over them (PGlite
+    // touches a few hundred MB for it).
+    const div = `<div xmlns="http://www.w3.org/1999/xhtml">${'x'.repeat(3000)}</div>`;
+    const entry = Array.from({ length: 1000 }, (_, i) => ({
+      request: { method: 'POST', url: 'Patient' },
+      resource: { resourceType: 'Patient', name: [{ family: `Recycle${i}` }], text: { status: 'generated', div } },
+    }));
+    expect((await request('POST', server.base, { resourceType: 'Bundle', type: 'transaction', entry })).status).toBe(200);
+    const search = await request('GET', `${server.base}/Patient?${Array(40).fill('name:contains=ecycle').join('&')}&_count=500`);
+    expect(search.status).toBe(200);
+    expect(search.json.entry).toHaveLength(500);
+    const deadline = Date.now() + 20_000;
+    while (reopened.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(reopened.length).toBeGreaterThanOrEqual(1);
+    const r = reopened[0];
+    expect(r.beforeMb - r.idleMb).toBeGreaterThan(1);
+    expect(r.afterMb).toBeLessThan(r.beforeMb);
+    // everything is there, served by the new thread
+    const count = await request('GET', `${server.base}/Patient?family=Recycle&_summary=count`);
+    expect(count.status).toBe(200);
+    expect(count.json.total).toBe(1000);
+  } finally {
+    await server.stop();
+  }
+});

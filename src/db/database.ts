@@ -16,6 +16,12 @@ export interface Queryable {
 
 export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
+  /**
+   * Statements that may run long (searches judged costly, see search/cost.ts), outside a transaction. PGlite
+   * on its own thread runs them one at a time: while one is on the thread the next waits, and every other
+   * statement passes it, so a statement waits behind at most one costly one. Elsewhere the same as query.
+   */
+  readonly costly: Queryable;
   /** Runs fn inside one database transaction; it commits when fn resolves and rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /**
@@ -23,6 +29,8 @@ export interface Database extends Queryable {
    * nobody waits on: migrations, ANALYZE, building search links, reindexing.
    */
   unlimited<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** The process has finished starting: its size now is its idle size (PGlite's reopening measures growth from it). */
+  settled?(): void;
   /** Closes at once: statements still running are cut off and their transactions roll back. */
   close(): Promise<void>;
 }
@@ -49,6 +57,8 @@ export async function openDatabase(options: {
   pgliteThread?: 'worker' | 'main';
   /** Statement time limit in ms (0 or absent: none; PGlite on the main thread has none). */
   queryTimeoutMs?: number;
+  /** PGlite on its own thread: reopen it when idle for idleMs once its WASM memory has grown by `mb` MB (0: never). */
+  pgliteRecycle?: { mb: number; idleMs: number };
   /** Where PGlite's watchdog reports a stopped statement. */
   log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }): Promise<Database> {
@@ -59,7 +69,7 @@ export async function openDatabase(options: {
   }
   if (options.pgliteThread === 'worker') {
     const { openPgliteWorker } = await import('./pglite-worker.js');
-    return openPgliteWorker(options.dataDir, limit, options.log);
+    return openPgliteWorker(options.dataDir, { queryTimeoutMs: limit, log: options.log, recycleBytes: (options.pgliteRecycle?.mb ?? 0) * 1048576, recycleIdleMs: options.pgliteRecycle?.idleMs });
   }
   const { openPglite } = await import('./pglite.js');
   return openPglite(options.dataDir);

@@ -35,8 +35,28 @@ interface Pending {
   inTx?: number;
   /** Not timed: a call of an `unlimited` transaction. */
   exempt: boolean;
-  /** When it was sent to the current thread (performance.now()). */
+  /** When it was sent to the current thread (performance.now()); 0 while not sent. */
   at: number;
+  /** Order of sending to the current thread (the thread runs what it is sent in this order); 0 while not sent. */
+  seq: number;
+  /** A statement of the costly lane (Database.costly): sent only when no other costly statement is on the thread. */
+  costly: boolean;
+}
+
+/** Options of the embedded database's thread (see openPgliteWorker). */
+export interface PgliteWorkerOptions {
+  /** Statement time limit in ms (0: none). */
+  queryTimeoutMs?: number;
+  /** Where the watchdog and the recycling report. */
+  log?: DbLog;
+  /**
+   * Reopen the thread when, after `recycleIdleMs` of quiet (the thread busy less than 2 % of it, nothing
+   * waiting, no transaction open), the process's resident size exceeds its size at the first quiet window (or
+   * the last reopening) by more than this many bytes (0: never). PGlite's WASM memory keeps every page it has
+   * touched; a new thread starts from its opening size.
+   */
+  recycleBytes?: number;
+  recycleIdleMs?: number;
 }
 
 /** Where the watchdog reports a stopped statement (a pino logger fits). */
@@ -45,7 +65,8 @@ export interface DbLog {
   info(obj: object, msg: string): void;
 }
 
-export async function openPgliteWorker(dataDir: string, queryTimeoutMs = 0, log?: DbLog): Promise<Database> {
+export async function openPgliteWorker(dataDir: string, options: PgliteWorkerOptions = {}): Promise<Database> {
+  const { queryTimeoutMs = 0, log, recycleBytes = 0, recycleIdleMs = 10_000 } = options;
   /** Calls not answered yet, in the order they were made. */
   const pending = new Map<number, Pending>();
   let worker: Worker | undefined; // undefined while a new thread starts: calls wait in `pending`
@@ -56,6 +77,9 @@ export async function openPgliteWorker(dataDir: string, queryTimeoutMs = 0, log?
   /** Transactions that were open on a stopped thread: rolled back. */
   const lost = new Set<number>();
   let lastReply = performance.now();
+  /** Time the thread spent on calls since `windowStart` (the recycling's measure of quiet). */
+  let busyMs = 0;
+  let windowStart = performance.now();
   let broken: Error | undefined;
   /** PGlite's compiled WASM, from the first thread (a restarted thread skips compiling it). */
   let modules: PgliteModules | undefined;
@@ -65,15 +89,40 @@ export async function openPgliteWorker(dataDir: string, queryTimeoutMs = 0, log?
     for (const p of pending.values()) p.reject(err);
     pending.clear();
   };
+  let seq = 0;
+  /** The costly-lane statement sent to the thread and not answered yet. */
+  let costlyOnThread: Pending | undefined;
+  /** Sends p to the thread, unless it is a costly statement and another one is there already (it waits here). */
   const post = (p: Pending): void => {
+    if (p.costly) {
+      if (costlyOnThread) return;
+      costlyOnThread = p;
+    }
     p.at = performance.now();
+    p.seq = ++seq;
     worker!.postMessage(p.msg);
   };
+  /** The costly statement on the thread is answered (or gone): send the next one waiting, if any. */
+  const nextCostly = (): void => {
+    costlyOnThread = undefined;
+    if (!worker) return;
+    for (const p of pending.values()) {
+      if (p.costly && p.seq === 0) return post(p);
+    }
+  };
+  /** The `close` sent to a thread being recycled, and what waits for its answer. */
+  let closing: { id: number; done: () => void } | undefined;
   const onReply = (r: Reply): void => {
     const p = pending.get(r.id);
-    if (!p) return;
+    if (!p) {
+      if (r.id === closing?.id) closing.done();
+      return;
+    }
     pending.delete(r.id);
-    lastReply = performance.now();
+    const now = performance.now();
+    busyMs += now - Math.max(p.at, lastReply);
+    lastReply = now;
+    if (p === costlyOnThread) nextCostly();
     if (p.msg.op === 'begin' && r.ok) open = { tx: p.msg.tx, exempt: p.exempt };
     else if (p.msg.op === 'end' && open?.tx === p.msg.tx) open = undefined;
     if (r.ok) p.resolve(r.result);
@@ -100,7 +149,7 @@ export async function openPgliteWorker(dataDir: string, queryTimeoutMs = 0, log?
   const lostError = (): Error =>
     Object.assign(new Error('the transaction was rolled back: its database thread was restarted after a statement ran past QUERY_TIMEOUT_MS'), { code: '40001' });
 
-  const call = <T>(c: Call, inTx?: number, exempt = false): Promise<T> => {
+  const call = <T>(c: Call, inTx?: number, exempt = false, costly = false): Promise<T> => {
     if (broken) return Promise.reject(broken);
     if (inTx !== undefined && lost.has(inTx)) {
       if (c.op !== 'end') return Promise.reject(lostError());
@@ -109,18 +158,32 @@ export async function openPgliteWorker(dataDir: string, queryTimeoutMs = 0, log?
     }
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
-      const p: Pending = { msg: { ...c, id } as Request, resolve: resolve as (v: unknown) => void, reject, inTx, exempt, at: 0 };
+      const p: Pending = { msg: { ...c, id } as Request, resolve: resolve as (v: unknown) => void, reject, inTx, exempt, at: 0, seq: 0, costly };
       pending.set(id, p);
       if (worker) post(p);
     });
   };
-  const query = <T>(sql: string, params?: unknown[], tx?: number, exempt = false): Promise<QueryResult<T>> =>
-    call<QueryResult<T>>({ op: 'query', sql, ...(params ? { params } : {}), ...(tx !== undefined ? { tx } : {}) }, tx, exempt);
+  const query = <T>(sql: string, params?: unknown[], tx?: number, exempt = false, costly = false): Promise<QueryResult<T>> =>
+    call<QueryResult<T>>({ op: 'query', sql, ...(params ? { params } : {}), ...(tx !== undefined ? { tx } : {}) }, tx, exempt, costly);
 
-  /** The call the thread is running (or about to run); undefined when it waits for this thread. */
+  /** The call the thread is running (or about to run): the first sent; undefined when it waits for this thread. */
   const running = (): Pending | undefined => {
-    for (const p of pending.values()) if (open ? p.inTx === open.tx : p.inTx === undefined) return p;
-    return undefined;
+    let first: Pending | undefined;
+    for (const p of pending.values()) {
+      if (p.seq === 0 || !(open ? p.inTx === open.tx : p.inTx === undefined)) continue;
+      if (!first || p.seq < first.seq) first = p;
+    }
+    return first;
+  };
+  /** Sends every waiting call to a new thread in the order they were made, the costly lane's after the others. */
+  const resend = (): void => {
+    costlyOnThread = undefined;
+    for (const p of pending.values()) {
+      p.at = 0;
+      p.seq = 0;
+    }
+    for (const p of pending.values()) if (!p.costly) post(p);
+    nextCostly();
   };
   const overdue = (): Pending | undefined => {
     if (!worker || broken) return undefined;
@@ -167,8 +230,75 @@ export async function openPgliteWorker(dataDir: string, queryTimeoutMs = 0, log?
     worker = w;
     lastReply = performance.now();
     log?.info({ ms: Math.round(lastReply - t0), waiting: pending.size }, 'database thread restarted');
-    for (const p of pending.values()) post(p);
+    resend();
   };
+
+  /**
+   * The process's resident size when idle: given by `settled` (the server has started), else taken at the
+   * first quiet window; and after each reopening.
+   */
+  let openedRss: number | undefined;
+  let recycling = false;
+  const idle = (): boolean => !!worker && !broken && !recycling && pending.size === 0 && !open;
+
+  /** Closes the idle thread and opens a new one on the same data folder (calls made meanwhile wait, then go to it). */
+  const recycle = async (rss: number): Promise<void> => {
+    const old = worker!;
+    worker = undefined;
+    recycling = true;
+    const t0 = performance.now();
+    try {
+      await new Promise<void>((done) => {
+        const timer = setTimeout(done, 2000);
+        closing = { id: nextId++, done: () => (clearTimeout(timer), done()) };
+        old.postMessage({ id: closing.id, op: 'close' } satisfies Request);
+      });
+      closing = undefined;
+      await old.terminate();
+      let w: Worker;
+      try {
+        w = await spawn();
+      } catch (err) {
+        fail(err as Error);
+        return;
+      }
+      if (broken) {
+        void w.terminate(); // closed meanwhile
+        return;
+      }
+      worker = w;
+      lastReply = performance.now();
+      const after = process.memoryUsage.rss();
+      log?.info(
+        { ms: Math.round(lastReply - t0), idleMb: Math.round((openedRss ?? 0) / 1048576), beforeMb: Math.round(rss / 1048576), afterMb: Math.round(after / 1048576), waiting: pending.size },
+        'database thread reopened to give back the memory it had grown',
+      );
+      openedRss = after;
+      resend();
+    } finally {
+      recycling = false;
+    }
+  };
+  let recycler: NodeJS.Timeout | undefined;
+  if (recycleBytes > 0) {
+    recycler = setInterval(
+      () => {
+        // A quiet window: the thread busy less than 2 % of recycleIdleMs (background polls take a millisecond).
+        const now = performance.now();
+        if (now - windowStart < recycleIdleMs) return;
+        const quiet = busyMs <= 0.02 * (now - windowStart);
+        if (quiet && !idle()) return; // a poll on the thread: look again at the next tick
+        busyMs = 0;
+        windowStart = now;
+        if (!quiet) return;
+        const rss = process.memoryUsage.rss();
+        if (openedRss === undefined) openedRss = rss;
+        else if (rss - openedRss > recycleBytes) void recycle(rss);
+      },
+      Math.max(50, Math.min(1000, recycleIdleMs / 4)),
+    );
+    recycler.unref();
+  }
 
   let watchdog: NodeJS.Timeout | undefined;
   if (queryTimeoutMs > 0) {
@@ -205,8 +335,13 @@ export async function openPgliteWorker(dataDir: string, queryTimeoutMs = 0, log?
     query: <T>(sql: string, params?: unknown[]) => query<T>(sql, params),
     transaction: (fn) => transaction(fn, false),
     unlimited: (fn) => transaction(fn, true),
+    settled() {
+      openedRss = process.memoryUsage.rss();
+    },
+    costly: { query: <T>(sql: string, params?: unknown[]) => query<T>(sql, params, undefined, false, true) },
     async close() {
       if (watchdog) clearInterval(watchdog);
+      if (recycler) clearInterval(recycler);
       const w = worker;
       // Idle: PGlite shuts down cleanly. Busy: the thread is stopped, as after a crash (uncommitted work rolls back).
       if (w && !broken && pending.size === 0) {

@@ -29,6 +29,7 @@ export async function openPglite(dataDir: string, modules?: PgliteModules): Prom
   return {
     kind: 'pglite',
     query: base.query,
+    costly: base,
     transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       return db.transaction((tx) => fn(wrap(tx)));
     },

@@ -48,6 +48,7 @@ export async function openPostgres(url: string, poolSize: number, queryTimeoutMs
   return {
     kind: 'postgres',
     query: base.query,
+    costly: base,
     transaction: (fn) => transaction(fn, false),
     unlimited: (fn) => transaction(fn, true),
     async close() {

@@ -2,6 +2,7 @@ import type { Database, Queryable } from '../db/database.js';
 import type { RequestContext } from '../context.js';
 import { FhirError } from '../fhir/outcome.js';
 import { compactCounts } from '../search/counts.js';
+import { isCostlySearch } from '../search/cost.js';
 import { executeSearch, type SearchResult } from '../search/engine.js';
 import type { SearchRequest } from '../search/parse.js';
 import { SqlParams } from '../search/sql.js';
@@ -187,7 +188,7 @@ export class ResourceStore {
   }
 
   async search(ctx: RequestContext, req: SearchRequest, t?: StoreTransaction): Promise<SearchResult> {
-    const q = await this.on(t);
+    const q = t ? await this.on(t) : isCostlySearch(req) ? this.db.costly : this.db;
     if (!this.guard) return executeSearch(q, req, this.baseUrl);
     this.guard.restrict(ctx, req);
     const result = await executeSearch(q, req, this.baseUrl);
