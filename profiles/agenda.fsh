@@ -14,11 +14,7 @@ Title: "Bloque de disponibilidad semanal"
 Description: """Bloque semanal de atención de una agenda: días de la semana, hora de inicio y de fin (hora local del establecimiento), duración de cada turno, cupo por turno, sobreturnos permitidos y pausas dentro del bloque. Una agenda puede tener varios bloques (por ejemplo, mañana y tarde, o días distintos con horarios distintos). El servidor genera un Slot por turno: desde el inicio, cada `duracionMinutos` minutos, sin superar el fin y sin solaparse con una pausa."""
 Context: Schedule
 * insert MetadatosPY
-* extension contains dia 1..* and inicio 1..1 and fin 1..1 and duracionMinutos 1..1 and capacidad 0..1 and sobreturnos 0..1 and pausa 0..*
-* extension[dia] ^short = "Día de la semana (mon | tue | wed | thu | fri | sat | sun)"
-* extension[dia].value[x] 1..1
-* extension[dia].value[x] only code
-* extension[dia].valueCode from $days-of-week (required)
+* extension contains inicio 1..1 and fin 1..1 and duracionMinutos 1..1 and dia 1..* and capacidad 0..1 and sobreturnos 0..1 and pausa 0..*
 * extension[inicio] ^short = "Hora de inicio del bloque (hora local)"
 * extension[inicio].value[x] 1..1
 * extension[inicio].value[x] only time
@@ -28,6 +24,10 @@ Context: Schedule
 * extension[duracionMinutos] ^short = "Duración de cada turno, en minutos"
 * extension[duracionMinutos].value[x] 1..1
 * extension[duracionMinutos].value[x] only positiveInt
+* extension[dia] ^short = "Día de la semana (mon | tue | wed | thu | fri | sat | sun)"
+* extension[dia].value[x] 1..1
+* extension[dia].value[x] only code
+* extension[dia].valueCode from $days-of-week (required)
 * extension[capacidad] ^short = "Pacientes por turno (1 si falta)"
 * extension[capacidad] ^meaningWhenMissing = "Un paciente por turno."
 * extension[capacidad].value[x] 1..1

@@ -53,14 +53,14 @@ InstanceOf: PYSchedule
 Title: "Agenda de cardiología (HR Concepción)"
 Description: "Lunes a viernes de 07:00 a 13:00, turnos de 20 minutos para un paciente y un sobreturno, pausa de 10:00 a 10:20; sin atención el 8 de diciembre (Virgen de Caacupé); presencial y virtual; en castellano y guaraní."
 Usage: #example
+* extension[disponibilidad].extension[inicio].valueTime = "07:00:00"
+* extension[disponibilidad].extension[fin].valueTime = "13:00:00"
+* extension[disponibilidad].extension[duracionMinutos].valuePositiveInt = 20
 * extension[disponibilidad].extension[dia][0].valueCode = #mon
 * extension[disponibilidad].extension[dia][1].valueCode = #tue
 * extension[disponibilidad].extension[dia][2].valueCode = #wed
 * extension[disponibilidad].extension[dia][3].valueCode = #thu
 * extension[disponibilidad].extension[dia][4].valueCode = #fri
-* extension[disponibilidad].extension[inicio].valueTime = "07:00:00"
-* extension[disponibilidad].extension[fin].valueTime = "13:00:00"
-* extension[disponibilidad].extension[duracionMinutos].valuePositiveInt = 20
 * extension[disponibilidad].extension[capacidad].valuePositiveInt = 1
 * extension[disponibilidad].extension[sobreturnos].valueUnsignedInt = 1
 * extension[disponibilidad].extension[pausa].extension[inicio].valueTime = "10:00:00"
@@ -87,11 +87,11 @@ InstanceOf: PYSchedule
 Title: "Agenda de visitas comunitarias de la USF Bahía Negra (Chaco)"
 Description: "Visitas del equipo de la USF a las comunidades los martes y jueves; cerrada del 1 de febrero al 31 de marzo de 2027 por la crecida del río."
 Usage: #example
-* extension[disponibilidad].extension[dia][0].valueCode = #tue
-* extension[disponibilidad].extension[dia][1].valueCode = #thu
 * extension[disponibilidad].extension[inicio].valueTime = "07:00:00"
 * extension[disponibilidad].extension[fin].valueTime = "15:00:00"
 * extension[disponibilidad].extension[duracionMinutos].valuePositiveInt = 60
+* extension[disponibilidad].extension[dia][0].valueCode = #tue
+* extension[disponibilidad].extension[dia][1].valueCode = #thu
 * extension[disponibilidad].extension[capacidad].valuePositiveInt = 4
 * extension[disponibilidad].extension[pausa].extension[inicio].valueTime = "11:30:00"
 * extension[disponibilidad].extension[pausa].extension[fin].valueTime = "12:30:00"
@@ -113,10 +113,10 @@ InstanceOf: PYSchedule
 Title: "Agenda de la partera tradicional mbyá"
 Description: "Atención tradicional en guaraní los sábados por la mañana, turnos de una hora; visitas a la comunidad."
 Usage: #example
-* extension[disponibilidad].extension[dia].valueCode = #sat
 * extension[disponibilidad].extension[inicio].valueTime = "08:00:00"
 * extension[disponibilidad].extension[fin].valueTime = "12:00:00"
 * extension[disponibilidad].extension[duracionMinutos].valuePositiveInt = 60
+* extension[disponibilidad].extension[dia].valueCode = #sat
 * extension[modalidadAtencion].valueCoding = PYModalidadAtencionCS#visita-comunitaria "Visita comunitaria o domiciliaria"
 * extension[tipoAtencion].valueCoding = PYTipoAtencionCS#tradicional "Tradicional"
 * extension[idiomaAtencion][0].valueCode = #gn
