@@ -100,7 +100,7 @@ Context: Schedule
 Extension: PYCupo
 Id: py-cupo
 Title: "Cupo del turno"
-Description: "Cupo de un turno: capacidad (pacientes), sobreturnos permitidos y cuántas citas lo retienen o lo reservan (el servidor mantiene `reservados`). El turno está lleno (Slot.status = busy) cuando reservados ≥ capacidad + sobreturnos."
+Description: "Cupo de un turno: capacidad (pacientes), sobreturnos permitidos y cuántas citas lo retienen o lo reservan (el servidor mantiene `reservados`). Con reservados ≥ capacidad el turno figura como ocupado (Slot.status = busy), pero todavía admite sobreturnos mientras reservados < capacidad + sobreturnos."
 Context: Slot
 * insert MetadatosPY
 * extension contains capacidad 1..1 and sobreturnos 0..1 and reservados 0..1
