@@ -17,3 +17,6 @@ Alias: $run-cl = http://regcivil.cl/Validacion/RUN
 Alias: $ci-uy = urn:oid:2.16.858.1.858.68909
 Alias: $ci-bo = https://fhir.mspbs.gov.py/sid/propuesta/ci-bolivia
 Alias: $designation-review = https://fhir.mspbs.gov.py/StructureDefinition/py-designation-review
+Alias: $days-of-week = http://hl7.org/fhir/ValueSet/days-of-week
+Alias: $request-priority = http://hl7.org/fhir/ValueSet/request-priority
+Alias: $participant-type = http://terminology.hl7.org/CodeSystem/participant-type

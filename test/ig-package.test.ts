@@ -123,7 +123,7 @@ describeOnce('npm run ig output', () => {
     };
     expect(found('especialidad-tradicional')).toEqual(['partera-mbya=partera-tradicional', 'yuyero-dinasapi=huesero-componedor', 'yuyero-dinasapi=yuyero-herbolario']);
     expect(found('pueblo-indigena')).toEqual(['paciente-indigena-boqueron=61', 'partera-mbya=43']);
-    expect(found('tipo-establecimiento')).toEqual(['hg-san-lorenzo=HG', 'usf-bahia-negra=USF']);
+    expect(found('tipo-establecimiento')).toEqual(['hg-san-lorenzo=HG', 'hr-concepcion=HR', 'usf-bahia-negra=USF']);
     expect(found('departamento')).toContain('paciente-indigena-boqueron=16');
     expect(found('region-sanitaria')).toContain('usf-bahia-negra=17');
     expect(found('subsector')).toContain('ips-central-org=ips');
