@@ -61,6 +61,8 @@ export interface Config {
   queryTimeoutMs: number;
   pgliteRecycleMb: number;
   pgliteRecycleIdleMs: number;
+  schedulingHoldSeconds: number;
+  schedulingHoldCheckMs: number;
   shutdownGraceMs: number;
 }
 
@@ -121,6 +123,8 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
   { env: 'SUBSCRIPTION_EVENT_RETENTION_S', key: 'subscriptionEventRetentionS', type: 'integer', doc: 'Delivered subscription events older than this many seconds are deleted from the outbox ($events no longer returns them); undelivered rest-hook events are kept (default 2592000 = 30 days).' },
   { env: 'PGLITE_RECYCLE_MB', key: 'pgliteRecycleMb', type: 'integer', doc: 'Embedded PGlite on its own thread: once the database has been idle for PGLITE_RECYCLE_IDLE_MS and its WASM memory has grown by more than this many MB since the thread opened (a costly search, a large transaction), the thread is closed and opened again on the same data folder, which gives the memory back (WASM memory never shrinks). Statements made meanwhile wait (about half a second). Default 128; 0 = never.' },
   { env: 'PGLITE_RECYCLE_IDLE_MS', key: 'pgliteRecycleIdleMs', type: 'integer', doc: 'How long the embedded database must have been idle before its thread may be reopened to give back memory (PGLITE_RECYCLE_MB). Default 10000.' },
+  { env: 'SCHEDULING_HOLD_SECONDS', key: 'schedulingHoldSeconds', type: 'integer', doc: 'How long a hold made by Appointment/$hold lasts before it lapses (the Appointment is cancelled and its slots freed), in seconds. Default 600.' },
+  { env: 'SCHEDULING_HOLD_CHECK_MS', key: 'schedulingHoldCheckMs', type: 'integer', doc: 'How often the server looks for lapsed holds. Default 15000.' },
   { env: 'QUERY_TIMEOUT_MS', key: 'queryTimeoutMs', type: 'integer', doc: 'Longest a database statement of a request may run, in milliseconds; a statement past it is cancelled and the request answered 422 too-costly (default 5000; 0 = no limit, otherwise at least 100). PostgreSQL: statement_timeout. Embedded PGlite on its own thread (PGLITE_THREAD=worker): the thread is stopped and restarted on the same data folder. PGLITE_THREAD=main cannot be interrupted: no limit there. Migrations, ANALYZE, building search links and reindexing are exempt.' },
   { env: 'SHUTDOWN_GRACE_MS', key: 'shutdownGraceMs', type: 'integer', doc: 'On SIGTERM or SIGINT, how long requests in flight may finish (default 3000); then the database is closed (statements still running are cut off and their transactions roll back) and the process exits at the latest 2 s later. A second signal exits at once.' },
 ];
@@ -128,7 +132,7 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
 const schema = {
   type: 'object',
   additionalProperties: false,
-  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'maxLargeBodies', 'maxJsonDepth', 'maxJsonWidth', 'maxStringLength', 'maxResourceElements', 'maxBundleEntries', 'searchMaxParams', 'searchMaxValues', 'searchMaxChainDepth', 'searchMaxIncludes', 'searchMaxIncluded', 'logLevel', 'defaultPageSize', 'maxPageSize', 'searchHasHashLimit', 'searchLinks', 'subscriptionAllowedHosts', 'subscriptionTimeoutMs', 'subscriptionMaxPayloadBytes', 'subscriptionRetryBaseMs', 'subscriptionRetryMaxMs', 'subscriptionErrorAfter', 'subscriptionConcurrency', 'subscriptionPollMs', 'subscriptionEventRetentionS', 'queryTimeoutMs', 'pgliteRecycleMb', 'pgliteRecycleIdleMs', 'shutdownGraceMs'],
+  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'maxLargeBodies', 'maxJsonDepth', 'maxJsonWidth', 'maxStringLength', 'maxResourceElements', 'maxBundleEntries', 'searchMaxParams', 'searchMaxValues', 'searchMaxChainDepth', 'searchMaxIncludes', 'searchMaxIncluded', 'logLevel', 'defaultPageSize', 'maxPageSize', 'searchHasHashLimit', 'searchLinks', 'subscriptionAllowedHosts', 'subscriptionTimeoutMs', 'subscriptionMaxPayloadBytes', 'subscriptionRetryBaseMs', 'subscriptionRetryMaxMs', 'subscriptionErrorAfter', 'subscriptionConcurrency', 'subscriptionPollMs', 'subscriptionEventRetentionS', 'queryTimeoutMs', 'pgliteRecycleMb', 'pgliteRecycleIdleMs', 'schedulingHoldSeconds', 'schedulingHoldCheckMs', 'shutdownGraceMs'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -186,6 +190,8 @@ const schema = {
     queryTimeoutMs: { type: 'integer', anyOf: [{ const: 0 }, { minimum: 100, maximum: 86400000 }] },
     pgliteRecycleMb: { type: 'integer', minimum: 0, maximum: 65536 },
     pgliteRecycleIdleMs: { type: 'integer', minimum: 100, maximum: 86400000 },
+    schedulingHoldSeconds: { type: 'integer', minimum: 1, maximum: 604800 },
+    schedulingHoldCheckMs: { type: 'integer', minimum: 100, maximum: 86400000 },
     shutdownGraceMs: { type: 'integer', minimum: 0, maximum: 600000 },
   },
 } as const;
@@ -241,6 +247,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queryTimeoutMs: 5000,
     pgliteRecycleMb: 128,
     pgliteRecycleIdleMs: 10_000,
+    schedulingHoldSeconds: 600,
+    schedulingHoldCheckMs: 15_000,
     shutdownGraceMs: 3000,
   };
   for (const s of SETTINGS) {

@@ -46,6 +46,7 @@ export async function loadFeatures(): Promise<Feature[]> {
   features.push((await import('./terminology/index.js')).terminologyFeature);
   features.push((await import('./validation/index.js')).validationFeature);
   features.push((await import('./subscriptions/index.js')).subscriptionsFeature());
+  features.push((await import('./scheduling/index.js')).schedulingFeature());
   return features;
 }
 

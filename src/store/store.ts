@@ -8,11 +8,11 @@ import type { SearchRequest } from '../search/parse.js';
 import { SqlParams } from '../search/sql.js';
 import { ResourceCache } from './cache.js';
 import { checkReferences } from './references.js';
-import type { PendingWrite, StoredResource, TransactionHook } from './types.js';
+import type { Derivation, PendingWrite, StoredResource, TransactionHook } from './types.js';
 import { writeChanges } from './write.js';
 import { maintainLinks } from '../search/links.js';
 
-export type { PendingWrite, StoredResource, TransactionHook } from './types.js';
+export type { Derivation, PendingWrite, StoredResource, TransactionHook } from './types.js';
 
 /** One part of what a requester sees of the history (see AccessGuard.historyCondition). */
 export interface HistoryBranch {
@@ -89,6 +89,7 @@ export interface HistoryEntry extends StoredResource {
  */
 export class ResourceStore {
   private readonly hooks: TransactionHook[] = [];
+  private readonly derivations: Derivation[] = [];
   private readonly commitListeners: ((changes: readonly PendingWrite[]) => void)[] = [];
   /** Only for the embedded backend, whose data belongs to this one process (see cache.ts). */
   private readonly cache?: ResourceCache;
@@ -119,6 +120,10 @@ export class ResourceStore {
 
   addTransactionHook(hook: TransactionHook): void {
     this.hooks.push(hook);
+  }
+
+  addDerivation(d: Derivation): void {
+    this.derivations.push(d);
   }
 
   /** Called in this process after a write transaction commits (for in-memory registries, never for durable work). */
@@ -235,9 +240,9 @@ export class ResourceStore {
   async transaction<T>(ctx: RequestContext, fn: (t: StoreTransaction) => Promise<T>): Promise<T> {
     let written: readonly PendingWrite[] = [];
     const result = await this.db.transaction(async (tx) => {
-      const t = new StoreTransaction(tx, ctx, this.baseUrl, this.guard);
+      const t = new StoreTransaction(tx, ctx, this.baseUrl, this.guard, this.derivations);
       const r = await fn(t);
-      await t.flush();
+      await t.derive();
       await t.checkWritten();
       for (const hook of this.hooks) await hook(tx, t.written, ctx);
       written = t.written;
@@ -282,13 +287,28 @@ export class StoreTransaction {
 
   /** written[0..checked) passed the guard's checkWritten (in a batch entry's savepoint). */
   private checked = 0;
+  /** written[0..derived) went through the derivations. */
+  private derived = 0;
 
   constructor(
     readonly tx: Queryable,
     readonly ctx: RequestContext,
     private readonly baseUrl: string,
     private readonly guard?: AccessGuard,
+    private readonly derivations: readonly Derivation[] = [],
   ) {}
+
+  /** Flushes, then runs the derivations on what was written since their last run, and on what they write in turn. */
+  async derive(): Promise<void> {
+    await this.flush();
+    for (let round = 0; this.derived < this.written.length; round++) {
+      if (round === 4) throw new Error('derivations did not settle after 4 rounds');
+      const batch = this.written.slice(this.derived);
+      this.derived = this.written.length;
+      for (const d of this.derivations) await d(this, batch);
+      await this.flush();
+    }
+  }
 
   /** Serialises writers of the same keys across processes (transaction-scoped advisory locks, in a fixed order). */
   async lock(keys: string[]): Promise<void> {
@@ -307,6 +327,18 @@ export class StoreTransaction {
       return { type, id, version: s.version, lastUpdated: s.lastUpdated, deleted: s.method === 'DELETE', content: s.content };
     }
     return readRow(this.tx, type, id);
+  }
+
+  /** One version of a resource as stored (the history), seen from inside the transaction. */
+  async readVersion(type: string, id: string, version: number): Promise<StoredResource | undefined> {
+    await this.flush();
+    const { rows } = await this.tx.query(
+      `SELECT r.res_type AS type, r.res_id AS id, r.version, r.last_updated AS "lastUpdated", r.method = 'DELETE' AS deleted, r.content
+       FROM resource_history r WHERE r.res_type = $1 AND r.res_id = $2 AND r.version = $3`,
+      [type, id, version],
+      'hms_read_version',
+    );
+    return rows[0] ? toStored(rows[0]) : undefined;
   }
 
   /** A search inside the transaction (conditional interactions), restricted to what the requester may `op`. */
@@ -341,7 +373,7 @@ export class StoreTransaction {
     await this.tx.query('SAVEPOINT hms_entry');
     try {
       const result = await fn();
-      await this.flush();
+      await this.derive();
       await this.checkWritten();
       await this.tx.query('RELEASE SAVEPOINT hms_entry');
       return result;
@@ -350,6 +382,7 @@ export class StoreTransaction {
       for (const key of this.journal.splice(mark.journal)) this.staged.delete(key);
       this.written.length = mark.written;
       this.checked = Math.min(this.checked, mark.written);
+      this.derived = Math.min(this.derived, mark.written);
       this.pending = [];
       throw err;
     }

@@ -47,3 +47,11 @@ export interface StoredResource {
  * throwing rolls the whole change back.
  */
 export type TransactionHook = (tx: Queryable, changes: readonly PendingWrite[], ctx: RequestContext) => Promise<void>;
+
+/**
+ * A derivation keeps resources that depend on others in step, inside the same transaction: it runs on the
+ * changes written since its last run (after the handler's writes are flushed) and may read, search and stage
+ * further writes through t, which are flushed and given to the derivations in turn (a few rounds at most).
+ * Throwing rolls the change back (a batch entry alone). E.g. scheduling: an Appointment's Slots count it.
+ */
+export type Derivation = (t: import('./store.js').StoreTransaction, changes: readonly PendingWrite[]) => Promise<void>;

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import type { Appointment, AppointmentParticipant, Bundle, Patient, Resource, Schedule, Slot } from '@medplum/fhirtypes';
+import type { RequestContext } from '../context.js';
+import type { OperationCall } from '../operations/registry.js';
+import type { FhirResponse } from '../rest/request.js';
+import type { Services } from '../rest/services.js';
+import { parseSearch } from '../search/parse.js';
+import { findInput, type FindInput } from './input.js';
+import { EXT, instantOf, PROFILE, readQuota } from './model.js';
+
+/** Most schedules one $find looks through, and schedules per slot search (its OR-values). */
+export const MAX_FIND_SCHEDULES = 2000;
+const CHUNK = 200;
+
+async function searchStore<T extends Resource>(s: Services, ctx: RequestContext, type: string, query: [string, string][], max: number): Promise<T[]> {
+  const q = new URLSearchParams(query);
+  q.set('_count', String(max));
+  const r = await s.store.search(ctx, parseSearch([type], q, { count: max, maxCount: max }));
+  return r.rows.map((row) => JSON.parse(row.content) as T);
+}
+
+const codes = (r: Schedule, url: string): string[] =>
+  (r.extension ?? []).filter((e) => e.url === url).map((e) => e.valueCode ?? e.valueCoding?.code ?? '').filter(Boolean);
+
+/**
+ * Appointment/$find (IHE ITI-115): the free Slots of every Schedule that matches, from start to end, as
+ * proposed Appointments (status `proposed`, not stored). Schedules match on service type, specialty,
+ * practitioner or location (search parameters), and on language, care type and visit mode (their extensions).
+ * Ranking: slots of a schedule that speaks the patient's language (Patient.communication, when `patient` is
+ * given and `language` is not) first, then the earliest start, then the most places left, then the schedule.
+ */
+export async function find(s: Services, ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
+  const input = findInput(call);
+  const query: [string, string][] = [['active', 'true']];
+  if (input.serviceType) query.push(['service-type', input.serviceType]);
+  if (input.specialty) query.push(['specialty', input.specialty]);
+  if (input.practitioner) query.push(['actor', input.practitioner]);
+  if (input.location) query.push(['actor', input.location]);
+  const schedules = (await searchStore<Schedule>(s, ctx, 'Schedule', query, MAX_FIND_SCHEDULES)).filter((sc) => matches(sc, input));
+  const preferred = input.language ? undefined : await patientLanguage(s, ctx, input.patient);
+
+  const found: { slot: Slot; schedule: Schedule }[] = [];
+  const byId = new Map(schedules.map((sc) => [sc.id!, sc]));
+  for (let i = 0; i < schedules.length; i += CHUNK) {
+    const ids = schedules.slice(i, i + CHUNK).map((sc) => `Schedule/${sc.id}`);
+    const slots = await searchStore<Slot>(
+      s,
+      ctx,
+      'Slot',
+      [
+        ['schedule', ids.join(',')],
+        ['status', 'free'],
+        ['start', `ge${new Date(input.start).toISOString()}`],
+        ['start', `lt${new Date(input.end).toISOString()}`],
+        ['_sort', 'start'],
+      ],
+      preferred ? Math.min(1000, input.count * 10) : input.count,
+    );
+    for (const slot of slots) {
+      const sc = byId.get(slot.schedule.reference?.slice('Schedule/'.length) ?? '');
+      if (sc) found.push({ slot, schedule: sc });
+    }
+  }
+  const speaks = (sc: Schedule): number => (preferred && codes(sc, EXT.language).includes(preferred) ? 0 : 1);
+  found.sort(
+    (a, b) =>
+      speaks(a.schedule) - speaks(b.schedule) ||
+      instantOf(a.slot.start)! - instantOf(b.slot.start)! ||
+      free(b.slot) - free(a.slot) ||
+      (a.schedule.id! < b.schedule.id! ? -1 : a.schedule.id! > b.schedule.id! ? 1 : 0),
+  );
+  const page = found.slice(0, input.count);
+  const bundle: Bundle = {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    total: page.length,
+    entry: page.map(({ slot, schedule }, rank) => ({
+      fullUrl: `urn:uuid:${randomUUID()}`,
+      resource: proposal(slot, schedule, input),
+      search: { mode: 'match', score: Math.round((1 - rank / Math.max(page.length, 1)) * 1000) / 1000 },
+    })),
+  };
+  return { status: 200, headers: {}, body: bundle };
+}
+
+const free = (slot: Slot): number => {
+  const q = readQuota(slot);
+  return q.capacity - q.taken;
+};
+
+function matches(sc: Schedule, input: FindInput): boolean {
+  if (input.language && !codes(sc, EXT.language).includes(input.language)) return false;
+  if (input.careType && !codes(sc, EXT.careType).includes(input.careType)) return false;
+  if (input.mode && !codes(sc, EXT.mode).includes(input.mode)) return false;
+  return true;
+}
+
+async function patientLanguage(s: Services, ctx: RequestContext, patient: string | undefined): Promise<string | undefined> {
+  if (!patient) return undefined;
+  const row = await s.store.read(ctx, 'Patient', patient.slice('Patient/'.length)).catch(() => undefined);
+  if (!row?.content || row.deleted) return undefined;
+  const p = JSON.parse(row.content) as Patient;
+  const c = p.communication?.find((x) => x.preferred) ?? p.communication?.[0];
+  return c?.language?.coding?.find((x) => x.code)?.code?.split('-')[0];
+}
+
+function proposal(slot: Slot, schedule: Schedule, input: FindInput): Appointment {
+  const participant: AppointmentParticipant[] = (schedule.actor ?? []).map((actor) => ({ actor, required: 'required', status: 'needs-action' }));
+  if (input.patient) participant.unshift({ actor: { reference: input.patient }, required: 'required', status: 'needs-action' });
+  const carry = (schedule.extension ?? []).filter((e) => e.url === EXT.careType);
+  const mode = (slot.extension ?? []).filter((e) => e.url === EXT.mode).slice(0, 1);
+  const language = input.language ? [{ url: EXT.language, valueCode: input.language }] : [];
+  const extension = [...carry, ...mode, ...language];
+  return {
+    resourceType: 'Appointment',
+    meta: { profile: [PROFILE.appointment] },
+    ...(extension.length ? { extension } : {}),
+    status: 'proposed',
+    ...(slot.serviceType ? { serviceType: slot.serviceType } : {}),
+    ...(slot.specialty ? { specialty: slot.specialty } : {}),
+    start: slot.start,
+    end: slot.end,
+    slot: [{ reference: `Slot/${slot.id}` }],
+    participant,
+  };
+}

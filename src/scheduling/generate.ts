@@ -1,0 +1,78 @@
+import type { Schedule, Slot } from '@medplum/fhirtypes';
+import { FhirError } from '../fhir/outcome.js';
+import { remove, update } from '../interactions/write.js';
+import type { StoreTransaction } from '../store/store.js';
+import { EXT, MAX_SLOTS_PER_SCHEDULE, PROFILE, quotaExtension, quotaStatus, readAvailability, readQuota } from './model.js';
+import { searchIn } from './search.js';
+import { localDay, localInstant, slotId, slotsFor, type SlotSpec } from './slots.js';
+
+export interface GenerationReport {
+  created: number;
+  updated: number;
+  removed: number;
+  kept: number;
+  /** Slots with bookings that the availability no longer offers: kept as they are, reported. */
+  conflicts: Slot[];
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Brings a Schedule's Slots in line with its availability, from `now` to the end of its planning horizon: the
+ * slots it offers and lacks are created, free slots it no longer offers are deleted, and a slot's quota follows
+ * its block (its count of bookings kept). A slot with bookings is never changed or removed: if the
+ * availability no longer offers it, it is reported as a conflict. `schedule` undefined or inactive: no slots.
+ */
+export async function generateSlots(t: StoreTransaction, scheduleId: string, schedule: Schedule | undefined, now = Date.now()): Promise<GenerationReport> {
+  const report: GenerationReport = { created: 0, updated: 0, removed: 0, kept: 0, conflicts: [] };
+  const a = schedule && schedule.active !== false ? readAvailability(schedule) : undefined;
+  const from = now;
+  const to = localDay(now) + ((a?.horizonDays ?? 0) + 1) * DAY;
+  const wanted = a ? slotsFor(a, from, to) : [];
+  if (!wanted) throw new FhirError(422, 'too-costly', 'scheduling.tooManySlots', [MAX_SLOTS_PER_SCHEDULE]);
+  const want = new Map<string, SlotSpec>(wanted.map((w) => [slotId(scheduleId, w.start, w.end), w]));
+
+  const existing = await searchIn<Slot>(t, 'Slot', { schedule: `Schedule/${scheduleId}`, start: `ge${new Date(from).toISOString()}` }, MAX_SLOTS_PER_SCHEDULE + 1000);
+  const have = new Set<string>();
+  for (const slot of existing) {
+    const id = slot.id!;
+    have.add(id);
+    const spec = want.get(id);
+    const q = readQuota(slot);
+    if (!spec) {
+      if (q.taken > 0) report.conflicts.push(slot);
+      else {
+        await remove(t, 'Slot', id);
+        report.removed++;
+      }
+      continue;
+    }
+    if (q.taken === 0 && (q.capacity !== spec.capacity || q.overbook !== spec.overbook)) {
+      await update(t, 'Slot', id, slotResource(scheduleId, schedule!, spec, id, 0));
+      report.updated++;
+    } else report.kept++;
+  }
+  for (const [id, spec] of want) {
+    if (have.has(id)) continue;
+    await update(t, 'Slot', id, slotResource(scheduleId, schedule!, spec, id, 0));
+    report.created++;
+  }
+  return report;
+}
+
+function slotResource(scheduleId: string, schedule: Schedule, spec: SlotSpec, id: string, taken: number): Slot {
+  const q = { capacity: spec.capacity, overbook: spec.overbook, taken };
+  return {
+    resourceType: 'Slot',
+    id,
+    meta: { profile: [PROFILE.slot] },
+    extension: [quotaExtension(q), ...(schedule.extension ?? []).filter((e) => e.url === EXT.mode)],
+    ...(schedule.serviceCategory ? { serviceCategory: schedule.serviceCategory } : {}),
+    ...(schedule.serviceType ? { serviceType: schedule.serviceType } : {}),
+    ...(schedule.specialty ? { specialty: schedule.specialty } : {}),
+    schedule: { reference: `Schedule/${scheduleId}` },
+    status: quotaStatus(q),
+    start: localInstant(spec.start),
+    end: localInstant(spec.end),
+  };
+}

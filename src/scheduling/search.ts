@@ -1,0 +1,12 @@
+import type { Resource } from '@medplum/fhirtypes';
+import { parseSearch } from '../search/parse.js';
+import type { StoreTransaction } from '../store/store.js';
+
+/** Runs a search inside t and returns its resources (at most `max`; the caller bounds its own work). */
+export async function searchIn<T extends Resource>(t: StoreTransaction, type: string, query: Record<string, string | string[]>, max: number): Promise<T[]> {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) for (const x of Array.isArray(v) ? v : [v]) q.append(k, x);
+  q.set('_count', String(max));
+  const result = await t.search(parseSearch([type], q, { count: max, maxCount: max }));
+  return result.rows.map((r) => JSON.parse(r.content) as T);
+}
