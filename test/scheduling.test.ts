@@ -1,0 +1,325 @@
+import { request, type Reply } from './helpers/http.js';
+import { backend, spawnServer, startTestServer, type TestServer } from './helpers/server.js';
+import { expectOutcome, sleep, type Json } from './rest-util.js';
+
+/**
+ * Scheduling over HTTP (IHE ITI Scheduling on the Paraguay profiles): availability → slots, $find, $hold,
+ * $book, cancel and reschedule through plain writes, holds that lapse, regeneration with bookings in place,
+ * and 200 clients racing for 20 slots (on PostgreSQL, across two server processes).
+ */
+const SD = 'https://fhir.mspbs.gov.py/StructureDefinition/';
+const DAY = 86_400_000;
+const OFFSET = -3 * 3600_000; // Paraguay, UTC−03:00
+
+/** Local date (YYYY-MM-DD) `days` after today in Paraguay. */
+function localDate(days: number): string {
+  return new Date(Date.now() + OFFSET + days * DAY).toISOString().slice(0, 10);
+}
+const ALL_DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => ({ url: 'dia', valueCode: d }));
+
+function block(inicio: string, fin: string, minutes: number, more: Json[] = []): Json {
+  return {
+    url: `${SD}py-disponibilidad`,
+    extension: [{ url: 'inicio', valueTime: inicio }, { url: 'fin', valueTime: fin }, { url: 'duracionMinutos', valuePositiveInt: minutes }, ...ALL_DAYS, ...more],
+  };
+}
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ SCHEDULING_HOLD_SECONDS: '2', SCHEDULING_HOLD_CHECK_MS: '300' });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const post = (path: string, body: unknown): Promise<Reply> => request('POST', `${server.base}/${path}`, body);
+const get = (path: string): Promise<Reply> => request('GET', `${server.base}/${path}`);
+const params = (appointment: Json): Json => ({ resourceType: 'Parameters', parameter: [{ name: 'appointment', resource: appointment }] });
+
+async function create(body: Json): Promise<Json> {
+  const r = await post(body.resourceType, body);
+  expect(r.status).toBe(201);
+  return r.json;
+}
+async function practitioner(family: string): Promise<string> {
+  return `Practitioner/${(await create({ resourceType: 'Practitioner', name: [{ family }] })).id}`;
+}
+async function patient(family: string, language?: string): Promise<string> {
+  const communication = language ? [{ language: { coding: [{ system: 'urn:ietf:bcp:47', code: language }] }, preferred: true }] : undefined;
+  return `Patient/${(await create({ resourceType: 'Patient', name: [{ family }], ...(communication ? { communication } : {}) })).id}`;
+}
+async function slotsOf(schedule: string): Promise<Json[]> {
+  const r = await get(`Slot?schedule=${schedule}&_sort=start&_count=1000`);
+  expect(r.status).toBe(200);
+  return (r.json.entry ?? []).map((e: Json) => e.resource);
+}
+const taken = (slot: Json): number => slot.extension.find((e: Json) => e.url === `${SD}py-cupo`).extension.find((e: Json) => e.url === 'reservados')?.valueUnsignedInt ?? 0;
+async function slot(ref: string): Promise<Json> {
+  const r = await get(ref);
+  expect(r.status).toBe(200);
+  return r.json;
+}
+function proposal(slotResource: Json, who: string, actor: string): Json {
+  return {
+    resourceType: 'Appointment',
+    status: 'proposed',
+    start: slotResource.start,
+    end: slotResource.end,
+    slot: [{ reference: `Slot/${slotResource.id}` }],
+    participant: [
+      { actor: { reference: who }, status: 'needs-action' },
+      { actor: { reference: actor }, status: 'needs-action' },
+    ],
+  };
+}
+
+test('a Schedule becomes its Slots: blocks, breaks, unavailable days, horizon, capacity and overbooking', async () => {
+  const doc = await practitioner('Benítez');
+  const closed = localDate(2);
+  const sc = await create({
+    resourceType: 'Schedule',
+    active: true,
+    actor: [{ reference: doc }],
+    extension: [
+      block('07:00:00', '09:00:00', 20, [
+        { url: 'capacidad', valuePositiveInt: 2 },
+        { url: 'sobreturnos', valueUnsignedInt: 1 },
+        { url: 'pausa', extension: [{ url: 'inicio', valueTime: '08:00:00' }, { url: 'fin', valueTime: '08:20:00' }] },
+      ]),
+      { url: `${SD}py-no-disponible`, extension: [{ url: 'periodo', valuePeriod: { start: closed, end: closed } }, { url: 'tipo', valueCoding: { system: 'https://fhir.mspbs.gov.py/CodeSystem/py-tipo-no-disponible', code: 'feriado' } }] },
+      { url: `${SD}py-horizonte-planificacion`, valuePositiveInt: 3 },
+    ],
+  });
+  const slots = await slotsOf(`Schedule/${sc.id}`);
+  // Days 1 and 3 (day 2 is a holiday; today's morning may be past or present), 5 slots a day: 07:00 07:20 07:40 08:20 08:40.
+  for (const d of [1, 3]) {
+    const day = slots.filter((x) => x.start.startsWith(localDate(d)));
+    expect(day.map((x) => x.start.slice(11, 16))).toEqual(['07:00', '07:20', '07:40', '08:20', '08:40']);
+    expect(day.map((x) => x.end.slice(11, 16))).toEqual(['07:20', '07:40', '08:00', '08:40', '09:00']);
+  }
+  expect(slots.filter((x) => x.start.startsWith(closed))).toEqual([]);
+  expect(slots.some((x) => x.start.startsWith(localDate(5)))).toBe(false);
+  const first = slots.find((x) => x.start.startsWith(localDate(1)));
+  expect(first.status).toBe('free');
+  expect(first.start.endsWith('-03:00')).toBe(true);
+  expect(first.extension.find((e: Json) => e.url === `${SD}py-cupo`).extension).toEqual([
+    { url: 'capacidad', valuePositiveInt: 2 },
+    { url: 'sobreturnos', valueUnsignedInt: 1 },
+    { url: 'reservados', valueUnsignedInt: 0 },
+  ]);
+  // capacity 2 + 1 overbooking: three bookings, the third marks it overbooked, a fourth is refused
+  const people = await Promise.all(['A', 'B', 'C', 'D'].map((x) => patient(`Cupo${x}`)));
+  for (const [i, p] of people.slice(0, 3).entries()) {
+    const r = await post('Appointment/$book', params(proposal(first, p, doc)));
+    expect(r.status).toBe(201);
+    const s = await slot(`Slot/${first.id}`);
+    expect(taken(s)).toBe(i + 1);
+    expect(s.status).toBe(i === 0 ? 'free' : 'busy');
+    expect(s.overbooked ?? false).toBe(i === 2);
+  }
+  const full = await post('Appointment/$book', params(proposal(first, people[3], doc)));
+  expect(expectOutcome(full, 409).diagnostics).toMatch(/is full \(capacity 2, overbooking 1\)/);
+
+  const bad = await post('Schedule', { resourceType: 'Schedule', actor: [{ reference: doc }], extension: [block('10:00:00', '09:00:00', 20)] });
+  expect(bad.status).toBe(422);
+  expect(bad.json.resourceType).toBe('OperationOutcome');
+});
+
+describe('find, hold, book, cancel, reschedule', () => {
+  let doc: string;
+  let schedule: string;
+  let guarani: string;
+  let slots: Json[];
+  beforeAll(async () => {
+    doc = await practitioner('Ayala');
+    const sc = await create({
+      resourceType: 'Schedule',
+      active: true,
+      actor: [{ reference: doc }],
+      extension: [
+        block('13:00:00', '15:00:00', 30),
+        { url: `${SD}py-horizonte-planificacion`, valuePositiveInt: 4 },
+        { url: `${SD}py-idioma-atencion`, valueCode: 'gn' },
+        { url: `${SD}py-tipo-atencion`, valueCoding: { system: 'https://fhir.mspbs.gov.py/CodeSystem/py-tipo-atencion', code: 'intercultural' } },
+      ],
+    });
+    schedule = `Schedule/${sc.id}`;
+    guarani = await patient('Ñandutí', 'gn');
+    slots = (await slotsOf(schedule)).filter((x) => x.start >= `${localDate(1)}T`);
+  });
+
+  test('$find: the matching schedules\' free slots as proposed Appointments, earliest first; bad input is a 400', async () => {
+    const r = await get(`Appointment/$find?start=${localDate(1)}&end=${localDate(2)}&language=gn&care-type=intercultural&practitioner=${doc}&patient=${guarani}&_count=5`);
+    expect(r.status).toBe(200);
+    expect(r.json.resourceType).toBe('Bundle');
+    const found = r.json.entry.map((e: Json) => e.resource);
+    expect(found).toHaveLength(5);
+    expect(found.every((a: Json) => a.status === 'proposed' && a.participant.some((p: Json) => p.actor.reference === guarani))).toBe(true);
+    const starts = found.map((a: Json) => Date.parse(a.start));
+    expect([...starts].sort((a, b) => a - b)).toEqual(starts);
+    expect(found[0].slot[0].reference).toBe(`Slot/${slots[0].id}`);
+    // POST with Parameters gives the same
+    const posted = await post('Appointment/$find', { resourceType: 'Parameters', parameter: [{ name: 'start', valueDateTime: localDate(1) }, { name: 'end', valueDateTime: localDate(2) }, { name: 'practitioner', valueReference: { reference: doc } }, { name: '_count', valueInteger: 5 }] });
+    expect(posted.status).toBe(200);
+    expect(posted.json.entry.map((e: Json) => e.resource.slot[0].reference)).toEqual(found.map((a: Json) => a.slot[0].reference));
+    // nothing for a language the schedule does not speak
+    expect((await get(`Appointment/$find?start=${localDate(1)}&end=${localDate(2)}&language=en&practitioner=${doc}`)).json.entry ?? []).toEqual([]);
+
+    expectOutcome(await get(`Appointment/$find?end=${localDate(2)}`), 400, /Missing parameter: start/);
+    expectOutcome(await get(`Appointment/$find?start=${localDate(3)}&end=${localDate(1)}`), 400, /before start/);
+    expectOutcome(await get(`Appointment/$find?start=${localDate(1)}&end=${localDate(100)}`), 400, /longer than 62 days/);
+    expectOutcome(await get(`Appointment/$find?start=yesterday&end=${localDate(1)}`), 400, /Invalid parameter start/);
+    expectOutcome(await get(`Appointment/$find?start=${localDate(1)}&end=${localDate(2)}&practitioner=Patient/1`), 400, /Invalid parameter practitioner/);
+    const es = await request('GET', `${server.base}/Appointment/$find?end=${localDate(2)}`, undefined, { 'Accept-Language': 'es' });
+    expectOutcome(es, 400, /Falta el parámetro: start/);
+  });
+
+  test('$hold then $book: the slot is counted once; the same patient cannot be in two places; bad input is refused', async () => {
+    const s0 = slots[0];
+    const held = await post('Appointment/$hold', params(proposal(s0, guarani, doc)));
+    expect(held.status).toBe(201);
+    expect(held.json.status).toBe('pending');
+    expect(held.json.participant.every((p: Json) => p.status === 'tentative')).toBe(true);
+    expect(held.json.extension.find((e: Json) => e.url === `${SD}py-retencion-vence`).valueInstant).toBeDefined();
+    expect((await slot(`Slot/${s0.id}`)).status).toBe('busy');
+    const booked = await post('Appointment/$book', params({ ...proposal(s0, guarani, doc), id: held.json.id }));
+    expect(booked.status).toBe(200);
+    expect(booked.json.id).toBe(held.json.id);
+    expect(booked.json.status).toBe('booked');
+    expect(booked.json.extension?.some((e: Json) => e.url === `${SD}py-retencion-vence`) ?? false).toBe(false);
+    expect(taken(await slot(`Slot/${s0.id}`))).toBe(1);
+
+    // the slot is full; another slot at the same time for the same patient (another practitioner) is a conflict
+    const other = await patient('Otro');
+    expectOutcome(await post('Appointment/$book', params(proposal(s0, other, doc))), 409, /is full/);
+    const doc2 = await practitioner('Paralelo');
+    const sc2 = await create({ resourceType: 'Schedule', active: true, actor: [{ reference: doc2 }], extension: [block('13:00:00', '15:00:00', 30), { url: `${SD}py-horizonte-planificacion`, valuePositiveInt: 2 }] });
+    const twin = (await slotsOf(`Schedule/${sc2.id}`)).find((x) => x.start === s0.start);
+    const busy = await post('Appointment/$book', params(proposal(twin, guarani, doc2)));
+    expect(expectOutcome(busy, 409).diagnostics).toContain(`${guarani} is already in Appointment/${held.json.id}`);
+    expect(taken(await slot(`Slot/${twin.id}`))).toBe(0);
+
+    expectOutcome(await post('Appointment/$book', params({ ...proposal(s0, guarani, doc), slot: [{ reference: 'Slot/nope' }] })), 422, /does not exist/);
+    expectOutcome(await post('Appointment/$book', params({ ...proposal(slots[1], guarani, doc), start: slots[2].start, end: slots[2].end })), 422, /does not match its slots/);
+    expectOutcome(await post('Appointment/$book', params({ ...proposal(slots[1], guarani, doc), slot: [] })), 400, /names no slot/);
+    expectOutcome(await post('Appointment/$book', params({ ...proposal(slots[1], doc, doc) })), 400, /no patient/);
+    expectOutcome(await post('Appointment/$book', params({ resourceType: 'Patient' })), 400, /must be an Appointment/);
+    expectOutcome(await post('Appointment/$book', { resourceType: 'Parameters', parameter: [] }), 400, /Missing parameter: appointment/);
+    expect(taken(await slot(`Slot/${slots[1].id}`))).toBe(0);
+  });
+
+  test('a retry with the same identifier answers the same appointment; cancel frees the slot; changing the slot moves the booking', async () => {
+    const p = await patient('Reintento');
+    const appt = { ...proposal(slots[3], p, doc), identifier: [{ system: 'urn:hms-test:cita', value: `retry-${Date.now()}` }] };
+    const first = await post('Appointment/$book', params(appt));
+    expect(first.status).toBe(201);
+    const again = await post('Appointment/$book', params(appt));
+    expect(again.status).toBe(200);
+    expect(again.json.id).toBe(first.json.id);
+    expect(taken(await slot(`Slot/${slots[3].id}`))).toBe(1);
+
+    // reschedule: one PUT moving the appointment to another slot
+    const moved = await request('PUT', `${server.base}/Appointment/${first.json.id}`, { ...first.json, slot: [{ reference: `Slot/${slots[4].id}` }], start: slots[4].start, end: slots[4].end });
+    expect(moved.status).toBe(200);
+    expect(taken(await slot(`Slot/${slots[3].id}`))).toBe(0);
+    expect(taken(await slot(`Slot/${slots[4].id}`))).toBe(1);
+    // cancel
+    const cancelled = await request('PUT', `${server.base}/Appointment/${first.json.id}`, { ...moved.json, status: 'cancelled' });
+    expect(cancelled.status).toBe(200);
+    const freed = await slot(`Slot/${slots[4].id}`);
+    expect(taken(freed)).toBe(0);
+    expect(freed.status).toBe('free');
+    // a transaction that books and then fails leaves the slot as it was
+    const tx = await post('', {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        { request: { method: 'POST', url: 'Appointment' }, resource: { ...proposal(slots[5], p, doc), status: 'booked', participant: [{ actor: { reference: p }, status: 'accepted' }] } },
+        { request: { method: 'PUT', url: 'Patient/does-not-exist-x', ifMatch: 'W/"3"' }, resource: { resourceType: 'Patient', id: 'does-not-exist-x' } },
+      ],
+    });
+    expect(tx.status).toBeGreaterThanOrEqual(400);
+    expect(taken(await slot(`Slot/${slots[5].id}`))).toBe(0);
+  });
+
+  test('a hold lapses by itself and frees its slot; booking it afterwards is refused', async () => {
+    const p = await patient('Lapso');
+    const held = await post('Appointment/$hold', params(proposal(slots[6], p, doc)));
+    expect(held.status).toBe(201);
+    expect(taken(await slot(`Slot/${slots[6].id}`))).toBe(1);
+    let status = held.json.status;
+    for (let i = 0; i < 40 && status === 'pending'; i++) {
+      await sleep(250);
+      status = (await get(`Appointment/${held.json.id}`)).json.status;
+    }
+    expect(status).toBe('cancelled');
+    expect(taken(await slot(`Slot/${slots[6].id}`))).toBe(0);
+    expectOutcome(await post('Appointment/$book', params({ ...proposal(slots[6], p, doc), id: held.json.id })), 409, /is not a hold|expired/);
+  });
+
+  test('changing the availability regenerates the slots and never touches a booked one', async () => {
+    const p = await patient('Regenera');
+    const booked = await post('Appointment/$book', params(proposal(slots[7], p, doc)));
+    expect(booked.status).toBe(201);
+    const sc = (await get(schedule)).json;
+    // afternoons become mornings: the free afternoon slots go, the booked one stays as it was
+    const changed = await request('PUT', `${server.base}/${schedule}`, { ...sc, extension: [block('08:00:00', '09:00:00', 30), ...sc.extension.filter((e: Json) => e.url !== `${SD}py-disponibilidad`)] });
+    expect(changed.status).toBe(200);
+    const after = await slotsOf(schedule);
+    const afternoon = after.filter((x) => x.start.slice(11, 13) >= '13');
+    expect(afternoon.map((x) => x.id)).toContain(slots[7].id);
+    expect(afternoon.filter((x) => taken(x) === 0)).toEqual([]);
+    expect(taken(afternoon.find((x) => x.id === slots[7].id))).toBe(1);
+    expect(after.filter((x) => x.start.startsWith(`${localDate(1)}T08`)).map((x) => x.start.slice(11, 16))).toEqual(['08:00', '08:30']);
+  });
+});
+
+/** 200 clients, 20 slots of capacity 1, ten clients per slot: exactly 20 bookings and 180 clear 409s. */
+async function race(bases: string[]): Promise<void> {
+  const base = bases[0];
+  const doc = `Practitioner/${(await request('POST', `${base}/Practitioner`, { resourceType: 'Practitioner', name: [{ family: 'Carrera' }] })).json.id}`;
+  const sc = await request('POST', `${base}/Schedule`, { resourceType: 'Schedule', active: true, actor: [{ reference: doc }], extension: [block('06:00:00', '16:00:00', 30), { url: `${SD}py-horizonte-planificacion`, valuePositiveInt: 2 }] });
+  expect(sc.status).toBe(201);
+  const all = (await request('GET', `${base}/Slot?schedule=Schedule/${sc.json.id}&_sort=start&_count=100`)).json.entry.map((e: Json) => e.resource);
+  const twenty = all.filter((x: Json) => x.start.startsWith(localDate(1))).slice(0, 20);
+  expect(twenty).toHaveLength(20);
+  const bundle = await request('POST', base, {
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: Array.from({ length: 200 }, (_, i) => ({ request: { method: 'POST', url: 'Patient' }, resource: { resourceType: 'Patient', name: [{ family: `Corredor${i}` }] } })),
+  });
+  const patients = bundle.json.entry.map((e: Json) => e.response.location.split('/_history')[0]);
+  const replies = await Promise.all(
+    patients.map((p: string, i: number) =>
+      request('POST', `${bases[i % bases.length]}/Appointment/$book`, params(proposal(twenty[i % 20], p, doc))),
+    ),
+  );
+  const statuses = replies.map((r) => r.status);
+  expect(statuses.filter((x) => x === 201)).toHaveLength(20);
+  expect(statuses.filter((x) => x === 409)).toHaveLength(180);
+  for (const r of replies.filter((x) => x.status === 409)) expect(r.json.issue[0].diagnostics).toMatch(/is full/);
+  const counted = (await request('GET', `${base}/Slot?schedule=Schedule/${sc.json.id}&_count=100`)).json.entry.map((e: Json) => e.resource);
+  for (const s of twenty) {
+    const now = counted.find((x: Json) => x.id === s.id);
+    expect(taken(now)).toBe(1);
+    expect(now.status).toBe('busy');
+  }
+  const booked = await request('GET', `${base}/Appointment?actor=${doc}&status=booked&_summary=count`);
+  expect(booked.json.total).toBe(20);
+}
+
+test('200 clients racing for 20 slots: exactly 20 bookings and 180 409s', async () => {
+  await race([server.base]);
+});
+
+(backend() === 'postgres' ? test : test.skip)('the same race across two server processes on one PostgreSQL database', async () => {
+  const second = await spawnServer(server.env);
+  try {
+    await race([server.base, second.base]);
+  } finally {
+    await new Promise<void>((resolve) => {
+      second.proc.once('exit', () => resolve());
+      second.proc.kill('SIGTERM');
+    });
+  }
+});
