@@ -4,7 +4,7 @@ import { remove, update } from '../interactions/write.js';
 import type { StoreTransaction } from '../store/store.js';
 import { EXT, MAX_SLOTS_PER_SCHEDULE, PROFILE, quotaExtension, quotaStatus, readAvailability, readQuota } from './model.js';
 import { searchIn } from './search.js';
-import { localDay, localInstant, slotId, slotsFor, type SlotSpec } from './slots.js';
+import { isGenerated, localDay, localInstant, slotId, slotsFor, type SlotSpec } from './slots.js';
 
 export interface GenerationReport {
   created: number;
@@ -21,7 +21,8 @@ const DAY = 86_400_000;
  * Brings a Schedule's Slots in line with its availability, from `now` to the end of its planning horizon: the
  * slots it offers and lacks are created, free slots it no longer offers are deleted, and a slot's quota follows
  * its block (its count of bookings kept). A slot with bookings is never changed or removed: if the
- * availability no longer offers it, it is reported as a conflict. `schedule` undefined or inactive: no slots.
+ * availability no longer offers it, it is reported as a conflict. `schedule` undefined, inactive or without
+ * availability blocks: no generated slots. Slots a client wrote itself (ids not of slotId's form) are left alone.
  */
 export async function generateSlots(t: StoreTransaction, scheduleId: string, schedule: Schedule | undefined, now = Date.now()): Promise<GenerationReport> {
   const report: GenerationReport = { created: 0, updated: 0, removed: 0, kept: 0, conflicts: [] };
@@ -36,6 +37,8 @@ export async function generateSlots(t: StoreTransaction, scheduleId: string, sch
   const have = new Set<string>();
   for (const slot of existing) {
     const id = slot.id!;
+    // Slots the server did not generate (a client's own) are the client's to manage.
+    if (!isGenerated(id)) continue;
     have.add(id);
     const spec = want.get(id);
     const q = readQuota(slot);

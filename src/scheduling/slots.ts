@@ -47,6 +47,12 @@ export function slotId(scheduleId: string, start: number, end: number): string {
   return 'sl-' + createHash('sha256').update(`${scheduleId}|${start}|${end}`).digest('hex').slice(0, 32);
 }
 
+const GENERATED = /^sl-[0-9a-f]{32}$/;
+/** Whether a Slot id is one slotId makes (a slot the server generated and manages). */
+export function isGenerated(id: string): boolean {
+  return GENERATED.test(id);
+}
+
 /** FHIR instant in Paraguay's local time (e.g. 2026-12-14T07:00:00-03:00). */
 export function localInstant(t: number): string {
   const sign = UTC_OFFSET_MIN < 0 ? '-' : '+';

@@ -289,6 +289,8 @@ export class StoreTransaction {
   private checked = 0;
   /** written[0..derived) went through the derivations. */
   private derived = 0;
+  /** A derivation is running (it may stage a resource already written in this transaction). */
+  private deriving = false;
 
   constructor(
     readonly tx: Queryable,
@@ -305,7 +307,12 @@ export class StoreTransaction {
       if (round === 4) throw new Error('derivations did not settle after 4 rounds');
       const batch = this.written.slice(this.derived);
       this.derived = this.written.length;
-      for (const d of this.derivations) await d(this, batch);
+      this.deriving = true;
+      try {
+        for (const d of this.derivations) await d(this, batch);
+      } finally {
+        this.deriving = false;
+      }
       await this.flush();
     }
   }
@@ -354,10 +361,13 @@ export class StoreTransaction {
     this.checked = this.written.length;
   }
 
-  /** Stages a change; a second change of the same resource in one transaction is refused. */
+  /**
+   * Stages a change; a second change of the same resource in one transaction is refused, except from a
+   * derivation (a Slot booked by an Appointment of the same transaction gets a version on top of its first).
+   */
   stage(write: PendingWrite): void {
     const key = `${write.type}/${write.id}`;
-    if (this.staged.has(key)) throw new FhirError(400, 'invalid', 'duplicateEntry', [key]);
+    if (this.staged.has(key) && !this.deriving) throw new FhirError(400, 'invalid', 'duplicateEntry', [key]);
     this.staged.set(key, write);
     this.journal.push(key);
     this.pending.push(write);
