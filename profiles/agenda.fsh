@@ -283,3 +283,63 @@ Invariant: py-cita-3
 Description: "El vencimiento de la retención (py-retencion-vence) corresponde a una cita retenida (status = pending)."
 Expression: "extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-retencion-vence').exists() implies status = 'pending'"
 Severity: #warning
+
+// ---------------------------------------------------------------------------------------------------------------
+// Parámetros de búsqueda de la agenda
+
+Instance: py-idioma-atencion
+InstanceOf: SearchParameter
+Usage: #definition
+Title: "Búsqueda de agendas por idioma de atención"
+* url = "https://fhir.mspbs.gov.py/SearchParameter/py-idioma-atencion"
+* name = "idioma-atencion"
+* status = #draft
+* description = "Agendas por idioma en que se atiende (extensión py-idioma-atencion): es, gn, …"
+* code = #idioma-atencion
+* base[0] = #Schedule
+* type = #token
+* expression = "Schedule.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-idioma-atencion').value"
+* xpathUsage = #normal
+
+Instance: py-tipo-atencion
+InstanceOf: SearchParameter
+Usage: #definition
+Title: "Búsqueda de agendas por tipo de atención"
+* url = "https://fhir.mspbs.gov.py/SearchParameter/py-tipo-atencion"
+* name = "tipo-atencion"
+* status = #draft
+* description = "Agendas por tipo de atención (extensión py-tipo-atencion): convencional, tradicional, intercultural"
+* code = #tipo-atencion
+* base[0] = #Schedule
+* type = #token
+* expression = "Schedule.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-tipo-atencion').value"
+* xpathUsage = #normal
+
+Instance: py-modalidad-atencion
+InstanceOf: SearchParameter
+Usage: #definition
+Title: "Búsqueda de agendas y turnos por modalidad"
+* url = "https://fhir.mspbs.gov.py/SearchParameter/py-modalidad-atencion"
+* name = "modalidad-atencion"
+* status = #draft
+* description = "Agendas y turnos por modalidad de atención (extensión py-modalidad-atencion): presencial, visita-comunitaria, virtual"
+* code = #modalidad-atencion
+* base[0] = #Schedule
+* base[1] = #Slot
+* type = #token
+* expression = "Schedule.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-modalidad-atencion').value | Slot.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-modalidad-atencion').value"
+* xpathUsage = #normal
+
+Instance: py-retencion-vence
+InstanceOf: SearchParameter
+Usage: #definition
+Title: "Búsqueda de citas por vencimiento de la reserva provisoria"
+* url = "https://fhir.mspbs.gov.py/SearchParameter/py-retencion-vence"
+* name = "retencion-vence"
+* status = #draft
+* description = "Citas en reserva provisoria ($hold) por el instante en que vence (extensión py-retencion-vence)"
+* code = #retencion-vence
+* base[0] = #Appointment
+* type = #date
+* expression = "Appointment.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-retencion-vence').value"
+* xpathUsage = #normal

@@ -119,7 +119,7 @@ describeOnce('npm run ig output', () => {
     const found = (code: string): string[] => {
       const sp = packageResources().find((r) => r.resourceType === 'SearchParameter' && r.code === code)!;
       return examples.filter((r) => sp.base.includes(r.resourceType))
-        .flatMap((r) => evalFhirPath(sp.expression as string, r).map((v) => `${r.id}=${(v as Json).code ?? (v as Json).coding?.[0]?.code}`)).sort();
+        .flatMap((r) => evalFhirPath(sp.expression as string, r).map((v) => `${r.id}=${typeof v === 'string' ? v : ((v as Json).code ?? (v as Json).coding?.[0]?.code)}`)).sort();
     };
     expect(found('especialidad-tradicional')).toEqual(['partera-mbya=partera-tradicional', 'yuyero-dinasapi=huesero-componedor', 'yuyero-dinasapi=yuyero-herbolario']);
     expect(found('pueblo-indigena')).toEqual(['paciente-indigena-boqueron=61', 'partera-mbya=43']);
@@ -127,6 +127,9 @@ describeOnce('npm run ig output', () => {
     expect(found('departamento')).toContain('paciente-indigena-boqueron=16');
     expect(found('region-sanitaria')).toContain('usf-bahia-negra=17');
     expect(found('subsector')).toContain('ips-central-org=ips');
+    expect(found('idioma-atencion')).toContain('agenda-cardiologia-hr-concepcion=gn');
+    expect(found('tipo-atencion')).toContain('agenda-partera-mbya=tradicional');
+    expect(found('modalidad-atencion')).toContain('agenda-cardiologia-hr-concepcion=virtual');
   });
 
   test('the package round-trips through SUSHI: a guide depending on py.mspbs.core compiles against it', async () => {

@@ -120,6 +120,12 @@ test('a Schedule becomes its Slots: blocks, breaks, unavailable days, horizon, c
   const full = await post('Appointment/$book', params(proposal(first, people[3], doc)));
   expect(expectOutcome(full, 409).diagnostics).toMatch(/is full \(capacity 2, overbooking 1\)/);
 
+  // a Schedule without `active` is active: $find offers its slots
+  const quiet = await practitioner('SinActive');
+  await create({ resourceType: 'Schedule', actor: [{ reference: quiet }], extension: [block('10:00:00', '11:00:00', 30), { url: `${SD}py-horizonte-planificacion`, valuePositiveInt: 2 }] });
+  const offered = await get(`Appointment/$find?start=${localDate(1)}&end=${localDate(1)}&practitioner=${quiet}`);
+  expect(offered.json.entry.map((e: Json) => e.resource.start.slice(11, 16))).toEqual(['10:00', '10:30']);
+
   const bad = await post('Schedule', { resourceType: 'Schedule', actor: [{ reference: doc }], extension: [block('10:00:00', '09:00:00', 20)] });
   expect(bad.status).toBe(422);
   expect(bad.json.resourceType).toBe('OperationOutcome');
@@ -137,8 +143,9 @@ describe('find, hold, book, cancel, reschedule', () => {
       active: true,
       actor: [{ reference: doc }],
       extension: [
-        block('13:00:00', '15:00:00', 30),
+        block('13:00:00', '18:00:00', 30),
         { url: `${SD}py-horizonte-planificacion`, valuePositiveInt: 4 },
+        { url: `${SD}py-modalidad-atencion`, valueCoding: { system: 'https://fhir.mspbs.gov.py/CodeSystem/py-modalidad-atencion', code: 'presencial' } },
         { url: `${SD}py-idioma-atencion`, valueCode: 'gn' },
         { url: `${SD}py-tipo-atencion`, valueCoding: { system: 'https://fhir.mspbs.gov.py/CodeSystem/py-tipo-atencion', code: 'intercultural' } },
       ],
@@ -162,6 +169,8 @@ describe('find, hold, book, cancel, reschedule', () => {
     const posted = await post('Appointment/$find', { resourceType: 'Parameters', parameter: [{ name: 'start', valueDateTime: localDate(1) }, { name: 'end', valueDateTime: localDate(2) }, { name: 'practitioner', valueReference: { reference: doc } }, { name: '_count', valueInteger: 5 }] });
     expect(posted.status).toBe(200);
     expect(posted.json.entry.map((e: Json) => e.resource.slot[0].reference)).toEqual(found.map((a: Json) => a.slot[0].reference));
+    // by visit mode: the schedule offers only in-person visits
+    expect((await get(`Appointment/$find?start=${localDate(1)}&end=${localDate(2)}&visit-mode=virtual&practitioner=${doc}`)).json.entry ?? []).toEqual([]);
     // nothing for a language the schedule does not speak
     expect((await get(`Appointment/$find?start=${localDate(1)}&end=${localDate(2)}&language=en&practitioner=${doc}`)).json.entry ?? []).toEqual([]);
 
@@ -217,6 +226,19 @@ describe('find, hold, book, cancel, reschedule', () => {
     expect(again.status).toBe(200);
     expect(again.json.id).toBe(first.json.id);
     expect(taken(await slot(`Slot/${slots[3].id}`))).toBe(1);
+
+    // a hold with an identifier, then $book with the same identifier (no id): the hold is booked
+    const q = await patient('Identificada');
+    const ident = [{ system: 'urn:hms-test:cita', value: `hold-${Date.now()}` }];
+    const hold = await post('Appointment/$hold', params({ ...proposal(slots[8], q, doc), identifier: ident }));
+    expect(hold.status).toBe(201);
+    const bookHold = await post('Appointment/$book', params({ ...proposal(slots[8], q, doc), identifier: ident }));
+    expect(bookHold.status).toBe(200);
+    expect(bookHold.json.id).toBe(hold.json.id);
+    expect(bookHold.json.status).toBe('booked');
+    expect(taken(await slot(`Slot/${slots[8].id}`))).toBe(1);
+    // the same identifier for other slots is someone else's booking
+    expectOutcome(await post('Appointment/$book', params({ ...proposal(slots[9], q, doc), identifier: ident })), 409, /has the identifier/);
 
     // reschedule: one PUT moving the appointment to another slot
     const moved = await request('PUT', `${server.base}/Appointment/${first.json.id}`, { ...first.json, slot: [{ reference: `Slot/${slots[4].id}` }], start: slots[4].start, end: slots[4].end });

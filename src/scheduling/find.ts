@@ -31,12 +31,16 @@ const codes = (r: Schedule, url: string): string[] =>
  */
 export async function find(s: Services, ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
   const input = findInput(call);
-  const query: [string, string][] = [['active', 'true']];
+  // A Schedule without `active` is active (the element's meaning when missing).
+  const query: [string, string][] = [['active:not', 'false']];
   if (input.serviceType) query.push(['service-type', input.serviceType]);
   if (input.specialty) query.push(['specialty', input.specialty]);
   if (input.practitioner) query.push(['actor', input.practitioner]);
   if (input.location) query.push(['actor', input.location]);
-  const schedules = (await searchStore<Schedule>(s, ctx, 'Schedule', query, MAX_FIND_SCHEDULES)).filter((sc) => matches(sc, input));
+  if (input.language) query.push(['idioma-atencion', input.language]);
+  if (input.careType) query.push(['tipo-atencion', input.careType]);
+  if (input.mode) query.push(['modalidad-atencion', input.mode]);
+  const schedules = await searchStore<Schedule>(s, ctx, 'Schedule', query, MAX_FIND_SCHEDULES);
   const preferred = input.language ? undefined : await patientLanguage(s, ctx, input.patient);
 
   const found: { slot: Slot; schedule: Schedule }[] = [];
@@ -73,7 +77,6 @@ export async function find(s: Services, ctx: RequestContext, call: OperationCall
   const bundle: Bundle = {
     resourceType: 'Bundle',
     type: 'searchset',
-    total: page.length,
     entry: page.map(({ slot, schedule }, rank) => ({
       fullUrl: `urn:uuid:${randomUUID()}`,
       resource: proposal(slot, schedule, input),
@@ -88,13 +91,6 @@ const free = (slot: Slot): number => {
   return q.capacity - q.taken;
 };
 
-function matches(sc: Schedule, input: FindInput): boolean {
-  if (input.language && !codes(sc, EXT.language).includes(input.language)) return false;
-  if (input.careType && !codes(sc, EXT.careType).includes(input.careType)) return false;
-  if (input.mode && !codes(sc, EXT.mode).includes(input.mode)) return false;
-  return true;
-}
-
 async function patientLanguage(s: Services, ctx: RequestContext, patient: string | undefined): Promise<string | undefined> {
   if (!patient) return undefined;
   const row = await s.store.read(ctx, 'Patient', patient.slice('Patient/'.length)).catch(() => undefined);
@@ -108,7 +104,9 @@ function proposal(slot: Slot, schedule: Schedule, input: FindInput): Appointment
   const participant: AppointmentParticipant[] = (schedule.actor ?? []).map((actor) => ({ actor, required: 'required', status: 'needs-action' }));
   if (input.patient) participant.unshift({ actor: { reference: input.patient }, required: 'required', status: 'needs-action' });
   const carry = (schedule.extension ?? []).filter((e) => e.url === EXT.careType);
-  const mode = (slot.extension ?? []).filter((e) => e.url === EXT.mode).slice(0, 1);
+  // The visit mode asked for, else the slot's only one (a slot offering several leaves the choice to the client).
+  const modes = (slot.extension ?? []).filter((e) => e.url === EXT.mode);
+  const mode = input.mode ? modes.filter((e) => e.valueCoding?.code === input.mode).slice(0, 1) : modes.length === 1 ? modes : [];
   const language = input.language ? [{ url: EXT.language, valueCode: input.language }] : [];
   const extension = [...carry, ...mode, ...language];
   return {

@@ -50,9 +50,11 @@ export async function generateSlots(t: StoreTransaction, scheduleId: string, sch
       }
       continue;
     }
-    if (q.taken === 0 && (q.capacity !== spec.capacity || q.overbook !== spec.overbook)) {
-      await update(t, 'Slot', id, slotResource(scheduleId, schedule!, spec, id, 0));
-      report.updated++;
+    // A free slot follows its schedule (quota, service type, specialty, modes); update() writes nothing when unchanged.
+    if (q.taken === 0) {
+      const r = await update(t, 'Slot', id, slotResource(scheduleId, schedule!, spec, id, 0));
+      if (r.version !== Number(slot.meta?.versionId)) report.updated++;
+      else report.kept++;
     } else report.kept++;
   }
   for (const [id, spec] of want) {

@@ -17,7 +17,7 @@ export function schedulingContext(s: Services): RequestContext {
  */
 export async function lapseHolds(s: Services, now = Date.now()): Promise<number> {
   const ctx = schedulingContext(s);
-  const holds = await s.store.transaction(ctx, (t) => searchIn<Appointment>(t, 'Appointment', { status: 'pending', _sort: '_lastUpdated' }, 500));
+  const holds = await s.store.transaction(ctx, (t) => searchIn<Appointment>(t, 'Appointment', { status: 'pending', 'retencion-vence': `le${new Date(now).toISOString()}` }, 500));
   let lapsed = 0;
   for (const h of holds) {
     const expires = h.extension?.find((e) => e.url === EXT.holdExpires)?.valueInstant;
@@ -37,7 +37,7 @@ export async function lapseHolds(s: Services, now = Date.now()): Promise<number>
 /** The rolling horizon: every active Schedule's Slots are generated again up to today + its horizon (one transaction each). */
 export async function rollHorizon(s: Services): Promise<number> {
   const ctx = schedulingContext(s);
-  const schedules = await s.store.transaction(ctx, (t) => searchIn<Schedule>(t, 'Schedule', { active: 'true' }, 10_000));
+  const schedules = await s.store.transaction(ctx, (t) => searchIn<Schedule>(t, 'Schedule', { 'active:not': 'false' }, 10_000));
   let created = 0;
   for (const sc of schedules) {
     created += await s.store

@@ -19,5 +19,5 @@ defineMessages('scheduling', {
   noPatient: { en: 'The appointment has no patient participant', es: 'La cita no tiene un paciente como participante' },
   holdExpired: { en: 'The hold {0} expired at {1}', es: 'La reserva provisoria {0} venció a las {1}' },
   notHeld: { en: '{0} is not a hold (status {1})', es: '{0} no es una reserva provisoria (estado {1})' },
-  identifierTaken: { en: 'Another appointment ({0}) has the identifier {1}', es: 'Otra cita ({0}) tiene el identificador {1}' },
+  identifierTaken: { en: 'Another appointment ({0}, status {2}) has the identifier {1}', es: 'Otra cita ({0}, estado {2}) tiene el identificador {1}' },
 });

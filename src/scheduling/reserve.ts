@@ -42,8 +42,10 @@ export async function reserve(s: Services, ctx: RequestContext, call: OperationC
       throw new FhirError(422, 'invalid', 'scheduling.slotMismatch', [input.start ?? '', input.end ?? '', localInstant(start), localInstant(end)]);
     }
 
-    const again = await sameIdentifier(t, input);
-    if (again) return again;
+    const again = await sameIdentifier(t, input, status);
+    if (again?.status === 200) return again;
+    // the hold of the same identifier, now booked
+    if (again && status === 'booked') input.id = again.id;
 
     // Argonaut's states: a hold's participants are tentative, a booking's accepted (unless they said otherwise).
     const participant = (input.participant ?? []).map((p) => (p.status === 'needs-action' || p.status === 'tentative' ? { ...p, status: status === 'pending' ? 'tentative' : 'accepted' } : p)) as Appointment['participant'];
@@ -82,15 +84,21 @@ function sameSlots(a: Appointment, b: Appointment): boolean {
   return x.length === y.length && x.every((k, i) => k === y[i]);
 }
 
-/** A retry: an Appointment with one of the same identifiers, for the same slots, answered as it is; another one is a 409. */
-async function sameIdentifier(t: StoreTransaction, input: Appointment): Promise<InteractionResult | undefined> {
+/**
+ * An Appointment with one of the same identifiers: a retry of the same request (same slots, status `wanted`)
+ * is answered as it stands (status 200); a hold of the same slots when booking is given back to be booked
+ * (status 0); anything else is a 409.
+ */
+async function sameIdentifier(t: StoreTransaction, input: Appointment, wanted: Appointment['status']): Promise<InteractionResult | undefined> {
   for (const id of input.identifier ?? []) {
     if (!id.system || !id.value) continue;
     await t.lock([`Appointment?identifier=${id.system}|${id.value}`]);
     const [found] = await searchIn<Appointment>(t, 'Appointment', { identifier: `${id.system}|${id.value}` }, 1);
     if (!found) continue;
-    if (!sameSlots(found, input)) throw new FhirError(409, 'conflict', 'scheduling.identifierTaken', [`Appointment/${found.id}`, `${id.system}|${id.value}`]);
-    return { status: 200, type: 'Appointment', id: found.id, version: Number(found.meta?.versionId), content: JSON.stringify(found) };
+    const same = sameSlots(found, input);
+    if (same && found.status === wanted) return { status: 200, type: 'Appointment', id: found.id, version: Number(found.meta?.versionId), content: JSON.stringify(found) };
+    if (same && wanted === 'booked' && found.status === 'pending') return { status: 0, id: found.id };
+    throw new FhirError(409, 'conflict', 'scheduling.identifierTaken', [`Appointment/${found.id}`, `${id.system}|${id.value}`, found.status]);
   }
   return undefined;
 }
