@@ -87,7 +87,7 @@ async function onBackend(backend: Backend, env: Record<string, string>): Promise
     const shapes: [string, (i: number) => string][] = [
       ['by practitioner', (i) => `practitioner=${practitioners[(i * 7919) % practitioners.length]}`],
       ['by specialty', (i) => `specialty=${SPECIALTY}|${SPECIALTIES[i % SPECIALTIES.length]}`],
-      ['by specialty and language gn', (i) => `specialty=${SPECIALTY}|${SPECIALTIES[i % SPECIALTIES.length]}&language=gn`],
+      ['by specialty and language gn', (i) => `specialty=${SPECIALTY}|${SPECIALTIES[(2 * i + 1) % SPECIALTIES.length]}&language=gn`],
     ];
     for (const [name, q] of shapes) {
       const ms: number[] = [];

@@ -8,9 +8,12 @@ import { parseSearch } from '../search/parse.js';
 import { findInput, type FindInput } from './input.js';
 import { EXT, instantOf, PROFILE, readQuota } from './model.js';
 
-/** Most schedules one $find looks through, and schedules per slot search (its OR-values). */
+/** Most schedules one $find looks through, schedules per slot search (its OR-values), slots per search. */
 export const MAX_FIND_SCHEDULES = 2000;
 const CHUNK = 200;
+const PAGE = 1000;
+const HOUR = 3600_000;
+const MIN_SPAN = 10 * 60_000;
 
 async function searchStore<T extends Resource>(s: Services, ctx: RequestContext, type: string, query: [string, string][], max: number): Promise<T[]> {
   const q = new URLSearchParams(query);
@@ -42,37 +45,13 @@ export async function find(s: Services, ctx: RequestContext, call: OperationCall
   if (input.mode) query.push(['modalidad-atencion', input.mode]);
   const schedules = await searchStore<Schedule>(s, ctx, 'Schedule', query, MAX_FIND_SCHEDULES);
   const preferred = input.language ? undefined : await patientLanguage(s, ctx, input.patient);
-
+  // Schedules that speak the patient's language first; each group earliest first.
+  const groups = preferred ? [schedules.filter((sc) => codes(sc, EXT.language).includes(preferred)), schedules.filter((sc) => !codes(sc, EXT.language).includes(preferred))] : [schedules];
   const found: { slot: Slot; schedule: Schedule }[] = [];
-  const byId = new Map(schedules.map((sc) => [sc.id!, sc]));
-  for (let i = 0; i < schedules.length; i += CHUNK) {
-    const ids = schedules.slice(i, i + CHUNK).map((sc) => `Schedule/${sc.id}`);
-    const slots = await searchStore<Slot>(
-      s,
-      ctx,
-      'Slot',
-      [
-        ['schedule', ids.join(',')],
-        ['status', 'free'],
-        ['start', `ge${new Date(input.start).toISOString()}`],
-        ['start', `lt${new Date(input.end).toISOString()}`],
-        ['_sort', 'start'],
-      ],
-      preferred ? Math.min(1000, input.count * 10) : input.count,
-    );
-    for (const slot of slots) {
-      const sc = byId.get(slot.schedule.reference?.slice('Schedule/'.length) ?? '');
-      if (sc) found.push({ slot, schedule: sc });
-    }
+  for (const group of groups) {
+    if (found.length >= input.count) break;
+    found.push(...(await earliest(s, ctx, group, input.start, input.end, input.count - found.length)));
   }
-  const speaks = (sc: Schedule): number => (preferred && codes(sc, EXT.language).includes(preferred) ? 0 : 1);
-  found.sort(
-    (a, b) =>
-      speaks(a.schedule) - speaks(b.schedule) ||
-      instantOf(a.slot.start)! - instantOf(b.slot.start)! ||
-      free(b.slot) - free(a.slot) ||
-      (a.schedule.id! < b.schedule.id! ? -1 : a.schedule.id! > b.schedule.id! ? 1 : 0),
-  );
   const page = found.slice(0, input.count);
   const bundle: Bundle = {
     resourceType: 'Bundle',
@@ -121,4 +100,53 @@ function proposal(slot: Slot, schedule: Schedule, input: FindInput): Appointment
     slot: [{ reference: `Slot/${slot.id}` }],
     participant,
   };
+}
+
+/**
+ * The `count` earliest free slots of `schedules` in [from, to), by time windows in order: each window's slots
+ * are all earlier than the next one's, so the search stops at the first window that completes the count. A
+ * window whose search fills a page is halved (down to 10 minutes), so no slot is skipped; a sparse one doubles
+ * (up to a week). The first window holds about four times the slots asked for.
+ */
+async function earliest(s: Services, ctx: RequestContext, schedules: Schedule[], from: number, to: number, count: number): Promise<{ slot: Slot; schedule: Schedule }[]> {
+  if (schedules.length === 0) return [];
+  const byId = new Map(schedules.map((sc) => [sc.id!, sc]));
+  const out: { slot: Slot; schedule: Schedule }[] = [];
+  // About four times the slots asked for, if each schedule offers one slot in 20 minutes.
+  let span = Math.max(MIN_SPAN, Math.min(24 * HOUR, Math.ceil((count * 4) / schedules.length) * 20 * 60_000));
+  for (let w0 = from; w0 < to && out.length < count; ) {
+    const w1 = Math.min(to, w0 + span);
+    const window: Slot[] = [];
+    let full = false;
+    for (let i = 0; i < schedules.length && !full; i += CHUNK) {
+      const ids = schedules.slice(i, i + CHUNK).map((sc) => `Schedule/${sc.id}`);
+      const slots = await searchStore<Slot>(
+        s,
+        ctx,
+        'Slot',
+        [
+          ['schedule', ids.join(',')],
+          ['status', 'free'],
+          ['start', `ge${new Date(w0).toISOString()}`],
+          ['start', `lt${new Date(w1).toISOString()}`],
+        ],
+        PAGE,
+      );
+      full = slots.length >= PAGE;
+      window.push(...slots);
+    }
+    if (full && span > MIN_SPAN) {
+      span = Math.max(MIN_SPAN, Math.floor(span / 2));
+      continue; // the same window start, narrower
+    }
+    window.sort((a, b) => instantOf(a.start)! - instantOf(b.start)! || free(b) - free(a) || (a.id! < b.id! ? -1 : 1));
+    for (const slot of window) {
+      const sc = byId.get(slot.schedule.reference?.slice('Schedule/'.length) ?? '');
+      if (sc && out.length < count) out.push({ slot, schedule: sc });
+    }
+    w0 = w1;
+    // a sparse window: look further at once next time (up to a week)
+    if (window.length < PAGE / 4) span = Math.min(7 * 24 * HOUR, span * 2);
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import type { Schedule, Slot } from '@medplum/fhirtypes';
 import { FhirError } from '../fhir/outcome.js';
+import { stamp, validate } from '../interactions/resource.js';
 import { remove, update } from '../interactions/write.js';
 import type { StoreTransaction } from '../store/store.js';
 import { EXT, MAX_SLOTS_PER_SCHEDULE, PROFILE, quotaExtension, quotaStatus, readAvailability, readQuota } from './model.js';
@@ -57,9 +58,22 @@ export async function generateSlots(t: StoreTransaction, scheduleId: string, sch
       else report.kept++;
     } else report.kept++;
   }
-  for (const [id, spec] of want) {
-    if (have.has(id)) continue;
-    await update(t, 'Slot', id, slotResource(scheduleId, schedule!, spec, id, 0));
+  // New slots are staged in bulk: no one can hold a slot that does not exist yet (regenerations of one schedule
+  // serialise on the Schedule's lock), and they all have the shape of the first, which is validated.
+  const fresh = [...want].filter(([id]) => !have.has(id));
+  if (fresh.length === 0) return report;
+  const rows = await t.readMany('Slot', fresh.map(([id]) => id)); // deleted earlier: a new version on top
+  const lastUpdated = new Date().toISOString();
+  for (const [i, [id, spec]] of fresh.entries()) {
+    const prior = rows.get(id);
+    if (prior && !prior.deleted) {
+      report.kept++; // there already (outside what the search saw): left as it is
+      continue;
+    }
+    const version = (prior?.version ?? 0) + 1;
+    const resource = stamp(slotResource(scheduleId, schedule!, spec, id, 0), id, version, lastUpdated);
+    if (i === 0) await validate(resource, t.ctx, t);
+    t.stage({ type: 'Slot', id, version, lastUpdated, method: 'PUT', resource, content: JSON.stringify(resource), isNew: !prior, previousVersion: prior?.version });
     report.created++;
   }
   return report;

@@ -336,6 +336,24 @@ export class StoreTransaction {
     return readRow(this.tx, type, id);
   }
 
+  /** The current rows (deleted ones too) of several resources of one type, in one statement; staged ones as staged. */
+  async readMany(type: string, ids: string[]): Promise<Map<string, StoredResource>> {
+    const out = new Map<string, StoredResource>();
+    const rest: string[] = [];
+    for (const id of ids) {
+      const s = this.staged.get(`${type}/${id}`);
+      if (s) out.set(id, { type, id, version: s.version, lastUpdated: s.lastUpdated, deleted: s.method === 'DELETE', content: s.content });
+      else rest.push(id);
+    }
+    if (rest.length === 0) return out;
+    const { rows } = await this.tx.query(`SELECT ${ROW} FROM resource r WHERE r.res_type = $1 AND r.res_id = ANY($2::text[])`, [type, rest], 'hms_read_many');
+    for (const row of rows) {
+      const r = toStored(row);
+      out.set(r.id, r);
+    }
+    return out;
+  }
+
   /** One version of a resource as stored (the history), seen from inside the transaction. */
   async readVersion(type: string, id: string, version: number): Promise<StoredResource | undefined> {
     await this.flush();
