@@ -11,11 +11,12 @@
  *  1. generation: --schedules Practitioners, each with a Schedule open every day 08:00–13:40 in 20-minute slots
  *     (17 a day) over a --days horizon, half speaking Guaraní, in one of 10 specialties; created by --clients
  *     writers; each Schedule's write generates its Slots in the same transaction. Time for all, slots per second.
- *  2. $find: three query shapes over a random day of the horizon, each --finds times, one client: by
+ *  2. $find (on PostgreSQL after ANALYZE): three query shapes over a random day of the horizon, each --finds times, one client: by
  *     practitioner; by specialty; by specialty and language. p50 / p95 / p99.
  *  3. $book: --clients clients book distinct free slots (each for a new patient) for --duration seconds:
  *     bookings per second, p50 / p95, and the statuses (all 201 expected).
  */
+import pg from 'pg';
 import { arg, fmt, percentile, runBench, serverOptions, startServer, withPglite, withPostgres, type Backend } from './run.js';
 
 const o = serverOptions({ duration: '10', patients: '0' });
@@ -82,6 +83,15 @@ async function onBackend(backend: Backend, env: Record<string, string>): Promise
     const genS = (performance.now() - t0) / 1000;
     slots = (await call('GET', `${base}/Slot?_summary=count`)).json.total;
     console.log(`generation: ${SCHEDULES} schedules × ${DAYS} days → ${slots} slots in ${fmt(genS, 1)} s (${fmt(slots / genS, 0)} slots/s); per schedule ${stats(times)}`);
+
+    // Fresh statistics, as PostgreSQL's autovacuum gives them within a minute of a bulk load (PGlite: the
+    // server's own ANALYZE every 5,000 writes).
+    if (env.DATABASE_URL) {
+      const c = new pg.Client({ connectionString: env.DATABASE_URL });
+      await c.connect();
+      await c.query('ANALYZE');
+      await c.end();
+    }
 
     // 2. $find
     const shapes: [string, (i: number) => string][] = [

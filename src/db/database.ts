@@ -18,8 +18,9 @@ export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /**
    * Statements that may run long (searches judged costly, see search/cost.ts), outside a transaction. PGlite
-   * on its own thread runs them one at a time: while one is on the thread the next waits, and every other
-   * statement passes it, so a statement waits behind at most one costly one. Elsewhere the same as query.
+   * on its own thread runs them one at a time, and sends the next one only when the thread has nothing else
+   * to do (or it has waited QUERY_TIMEOUT_MS): every other statement passes them, and waits behind at most one
+   * costly statement. Elsewhere the same as query.
    */
   readonly costly: Queryable;
   /** Runs fn inside one database transaction; it commits when fn resolves and rolls back when it throws. */

@@ -39,8 +39,10 @@ interface Pending {
   at: number;
   /** Order of sending to the current thread (the thread runs what it is sent in this order); 0 while not sent. */
   seq: number;
-  /** A statement of the costly lane (Database.costly): sent only when no other costly statement is on the thread. */
+  /** A statement of the costly lane (Database.costly): see pump. */
   costly: boolean;
+  /** When the call was made (performance.now()). */
+  made: number;
 }
 
 /** Options of the embedded database's thread (see openPgliteWorker). */
@@ -64,6 +66,9 @@ export interface DbLog {
   warn(obj: object, msg: string): void;
   info(obj: object, msg: string): void;
 }
+
+/** How long the thread must have been idle before a costly statement is sent to it (see pump). */
+const IDLE_GAP_MS = 20;
 
 export async function openPgliteWorker(dataDir: string, options: PgliteWorkerOptions = {}): Promise<Database> {
   const { queryTimeoutMs = 0, log, recycleBytes = 0, recycleIdleMs = 10_000 } = options;
@@ -90,25 +95,47 @@ export async function openPgliteWorker(dataDir: string, options: PgliteWorkerOpt
     pending.clear();
   };
   let seq = 0;
+  /** Calls sent to the current thread and not answered yet. */
+  let posted = 0;
   /** The costly-lane statement sent to the thread and not answered yet. */
   let costlyOnThread: Pending | undefined;
-  /** Sends p to the thread, unless it is a costly statement and another one is there already (it waits here). */
+  /** A costly statement held back longer than this is sent even to a busy thread (it is not starved). */
+  const starveMs = queryTimeoutMs > 0 ? queryTimeoutMs : 5000;
+  /** Since when the thread has had nothing to do (undefined while it has), and the timer that looks again. */
+  let idleSince: number | undefined = performance.now();
+  let gapTimer: NodeJS.Timeout | undefined;
   const post = (p: Pending): void => {
-    if (p.costly) {
-      if (costlyOnThread) return;
-      costlyOnThread = p;
-    }
+    if (p.costly) costlyOnThread = p;
+    idleSince = undefined;
     p.at = performance.now();
     p.seq = ++seq;
+    posted++;
     worker!.postMessage(p.msg);
   };
-  /** The costly statement on the thread is answered (or gone): send the next one waiting, if any. */
-  const nextCostly = (): void => {
-    costlyOnThread = undefined;
-    if (!worker) return;
+  /**
+   * The costly lane: the oldest costly statement held back is sent when no other costly one is on the thread
+   * and the thread has had nothing else to do for IDLE_GAP_MS (a client's next light request usually comes
+   * sooner), or once it has waited starveMs; so light statements go first and costly ones are not starved.
+   */
+  const pump = (): void => {
+    if (!worker || costlyOnThread) return;
+    let oldest: Pending | undefined;
     for (const p of pending.values()) {
-      if (p.costly && p.seq === 0) return post(p);
+      if (p.costly && p.seq === 0) {
+        oldest = p;
+        break;
+      }
     }
+    if (!oldest) return;
+    const now = performance.now();
+    if (now - oldest.made > starveMs) return post(oldest);
+    if (posted > 0) return;
+    idleSince ??= now;
+    if (now - idleSince >= IDLE_GAP_MS) return post(oldest);
+    gapTimer ??= setTimeout(() => {
+      gapTimer = undefined;
+      pump();
+    }, IDLE_GAP_MS - (now - idleSince) + 1);
   };
   /** The `close` sent to a thread being recycled, and what waits for its answer. */
   let closing: { id: number; done: () => void } | undefined;
@@ -122,11 +149,13 @@ export async function openPgliteWorker(dataDir: string, options: PgliteWorkerOpt
     const now = performance.now();
     busyMs += now - Math.max(p.at, lastReply);
     lastReply = now;
-    if (p === costlyOnThread) nextCostly();
+    if (p.seq > 0 && --posted === 0) idleSince = now;
+    if (p === costlyOnThread) costlyOnThread = undefined;
     if (p.msg.op === 'begin' && r.ok) open = { tx: p.msg.tx, exempt: p.exempt };
     else if (p.msg.op === 'end' && open?.tx === p.msg.tx) open = undefined;
     if (r.ok) p.resolve(r.result);
     else p.reject(Object.assign(new Error(r.error.message), r.error.fields));
+    pump();
   };
   const spawn = (): Promise<Worker> =>
     new Promise((resolve, reject) => {
@@ -158,9 +187,12 @@ export async function openPgliteWorker(dataDir: string, options: PgliteWorkerOpt
     }
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
-      const p: Pending = { msg: { ...c, id } as Request, resolve: resolve as (v: unknown) => void, reject, inTx, exempt, at: 0, seq: 0, costly };
+      const p: Pending = { msg: { ...c, id } as Request, resolve: resolve as (v: unknown) => void, reject, inTx, exempt, at: 0, seq: 0, costly, made: performance.now() };
       pending.set(id, p);
-      if (worker) post(p);
+      if (worker) {
+        if (costly) pump();
+        else post(p);
+      }
     });
   };
   const query = <T>(sql: string, params?: unknown[], tx?: number, exempt = false, costly = false): Promise<QueryResult<T>> =>
@@ -178,12 +210,13 @@ export async function openPgliteWorker(dataDir: string, options: PgliteWorkerOpt
   /** Sends every waiting call to a new thread in the order they were made, the costly lane's after the others. */
   const resend = (): void => {
     costlyOnThread = undefined;
+    posted = 0;
     for (const p of pending.values()) {
       p.at = 0;
       p.seq = 0;
     }
     for (const p of pending.values()) if (!p.costly) post(p);
-    nextCostly();
+    pump();
   };
   const overdue = (): Pending | undefined => {
     if (!worker || broken) return undefined;
@@ -234,8 +267,8 @@ export async function openPgliteWorker(dataDir: string, options: PgliteWorkerOpt
   };
 
   /**
-   * The process's resident size when idle: given by `settled` (the server has started), else taken at the
-   * first quiet window; and after each reopening.
+   * The process's resident size when idle: given by `settled` (the server has started) or the first quiet
+   * window, lowered whenever a quiet window finds the process smaller, and set again after each reopening.
    */
   let openedRss: number | undefined;
   let recycling = false;
@@ -292,7 +325,8 @@ export async function openPgliteWorker(dataDir: string, options: PgliteWorkerOpt
         windowStart = now;
         if (!quiet) return;
         const rss = process.memoryUsage.rss();
-        if (openedRss === undefined) openedRss = rss;
+        // The idle size: the smallest seen when quiet (start-up's passing memory is given back over time).
+        if (openedRss === undefined || rss < openedRss) openedRss = rss;
         else if (rss - openedRss > recycleBytes) void recycle(rss);
       },
       Math.max(50, Math.min(1000, recycleIdleMs / 4)),
@@ -304,6 +338,7 @@ export async function openPgliteWorker(dataDir: string, options: PgliteWorkerOpt
   if (queryTimeoutMs > 0) {
     watchdog = setInterval(
       () => {
+        pump(); // a costly statement held back past starveMs
         if (!overdue()) return;
         // Read the replies the thread has already sent before deciding (this thread may just have been busy).
         setImmediate(() => {
