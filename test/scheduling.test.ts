@@ -279,6 +279,36 @@ describe('find, hold, book, cancel, reschedule', () => {
     expectOutcome(await post('Appointment/$book', params({ ...proposal(slots[6], p, doc), id: held.json.id })), 409, /is not a hold|expired/);
   });
 
+  test('a freed slot is offered to the first suitable patient on the waitlist (priority, then urgency, then waiting time)', async () => {
+    const booker = await patient('Ocupa');
+    const booked = await post('Appointment/$book', params(proposal(slots[10], booker, doc)));
+    expect(booked.status).toBe(201);
+    const waiting = async (family: string, extra: Json): Promise<{ patient: string; entry: Json }> => {
+      const who = await patient(family);
+      const entry = await create({ resourceType: 'Appointment', status: 'waitlist', participant: [{ actor: { reference: who }, status: 'needs-action' }, { actor: { reference: doc }, status: 'needs-action' }], ...extra });
+      return { patient: who, entry };
+    };
+    const routine = await waiting('EsperaRutina', { priority: 5 });
+    const urgent = await waiting('EsperaUrgente', { priority: 5, extension: [{ url: `${SD}py-urgencia-clinica`, valueCode: 'urgent' }] });
+    const other = await waiting('EsperaOtro', { priority: 1, participant: [{ actor: { reference: await patient('OtroMedico') }, status: 'needs-action' }, { actor: { reference: await practitioner('Otro') }, status: 'needs-action' }] });
+    // cancelling the booking frees the slot: the urgent entry (same priority as routine) gets the offer; the
+    // higher-priority entry waits for another practitioner, so it does not
+    const cancel = await request('PUT', `${server.base}/Appointment/${booked.json.id}`, { ...booked.json, status: 'cancelled' });
+    expect(cancel.status).toBe(200);
+    const offers = (await get(`Appointment?status=proposed&slot=Slot/${slots[10].id}`)).json.entry?.map((e: Json) => e.resource) ?? [];
+    expect(offers).toHaveLength(1);
+    expect(offers[0].supportingInformation).toEqual([{ reference: `Appointment/${urgent.entry.id}` }]);
+    expect(offers[0].participant.map((x: Json) => x.actor.reference)).toEqual([urgent.patient, doc]);
+    expect(offers[0].start).toBe(slots[10].start);
+    // the offer does not hold the slot; the patient books it with $book
+    expect(taken(await slot(`Slot/${slots[10].id}`))).toBe(0);
+    const take = await post('Appointment/$book', params({ ...offers[0], id: undefined }));
+    expect(take.status).toBe(201);
+    expect(taken(await slot(`Slot/${slots[10].id}`))).toBe(1);
+    expect(routine.entry.status).toBe('waitlist');
+    expect(other.entry.status).toBe('waitlist');
+  });
+
   test('changing the availability regenerates the slots and never touches a booked one', async () => {
     const p = await patient('Regenera');
     const booked = await post('Appointment/$book', params(proposal(slots[7], p, doc)));

@@ -5,6 +5,7 @@ import type { PendingWrite, StoreTransaction } from '../store/store.js';
 import { generateSlots } from './generate.js';
 import { BUSY, heldSlots, instantOf, quotaExtension, quotaStatus, readQuota, refKey, EXT } from './model.js';
 import { searchIn } from './search.js';
+import { offerFreedSlot } from './waitlist.js';
 
 /** Participants that cannot be in two appointments at once (a Location or a service may host several). */
 const EXCLUSIVE = new Set(['Patient', 'Practitioner', 'PractitionerRole', 'RelatedPerson', 'Device']);
@@ -26,7 +27,7 @@ export async function schedulingDerivation(t: StoreTransaction, changes: readonl
   const check: Appointment[] = [];
   for (const c of changes) {
     if (c.type === 'Schedule') {
-      const report = await generateSlots(t, c.id, c.resource as Schedule | undefined);
+      const report = await generateSlots(t, c.id, c.resource as Schedule | undefined, Date.now(), c.isNew);
       if (report.conflicts.length) onConflicts?.(c.id, report.conflicts);
       continue;
     }
@@ -42,6 +43,7 @@ export async function schedulingDerivation(t: StoreTransaction, changes: readonl
   }
   const keys = [...delta.keys()].sort();
   await t.lock(keys);
+  const freed: Slot[] = [];
   for (const key of keys) {
     const d = delta.get(key)!;
     if (d === 0) continue;
@@ -61,7 +63,10 @@ export async function schedulingDerivation(t: StoreTransaction, changes: readonl
     if (q.taken > q.capacity) next.overbooked = true;
     else delete next.overbooked;
     await update(t, 'Slot', id, next);
+    if (d < 0 && status === 'free') freed.push(next);
   }
+  // A place given back: offered to the first suitable patient on the waitlist (waitlist.ts).
+  for (const slot of freed) await offerFreedSlot(t, slot);
   if (check.length === 0) return;
   // Racing bookings of one person in different slots serialise here (after the slots' locks: one order for all).
   const people = check.flatMap((a) => (a.participant ?? []).map((p) => refKey(p.actor)).filter((k): k is string => !!k && EXCLUSIVE.has(k.split('/')[0])));

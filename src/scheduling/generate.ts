@@ -25,7 +25,7 @@ const DAY = 86_400_000;
  * availability no longer offers it, it is reported as a conflict. `schedule` undefined, inactive or without
  * availability blocks: no generated slots. Slots a client wrote itself (ids not of slotId's form) are left alone.
  */
-export async function generateSlots(t: StoreTransaction, scheduleId: string, schedule: Schedule | undefined, now = Date.now()): Promise<GenerationReport> {
+export async function generateSlots(t: StoreTransaction, scheduleId: string, schedule: Schedule | undefined, now = Date.now(), isNew = false): Promise<GenerationReport> {
   const report: GenerationReport = { created: 0, updated: 0, removed: 0, kept: 0, conflicts: [] };
   const a = schedule && schedule.active !== false ? readAvailability(schedule) : undefined;
   const from = now;
@@ -34,7 +34,8 @@ export async function generateSlots(t: StoreTransaction, scheduleId: string, sch
   if (!wanted) throw new FhirError(422, 'too-costly', 'scheduling.tooManySlots', [MAX_SLOTS_PER_SCHEDULE]);
   const want = new Map<string, SlotSpec>(wanted.map((w) => [slotId(scheduleId, w.start, w.end), w]));
 
-  const existing = await searchIn<Slot>(t, 'Slot', { schedule: `Schedule/${scheduleId}`, start: `ge${new Date(from).toISOString()}` }, MAX_SLOTS_PER_SCHEDULE + 1000);
+  // A new Schedule has no generated slots yet (readMany below still finds any row of the same id).
+  const existing = isNew ? [] : await searchIn<Slot>(t, 'Slot', { schedule: `Schedule/${scheduleId}`, start: `ge${new Date(from).toISOString()}` }, MAX_SLOTS_PER_SCHEDULE + 1000);
   const have = new Set<string>();
   for (const slot of existing) {
     const id = slot.id!;

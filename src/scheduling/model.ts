@@ -16,6 +16,7 @@ export const EXT = {
   language: `${SD}py-idioma-atencion`,
   interpreter: `${SD}py-requiere-interprete`,
   holdExpires: `${SD}py-retencion-vence`,
+  urgency: `${SD}py-urgencia-clinica`,
 } as const;
 export const PROFILE = { schedule: `${SD}py-schedule`, slot: `${SD}py-slot`, appointment: `${SD}py-appointment` } as const;
 

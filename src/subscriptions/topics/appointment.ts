@@ -27,5 +27,11 @@ function statusTopic(id: string, title: string, status: Appointment['status'], d
 }
 
 export const appointmentBooked = statusTopic('appointment-booked', 'Appointment booked', 'booked', 'An Appointment was created with status booked, or its status changed to booked.');
+export const appointmentProposed = statusTopic(
+  'appointment-proposed',
+  'Appointment offered',
+  'proposed',
+  'An Appointment was created with status proposed: e.g. a freed slot offered to a patient on the waitlist (its supportingInformation is the waitlist entry).',
+);
 export const appointmentCancelled = statusTopic('appointment-cancelled', 'Appointment cancelled', 'cancelled', 'The status of an Appointment changed to cancelled.');
 export const appointmentNoShow = statusTopic('appointment-noshow', 'Appointment no-show', 'noshow', 'The status of an Appointment changed to noshow (the patient did not come).');

@@ -1,11 +1,11 @@
-import { appointmentBooked, appointmentCancelled, appointmentNoShow } from './appointment.js';
+import { appointmentBooked, appointmentCancelled, appointmentNoShow, appointmentProposed } from './appointment.js';
 import { resourceChange } from './resource-change.js';
 import { topicUrl, type TopicDefinition } from './topic.js';
 
 export { TOPIC_BASE, topicResource, topicUrl, type Interaction, type TopicDefinition, type TopicTrigger } from './topic.js';
 
 /** The topics this server ships. Adding one: a file beside this one, and one entry here. */
-export const TOPICS: TopicDefinition[] = [resourceChange, appointmentBooked, appointmentCancelled, appointmentNoShow];
+export const TOPICS: TopicDefinition[] = [resourceChange, appointmentBooked, appointmentCancelled, appointmentNoShow, appointmentProposed];
 
 const byUrl = new Map(TOPICS.map((t) => [topicUrl(t), t]));
 
