@@ -32,7 +32,7 @@ Usage: #definition
 * title = "Buscar turnos libres (Appointment/$find)"
 * description = """Busca los turnos (Slot) con status `free` que **empiezan** entre `start` y `end` en las agendas (Schedule) activas que cumplen los criterios, y los devuelve como citas propuestas (Appointment con status `proposed`, no guardadas), cada una con su turno en `slot`, la mejor primero.
 
-Orden: primero los turnos de una agenda que atiende en el idioma del paciente (Patient.communication preferido, o el primero; solo si se indica `patient` y no `language`), luego el inicio más temprano, luego más lugares libres (capacidad − reservados), luego el id de la agenda.
+Orden: primero los turnos de una agenda que atiende en el idioma del paciente (Patient.communication preferido, o el primero; solo si se indica `patient` y no `language`), luego el inicio más temprano, luego más lugares libres (capacidad − reservados), luego el id del turno.
 
 Basada en IHE ITI-115 (https://profiles.ihe.net/ITI/Scheduling/OperationDefinition/appointment-find). Los errores son OperationOutcome: 400 si falta un parámetro o es inválido, si end no es posterior a start o si el período supera 62 días."""
 * affectsState = false
@@ -162,3 +162,65 @@ Basada en IHE ITI-117 (https://profiles.ihe.net/ITI/Scheduling/OperationDefiniti
 * parameter[1].max = "1"
 * parameter[1].type = #Appointment
 * parameter[1].documentation = "La cita reservada: status booked, participantes accepted. 201 (con Location) si se creó; 200 si se confirmó una retención o es el reintento de una cita con el mismo identificador (o ya reservada en los mismos turnos)."
+
+Instance: appointment-flow
+InstanceOf: OperationDefinition
+Title: "Flujo de pacientes (Appointment/$flow)"
+Description: "La sala de espera y el día de un lugar, profesional o servicio: quién espera ahora y desde cuándo, las citas del día por estado y cuántas se atendieron."
+Usage: #definition
+* insert MetadatosOperacionPY
+* url = "https://fhir.mspbs.gov.py/OperationDefinition/appointment-flow"
+* name = "AppointmentFlow"
+* title = "Flujo de pacientes (Appointment/$flow)"
+* description = """Para un lugar (`location`), un profesional (`practitioner`) o un tipo de servicio (`service-type`), al menos uno: cada paciente que hizo el check-in y todavía no fue atendido (su Encounter, abierto por el servidor al check-in, sigue en `arrived`), con los minutos desde el check-in, el que más espera primero; las citas del día (`date`, hoy en hora de Paraguay si falta) por estado; y `throughput`, las citas cumplidas (`fulfilled`) del día. Lee 2000 citas del día como máximo. Errores: 400 si no se indica ningún criterio o un parámetro es inválido."""
+* affectsState = false
+* code = #flow
+* parameter[0].name = #location
+* parameter[0].use = #in
+* parameter[0].min = 0
+* parameter[0].max = "1"
+* parameter[0].type = #Reference
+* parameter[0].targetProfile = "http://hl7.org/fhir/StructureDefinition/Location"
+* parameter[0].documentation = "Lugar participante de las citas (`Location/{id}` o el id)."
+* parameter[1].name = #practitioner
+* parameter[1].use = #in
+* parameter[1].min = 0
+* parameter[1].max = "1"
+* parameter[1].type = #Reference
+* parameter[1].targetProfile = "http://hl7.org/fhir/StructureDefinition/Practitioner"
+* parameter[1].documentation = "Profesional participante de las citas."
+* parameter[2].name = #service-type
+* parameter[2].use = #in
+* parameter[2].min = 0
+* parameter[2].max = "1"
+* parameter[2].type = #string
+* parameter[2].searchType = #token
+* parameter[2].documentation = "Tipo de servicio de las citas (`[system|]code`)."
+* parameter[3].name = #date
+* parameter[3].use = #in
+* parameter[3].min = 0
+* parameter[3].max = "1"
+* parameter[3].type = #date
+* parameter[3].documentation = "El día (AAAA-MM-DD, hora de Paraguay); hoy si falta."
+* parameter[4].name = #date
+* parameter[4].use = #out
+* parameter[4].min = 1
+* parameter[4].max = "1"
+* parameter[4].type = #date
+* parameter[4].documentation = "El día informado."
+* parameter[5].name = #waiting
+* parameter[5].use = #out
+* parameter[5].min = 0
+* parameter[5].max = "*"
+* parameter[5].documentation = "Un paciente en espera: partes `appointment`, `encounter`, `patient` (Reference), `since` (instant del check-in) y `minutes` (integer)."
+* parameter[6].name = #count
+* parameter[6].use = #out
+* parameter[6].min = 0
+* parameter[6].max = "*"
+* parameter[6].documentation = "Citas del día en un estado: partes `status` (code: booked, arrived, checked-in, fulfilled, noshow, cancelled) y `value` (integer)."
+* parameter[7].name = #throughput
+* parameter[7].use = #out
+* parameter[7].min = 1
+* parameter[7].max = "1"
+* parameter[7].type = #integer
+* parameter[7].documentation = "Citas cumplidas (fulfilled) del día."

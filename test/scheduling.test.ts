@@ -309,6 +309,58 @@ describe('find, hold, book, cancel, reschedule', () => {
     expect(other.entry.status).toBe('waitlist');
   });
 
+  test('patient flow: arrival, check-in opens the Encounter, $flow shows who waits and the day, fulfilment closes it', async () => {
+    // today's slots may be past: this test books a slot of its own, starting now, on a schedule of its own
+    const nurse = await practitioner('Flujo');
+    const room = `Location/${(await create({ resourceType: 'Location', name: 'Consultorio 3' })).id}`;
+    const p = await patient('Llegada');
+    const start = new Date(Date.now() - 60_000).toISOString();
+    const end = new Date(Date.now() + 19 * 60_000).toISOString();
+    const appt = await create({
+      resourceType: 'Appointment',
+      status: 'booked',
+      start,
+      end,
+      participant: [
+        { actor: { reference: p }, status: 'accepted' },
+        { actor: { reference: nurse }, status: 'accepted' },
+        { actor: { reference: room }, status: 'accepted' },
+      ],
+    });
+    const put = (status: string, body: Json = appt): Promise<Reply> => request('PUT', `${server.base}/Appointment/${appt.id}`, { ...body, status });
+    expect((await put('arrived')).status).toBe(200);
+    expect((await get(`Encounter?appointment=Appointment/${appt.id}`)).json.entry ?? []).toEqual([]);
+    expect((await put('checked-in')).status).toBe(200);
+    const opened = (await get(`Encounter?appointment=Appointment/${appt.id}`)).json.entry.map((e: Json) => e.resource);
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toMatchObject({ status: 'arrived', subject: { reference: p }, location: [{ location: { reference: room } }], class: { code: 'AMB' } });
+    expect(opened[0].participant).toEqual([{ individual: { reference: nurse } }]);
+
+    const waitingRoom = await get(`Appointment/$flow?location=${room}`);
+    expect(waitingRoom.status).toBe(200);
+    const parts = (name: string): Json[] => waitingRoom.json.parameter.filter((x: Json) => x.name === name);
+    expect(parts('waiting')).toHaveLength(1);
+    const w = Object.fromEntries(parts('waiting')[0].part.map((x: Json) => [x.name, x]));
+    expect(w.appointment.valueReference.reference).toBe(`Appointment/${appt.id}`);
+    expect(w.patient.valueReference.reference).toBe(p);
+    expect(w.minutes.valueInteger).toBeGreaterThanOrEqual(0);
+    const counts = Object.fromEntries(parts('count').map((c: Json) => [c.part[0].valueCode, c.part[1].valueInteger]));
+    expect(counts['checked-in']).toBe(1);
+    expect(parts('throughput')[0].valueInteger).toBe(0);
+
+    expect((await put('fulfilled')).status).toBe(200);
+    const closed = (await get(`Encounter/${opened[0].id}`)).json;
+    expect(closed.status).toBe('finished');
+    expect(closed.period.end).toBeDefined();
+    expect(closed.statusHistory.map((h: Json) => h.status)).toEqual(['arrived', 'finished']);
+    const later = await get(`Appointment/$flow?location=${room}`);
+    expect(later.json.parameter.filter((x: Json) => x.name === 'waiting')).toEqual([]);
+    expect(later.json.parameter.find((x: Json) => x.name === 'throughput').valueInteger).toBe(1);
+
+    expectOutcome(await get('Appointment/$flow'), 400, /Missing parameter/);
+    expectOutcome(await get(`Appointment/$flow?location=${room}&date=hoy`), 400, /Invalid parameter date/);
+  });
+
   test('changing the availability regenerates the slots and never touches a booked one', async () => {
     const p = await patient('Regenera');
     const booked = await post('Appointment/$book', params(proposal(slots[7], p, doc)));

@@ -6,6 +6,7 @@ import { generateSlots } from './generate.js';
 import { BUSY, heldSlots, instantOf, quotaExtension, quotaStatus, readQuota, refKey, EXT } from './model.js';
 import { searchIn } from './search.js';
 import { offerFreedSlot } from './waitlist.js';
+import { followFlow } from './flow.js';
 
 /** Participants that cannot be in two appointments at once (a Location or a service may host several). */
 const EXCLUSIVE = new Set(['Patient', 'Practitioner', 'PractitionerRole', 'RelatedPerson', 'Device']);
@@ -35,6 +36,7 @@ export async function schedulingDerivation(t: StoreTransaction, changes: readonl
     const now = c.resource as Appointment | undefined;
     const before = c.previousVersion ? await t.readVersion('Appointment', c.id, c.previousVersion) : undefined;
     const old = before?.content ? (JSON.parse(before.content) as Appointment) : undefined;
+    await followFlow(t, c, old);
     const after = heldSlots(now);
     const prior = heldSlots(old);
     for (const s of after) if (!prior.includes(s)) delta.set(s, (delta.get(s) ?? 0) + 1);

@@ -3,6 +3,7 @@ import { defineOperation } from '../operations/registry.js';
 import type { Services } from '../rest/services.js';
 import { schedulingDerivation } from './bookings.js';
 import { find } from './find.js';
+import { flow } from './flow.js';
 import { lapseHolds, rollHorizon } from './jobs.js';
 import './messages.js';
 import { reserve, setHoldSeconds } from './reserve.js';
@@ -37,6 +38,15 @@ export function schedulingFeature(): Feature {
           affectsState: false,
           documentation: 'IHE ITI-115: free slots of the matching schedules as proposed Appointments, best first.',
           handler: (s, ctx, call) => find(s, ctx, call),
+        });
+        defineOperation({
+          name: 'flow',
+          levels: ['type'],
+          types: ['Appointment'],
+          definition: `${OD}appointment-flow`,
+          affectsState: false,
+          documentation: 'Patient flow of a location, practitioner or service: who is waiting now and for how long, the day\'s appointments per status and throughput.',
+          handler: (s, ctx, call) => flow(s, ctx, call),
         });
         defineOperation({
           name: 'hold',

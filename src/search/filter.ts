@@ -10,6 +10,7 @@ import {
   ofTypeCondition,
   quantityCondition,
   referenceCondition,
+  referencesCondition,
   stringCondition,
   tokenCondition,
   tokenTextCondition,
@@ -299,7 +300,7 @@ export class FilterBuilder {
       case 'reference': {
         if (f.modifier === 'identifier') return exists(`${param.code}:identifier`, or(f.values.map((v) => tokenCondition('§', f.name, v, p))), 'token');
         const typeModifier = f.modifier && /^[A-Z]/.test(f.modifier) ? f.modifier : undefined;
-        return exists(param.code, or(f.values.map((v) => referenceCondition('§', f.name, v, typeModifier, this.baseUrl, p))));
+        return exists(param.code, or(referencesCondition('§', f.name, f.values, typeModifier, this.baseUrl, p)));
       }
       case 'date':
         return exists(param.code, or(f.values.map((v) => dateCondition('§.lo', '§.hi', f.name, v, p))));

@@ -76,6 +76,32 @@ export function referenceCondition(a: string, name: string, v: string, typeModif
   throw errors.badRequest('invalidParam', name, v);
 }
 
+/**
+ * Several OR-values of a reference parameter: local references of one type become one `target_id = ANY(...)`
+ * test (one index range per id, where an OR of a hundred pairs makes PostgreSQL test each row against each);
+ * a single value, or any other form, is tested as referenceCondition does.
+ */
+export function referencesCondition(a: string, name: string, values: string[], typeModifier: string | undefined, baseUrl: string, params: SqlParams): string[] {
+  if (values.length < 2) return values.map((v) => referenceCondition(a, name, v, typeModifier, baseUrl, params));
+  const byType = new Map<string, string[]>();
+  const other: string[] = [];
+  for (const v of values) {
+    const local = parseLocalReference(unescape(v), baseUrl);
+    if (!local) {
+      other.push(referenceCondition(a, name, v, typeModifier, baseUrl, params));
+      continue;
+    }
+    if (typeModifier && typeModifier !== local.type) throw errors.badRequest('invalidParam', name, v);
+    byType.set(local.type, [...(byType.get(local.type) ?? []), local.id]);
+  }
+  const grouped = [...byType].map(([type, ids]) =>
+    ids.length === 1
+      ? `${a}.target_id = ${params.add(ids[0])} AND ${a}.target_type = ${params.add(type)}`
+      : `${a}.target_id = ANY(${params.add(ids)}::text[]) AND ${a}.target_type = ${params.add(type)}`,
+  );
+  return [...grouped, ...other];
+}
+
 /** Date prefixes as interval relations between the stored [lo, hi] and the searched [x, y]. */
 export function dateCondition(lo: string, hi: string, name: string, v: string, params: SqlParams): string {
   const { prefix, rest } = splitPrefix(v);
