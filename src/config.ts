@@ -63,6 +63,9 @@ export interface Config {
   pgliteRecycleIdleMs: number;
   schedulingHoldSeconds: number;
   schedulingHoldCheckMs: number;
+  schedulingReminderHours: number;
+  schedulingReminderCheckMs: number;
+  schedulingReminderTemplates?: string;
   shutdownGraceMs: number;
 }
 
@@ -125,6 +128,9 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
   { env: 'PGLITE_RECYCLE_IDLE_MS', key: 'pgliteRecycleIdleMs', type: 'integer', doc: 'How long the embedded database must have been idle before its thread may be reopened to give back memory (PGLITE_RECYCLE_MB). Default 10000.' },
   { env: 'SCHEDULING_HOLD_SECONDS', key: 'schedulingHoldSeconds', type: 'integer', doc: 'How long a hold made by Appointment/$hold lasts before it lapses (the Appointment is cancelled and its slots freed), in seconds. Default 600.' },
   { env: 'SCHEDULING_HOLD_CHECK_MS', key: 'schedulingHoldCheckMs', type: 'integer', doc: 'How often the server looks for lapsed holds. Default 15000.' },
+  { env: 'SCHEDULING_REMINDER_HOURS', key: 'schedulingReminderHours', type: 'integer', doc: 'How long before a booked appointment its reminder is sent, in hours. Default 24.' },
+  { env: 'SCHEDULING_REMINDER_CHECK_MS', key: 'schedulingReminderCheckMs', type: 'integer', doc: 'How often the server looks for reminders to send. Default 60000.' },
+  { env: 'SCHEDULING_REMINDER_TEMPLATES', key: 'schedulingReminderTemplates', type: 'string', doc: 'A JSON file of reminder texts by language ({"es": "...", "gn": "..."}, placeholders {paciente} {fecha} {hora} {profesional}), read at each round; unset: the built-in Spanish and Guaraní texts.' },
   { env: 'QUERY_TIMEOUT_MS', key: 'queryTimeoutMs', type: 'integer', doc: 'Longest a database statement of a request may run, in milliseconds; a statement past it is cancelled and the request answered 422 too-costly (default 5000; 0 = no limit, otherwise at least 100). PostgreSQL: statement_timeout. Embedded PGlite on its own thread (PGLITE_THREAD=worker): the thread is stopped and restarted on the same data folder. PGLITE_THREAD=main cannot be interrupted: no limit there. Migrations, ANALYZE, building search links and reindexing are exempt.' },
   { env: 'SHUTDOWN_GRACE_MS', key: 'shutdownGraceMs', type: 'integer', doc: 'On SIGTERM or SIGINT, how long requests in flight may finish (default 3000); then the database is closed (statements still running are cut off and their transactions roll back) and the process exits at the latest 2 s later. A second signal exits at once.' },
 ];
@@ -132,7 +138,7 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
 const schema = {
   type: 'object',
   additionalProperties: false,
-  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'maxLargeBodies', 'maxJsonDepth', 'maxJsonWidth', 'maxStringLength', 'maxResourceElements', 'maxBundleEntries', 'searchMaxParams', 'searchMaxValues', 'searchMaxChainDepth', 'searchMaxIncludes', 'searchMaxIncluded', 'logLevel', 'defaultPageSize', 'maxPageSize', 'searchHasHashLimit', 'searchLinks', 'subscriptionAllowedHosts', 'subscriptionTimeoutMs', 'subscriptionMaxPayloadBytes', 'subscriptionRetryBaseMs', 'subscriptionRetryMaxMs', 'subscriptionErrorAfter', 'subscriptionConcurrency', 'subscriptionPollMs', 'subscriptionEventRetentionS', 'queryTimeoutMs', 'pgliteRecycleMb', 'pgliteRecycleIdleMs', 'schedulingHoldSeconds', 'schedulingHoldCheckMs', 'shutdownGraceMs'],
+  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'maxLargeBodies', 'maxJsonDepth', 'maxJsonWidth', 'maxStringLength', 'maxResourceElements', 'maxBundleEntries', 'searchMaxParams', 'searchMaxValues', 'searchMaxChainDepth', 'searchMaxIncludes', 'searchMaxIncluded', 'logLevel', 'defaultPageSize', 'maxPageSize', 'searchHasHashLimit', 'searchLinks', 'subscriptionAllowedHosts', 'subscriptionTimeoutMs', 'subscriptionMaxPayloadBytes', 'subscriptionRetryBaseMs', 'subscriptionRetryMaxMs', 'subscriptionErrorAfter', 'subscriptionConcurrency', 'subscriptionPollMs', 'subscriptionEventRetentionS', 'queryTimeoutMs', 'pgliteRecycleMb', 'pgliteRecycleIdleMs', 'schedulingHoldSeconds', 'schedulingHoldCheckMs', 'schedulingReminderHours', 'schedulingReminderCheckMs', 'shutdownGraceMs'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -192,6 +198,9 @@ const schema = {
     pgliteRecycleIdleMs: { type: 'integer', minimum: 100, maximum: 86400000 },
     schedulingHoldSeconds: { type: 'integer', minimum: 1, maximum: 604800 },
     schedulingHoldCheckMs: { type: 'integer', minimum: 100, maximum: 86400000 },
+    schedulingReminderHours: { type: 'integer', minimum: 1, maximum: 720 },
+    schedulingReminderCheckMs: { type: 'integer', minimum: 100, maximum: 86400000 },
+    schedulingReminderTemplates: { type: 'string' },
     shutdownGraceMs: { type: 'integer', minimum: 0, maximum: 600000 },
   },
 } as const;
@@ -249,6 +258,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgliteRecycleIdleMs: 10_000,
     schedulingHoldSeconds: 600,
     schedulingHoldCheckMs: 15_000,
+    schedulingReminderHours: 24,
+    schedulingReminderCheckMs: 60_000,
     shutdownGraceMs: 3000,
   };
   for (const s of SETTINGS) {

@@ -26,7 +26,7 @@ function block(inicio: string, fin: string, minutes: number, more: Json[] = []):
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ SCHEDULING_HOLD_SECONDS: '2', SCHEDULING_HOLD_CHECK_MS: '300' });
+  server = await startTestServer({ SCHEDULING_HOLD_SECONDS: '2', SCHEDULING_HOLD_CHECK_MS: '300', SCHEDULING_REMINDER_CHECK_MS: '300' });
 });
 afterAll(async () => {
   await server?.stop();
@@ -376,6 +376,50 @@ describe('find, hold, book, cancel, reschedule', () => {
     expect(taken(afternoon.find((x) => x.id === slots[7].id))).toBe(1);
     expect(after.filter((x) => x.start.startsWith(`${localDate(1)}T08`)).map((x) => x.start.slice(11, 16))).toEqual(['08:00', '08:30']);
   });
+});
+
+test('a reminder before each booked appointment, once, in the patient\'s language (Guaraní or Spanish)', async () => {
+  const doc = await create({ resourceType: 'Practitioner', name: [{ given: ['Rosa'], family: 'Benítez' }] });
+  const inTwoHours = Date.now() + 2 * 3600_000;
+  const book = async (who: string, later = 0): Promise<Json> =>
+    create({
+      resourceType: 'Appointment',
+      status: 'booked',
+      start: new Date(inTwoHours + later).toISOString(),
+      end: new Date(inTwoHours + later + 20 * 60_000).toISOString(),
+      participant: [{ actor: { reference: who }, status: 'accepted' }, { actor: { reference: `Practitioner/${doc.id}` }, status: 'accepted' }],
+    });
+  const gn = await book(await patient('Recordatorio', 'gn'));
+  const es = await book(await patient('Aviso'), 30 * 60_000);
+  const reminders = async (a: Json): Promise<Json[]> => ((await get(`Communication?based-on=Appointment/${a.id}`)).json.entry ?? []).map((e: Json) => e.resource);
+  let found: Json[] = [];
+  for (let i = 0; i < 40 && found.length < 2; i++) {
+    await sleep(250);
+    found = [...(await reminders(gn)), ...(await reminders(es))].filter((c) => c.status === 'completed');
+  }
+  const [forGn, forEs] = [(await reminders(gn))[0], (await reminders(es))[0]];
+  const hora = new Date(inTwoHours - 3 * 3600_000).toISOString().slice(11, 16);
+  expect(forGn).toMatchObject({ status: 'completed', language: 'gn', category: [{ coding: [{ code: 'reminder' }] }] });
+  expect(forGn.payload[0].contentString).toContain("Mba'éichapa");
+  expect(forGn.payload[0].contentString).toContain(hora);
+  expect(forGn.payload[0].contentString).toContain('Rosa Benítez');
+  expect(forEs).toMatchObject({ status: 'completed', language: 'es' });
+  expect(forEs.payload[0].contentString).toMatch(/^Hola Aviso: le recordamos su turno/);
+  expect(forGn.sent).toBeDefined();
+  // later rounds (and, on PostgreSQL, a second process) send nothing more
+  const second = backend() === 'postgres' ? await spawnServer(server.env) : undefined;
+  try {
+    await sleep(1500);
+  } finally {
+    if (second) {
+      await new Promise<void>((resolve) => {
+        second.proc.once('exit', () => resolve());
+        second.proc.kill('SIGTERM');
+      });
+    }
+  }
+  expect(await reminders(gn)).toHaveLength(1);
+  expect(await reminders(es)).toHaveLength(1);
 });
 
 /** 200 clients, 20 slots of capacity 1, ten clients per slot: exactly 20 bookings and 180 clear 409s. */

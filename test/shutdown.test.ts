@@ -122,7 +122,8 @@ describe('a long grace', () => {
     await sleep(300);
     expect(server.process.exitCode).toBeNull(); // still waiting for the request in flight
     const { ms } = await signalAndWait(server, 'SIGINT');
-    expect(ms).toBeLessThan(1000);
+    // at once: not after the 30 s grace (1.1–2.4 s seen on a machine busy with the rest of the suite)
+    expect(ms).toBeLessThan(3000);
     expect(await long).toBe('cut');
   });
 });

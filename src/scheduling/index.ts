@@ -7,6 +7,7 @@ import { flow } from './flow.js';
 import { lapseHolds, rollHorizon } from './jobs.js';
 import './messages.js';
 import { reserve, setHoldSeconds } from './reserve.js';
+import { sendReminders } from './reminders.js';
 
 /**
  * Scheduling (IHE ITI Scheduling on the Paraguay profiles): Slots generated from each Schedule's availability,
@@ -76,6 +77,7 @@ export function schedulingFeature(): Feature {
       };
       every(s.config.schedulingHoldCheckMs, () => lapseHolds(s));
       every(3600_000, () => rollHorizon(s));
+      every(s.config.schedulingReminderCheckMs, () => sendReminders(s, s.config.schedulingReminderHours, s.config.schedulingReminderTemplates));
     },
     async stop() {
       for (const t of timers) clearInterval(t);
