@@ -401,3 +401,57 @@ describe('policies of the record, people and financial types', () => {
     expect(own.status).toBe(201);
   });
 });
+
+describe('scheduling: a facility-bound client finds and books in its own facility only', () => {
+  const SD = 'https://fhir.mspbs.gov.py/StructureDefinition/';
+  const tomorrow = new Date(Date.now() - 3 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
+  const schedule = (id: string, location: string): Json => ({
+    resourceType: 'Schedule',
+    id,
+    active: true,
+    actor: [{ reference: location }],
+    extension: [
+      {
+        url: `${SD}py-disponibilidad`,
+        extension: [
+          { url: 'inicio', valueTime: '07:00:00' },
+          { url: 'fin', valueTime: '08:00:00' },
+          { url: 'duracionMinutos', valuePositiveInt: 30 },
+          ...['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => ({ url: 'dia', valueCode: d })),
+        ],
+      },
+      { url: `${SD}py-horizonte-planificacion`, valuePositiveInt: 2 },
+    ],
+  });
+  const book = (slot: Json, location: string): Json => ({
+    resourceType: 'Parameters',
+    parameter: [
+      {
+        name: 'appointment',
+        resource: {
+          resourceType: 'Appointment', status: 'proposed', start: slot.start, end: slot.end, slot: [{ reference: `Slot/${slot.id}` }],
+          participant: [{ actor: { reference: 'Patient/pA' }, status: 'needs-action' }, { actor: { reference: location }, status: 'needs-action' }],
+        },
+      },
+    ],
+  });
+  const taken = (slot: Json): number => slot.extension.find((e: Json) => e.url === `${SD}py-cupo`).extension.find((e: Json) => e.url === 'reservados').valueUnsignedInt;
+
+  test('$find offers its own schedules\' slots; booking another facility\'s slot is refused and leaves it free', async () => {
+    await adminPut(schedule('schFutA', 'Location/locA'));
+    await adminPut(schedule('schFutB', 'Location/locB'));
+    const found = await as('facA', 'GET', `Appointment/$find?start=${tomorrow}&end=${tomorrow}`);
+    expect(found.status).toBe(200);
+    const actors = found.json.entry.flatMap((e: Json) => e.resource.participant.map((p: Json) => p.actor.reference));
+    expect(actors).toContain('Location/locA');
+    expect(actors).not.toContain('Location/locB');
+    const own = (await as('admin', 'GET', 'Slot?schedule=Schedule/schFutA&_sort=start&_count=1')).json.entry[0].resource;
+    expect((await as('facA', 'POST', 'Appointment/$book', book(own, 'Location/locA'))).status).toBe(201);
+    const foreign = (await as('admin', 'GET', 'Slot?schedule=Schedule/schFutB&_sort=start&_count=1')).json.entry[0].resource;
+    const refused = await as('facA', 'POST', 'Appointment/$book', book(foreign, 'Location/locB'));
+    expect([403, 404]).toContain(refused.status);
+    expect(refused.json.resourceType).toBe('OperationOutcome');
+    expect(taken((await as('admin', 'GET', `Slot/${foreign.id}`)).json)).toBe(0);
+    expect(taken((await as('admin', 'GET', `Slot/${own.id}`)).json)).toBe(1);
+  });
+});

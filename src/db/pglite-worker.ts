@@ -248,22 +248,28 @@ export async function openPgliteWorker(dataDir: string, options: PgliteWorkerOpt
       { ms: Math.round(performance.now() - started), limitMs: queryTimeoutMs, sql: victim.msg.op === 'query' ? victim.msg.sql.slice(0, 200) : undefined, rolledBack: tx !== undefined, waiting: pending.size },
       'statement past QUERY_TIMEOUT_MS: database thread stopped, restarting it',
     );
-    let w: Worker;
     const t0 = performance.now();
+    if (!(await reopen())) return;
+    log?.info({ ms: Math.round(lastReply - t0), waiting: pending.size }, 'database thread restarted');
+    resend();
+  };
+
+  /** Opens a new thread on the data folder and makes it current; false when that failed or the database closed meanwhile. */
+  const reopen = async (): Promise<boolean> => {
+    let w: Worker;
     try {
       w = await spawn();
     } catch (err) {
       fail(err as Error);
-      return;
+      return false;
     }
     if (broken) {
       void w.terminate(); // closed meanwhile
-      return;
+      return false;
     }
     worker = w;
     lastReply = performance.now();
-    log?.info({ ms: Math.round(lastReply - t0), waiting: pending.size }, 'database thread restarted');
-    resend();
+    return true;
   };
 
   /**
@@ -288,19 +294,7 @@ export async function openPgliteWorker(dataDir: string, options: PgliteWorkerOpt
       });
       closing = undefined;
       await old.terminate();
-      let w: Worker;
-      try {
-        w = await spawn();
-      } catch (err) {
-        fail(err as Error);
-        return;
-      }
-      if (broken) {
-        void w.terminate(); // closed meanwhile
-        return;
-      }
-      worker = w;
-      lastReply = performance.now();
+      if (!(await reopen())) return;
       const after = process.memoryUsage.rss();
       log?.info(
         { ms: Math.round(lastReply - t0), idleMb: Math.round((openedRss ?? 0) / 1048576), beforeMb: Math.round(rss / 1048576), afterMb: Math.round(after / 1048576), waiting: pending.size },

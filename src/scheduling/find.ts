@@ -6,7 +6,7 @@ import type { FhirResponse } from '../rest/request.js';
 import type { Services } from '../rest/services.js';
 import { parseSearch } from '../search/parse.js';
 import { findInput, type FindInput } from './input.js';
-import { EXT, instantOf, PROFILE, readQuota } from './model.js';
+import { EXT, instantOf, proposedFor, readQuota } from './model.js';
 
 /** Most schedules one $find looks through, schedules per slot search (its OR-values), slots per search. */
 export const MAX_FIND_SCHEDULES = 2000;
@@ -87,19 +87,7 @@ function proposal(slot: Slot, schedule: Schedule, input: FindInput): Appointment
   const modes = (slot.extension ?? []).filter((e) => e.url === EXT.mode);
   const mode = input.mode ? modes.filter((e) => e.valueCoding?.code === input.mode).slice(0, 1) : modes.length === 1 ? modes : [];
   const language = input.language ? [{ url: EXT.language, valueCode: input.language }] : [];
-  const extension = [...carry, ...mode, ...language];
-  return {
-    resourceType: 'Appointment',
-    meta: { profile: [PROFILE.appointment] },
-    ...(extension.length ? { extension } : {}),
-    status: 'proposed',
-    ...(slot.serviceType ? { serviceType: slot.serviceType } : {}),
-    ...(slot.specialty ? { specialty: slot.specialty } : {}),
-    start: slot.start,
-    end: slot.end,
-    slot: [{ reference: `Slot/${slot.id}` }],
-    participant,
-  };
+  return proposedFor(slot, participant, [...carry, ...mode, ...language]);
 }
 
 /**

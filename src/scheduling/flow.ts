@@ -16,9 +16,12 @@ import { searchIn } from './search.js';
  * Appointment is fulfilled the Encounter is finished, and when it is cancelled or a no-show after check-in, the
  * Encounter is cancelled. Each in the same transaction as the Appointment's write, once (found by appointment).
  */
+/** The statuses that open or close a visit's Encounter. */
+const FLOW = new Set<Appointment['status']>(['checked-in', 'fulfilled', 'noshow', 'cancelled']);
+
 export async function followFlow(t: StoreTransaction, c: PendingWrite, before: Appointment | undefined): Promise<void> {
   const now = c.resource as Appointment | undefined;
-  if (!now || now.status === before?.status) return;
+  if (!now || now.status === before?.status || !FLOW.has(now.status)) return;
   const ref = `Appointment/${c.id}`;
   const [open] = await searchIn<Encounter>(t, 'Encounter', { appointment: ref }, 1);
   const at = new Date().toISOString();

@@ -1,4 +1,4 @@
-import type { Appointment, Extension, Reference, Schedule, Slot } from '@medplum/fhirtypes';
+import type { Appointment, AppointmentParticipant, Extension, Reference, Schedule, Slot } from '@medplum/fhirtypes';
 import { FhirError } from '../fhir/outcome.js';
 
 /**
@@ -135,6 +135,23 @@ export function quotaExtension(q: Quota): Extension {
 /** A Slot's status from its quota: busy once its capacity is taken (overbooking still possible), else free. */
 export function quotaStatus(q: Quota): Slot['status'] {
   return q.taken >= q.capacity ? 'busy' : 'free';
+}
+
+/** A `proposed` Appointment for one slot (not stored by $find; a waitlist offer is): the slot's times and services. */
+export function proposedFor(slot: Slot, participant: AppointmentParticipant[], extension: Extension[], more: Partial<Appointment> = {}): Appointment {
+  return {
+    resourceType: 'Appointment',
+    meta: { profile: [PROFILE.appointment] },
+    ...(extension.length ? { extension } : {}),
+    status: 'proposed',
+    ...(slot.serviceType ? { serviceType: slot.serviceType } : {}),
+    ...(slot.specialty ? { specialty: slot.specialty } : {}),
+    start: slot.start,
+    end: slot.end,
+    slot: [{ reference: `Slot/${slot.id}` }],
+    ...more,
+    participant,
+  };
 }
 
 /** `Type/id` of a literal relative reference; undefined otherwise. */

@@ -1,7 +1,7 @@
 import type { Appointment, Schedule, Slot } from '@medplum/fhirtypes';
 import { create } from '../interactions/write.js';
 import type { StoreTransaction } from '../store/store.js';
-import { EXT, instantOf, PROFILE, refKey } from './model.js';
+import { EXT, instantOf, proposedFor, refKey } from './model.js';
 import { searchIn } from './search.js';
 
 /** Most waiting entries looked at for one freed slot. */
@@ -43,23 +43,15 @@ export async function offerFreedSlot(t: StoreTransaction, slot: Slot): Promise<A
     const offered = await searchIn<Appointment>(t, 'Appointment', { status: 'proposed', 'supporting-info': `Appointment/${w.id}` }, 1);
     if (offered.length) continue;
     const patients = (w.participant ?? []).filter((p) => refKey(p.actor, 'Patient'));
-    const offer: Appointment = {
-      resourceType: 'Appointment',
-      meta: { profile: [PROFILE.appointment] },
-      ...(w.extension?.length ? { extension: w.extension.filter((e) => e.url === EXT.language || e.url === EXT.interpreter || e.url === EXT.careType) } : {}),
-      status: 'proposed',
-      ...(slot.serviceType ? { serviceType: slot.serviceType } : {}),
-      ...(slot.specialty ? { specialty: slot.specialty } : {}),
-      start: slot.start,
-      end: slot.end,
-      slot: [{ reference: `Slot/${slot.id}` }],
-      supportingInformation: [{ reference: `Appointment/${w.id}` }],
-      participant: [
+    const offer = proposedFor(
+      slot,
+      [
         ...patients.map((p) => ({ actor: p.actor, required: 'required' as const, status: 'needs-action' as const })),
         ...(schedule.actor ?? []).map((actor) => ({ actor, required: 'required' as const, status: 'needs-action' as const })),
       ],
-    };
-    if (offer.extension?.length === 0) delete offer.extension;
+      (w.extension ?? []).filter((e) => e.url === EXT.language || e.url === EXT.interpreter || e.url === EXT.careType),
+      { supportingInformation: [{ reference: `Appointment/${w.id}` }] },
+    );
     const r = await create(t, offer);
     return { ...offer, id: r.id };
   }
