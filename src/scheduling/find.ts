@@ -4,9 +4,9 @@ import type { RequestContext } from '../context.js';
 import type { OperationCall } from '../operations/registry.js';
 import type { FhirResponse } from '../rest/request.js';
 import type { Services } from '../rest/services.js';
-import { parseSearch } from '../search/parse.js';
 import { findInput, type FindInput } from './input.js';
 import { EXT, instantOf, proposedFor, readQuota } from './model.js';
+import { searchStore } from './search.js';
 
 /** Most schedules one $find looks through, schedules per slot search (its OR-values), slots per search. */
 export const MAX_FIND_SCHEDULES = 2000;
@@ -14,13 +14,6 @@ const CHUNK = 200;
 const PAGE = 1000;
 const HOUR = 3600_000;
 const MIN_SPAN = 10 * 60_000;
-
-async function searchStore<T extends Resource>(s: Services, ctx: RequestContext, type: string, query: [string, string][], max: number): Promise<T[]> {
-  const q = new URLSearchParams(query);
-  q.set('_count', String(max));
-  const r = await s.store.search(ctx, parseSearch([type], q, { count: max, maxCount: max }));
-  return r.rows.map((row) => JSON.parse(row.content) as T);
-}
 
 const codes = (r: Schedule, url: string): string[] =>
   (r.extension ?? []).filter((e) => e.url === url).map((e) => e.valueCode ?? e.valueCoding?.code ?? '').filter(Boolean);

@@ -1,14 +1,13 @@
 import type { Appointment, Encounter, Parameters, ParametersParameter } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
-import { FhirError } from '../fhir/outcome.js';
 import { create, update } from '../interactions/write.js';
-import { paramString, type OperationCall } from '../operations/registry.js';
+import type { OperationCall } from '../operations/registry.js';
 import type { FhirResponse } from '../rest/request.js';
 import type { Services } from '../rest/services.js';
 import type { PendingWrite, StoreTransaction } from '../store/store.js';
-import { parseSearch } from '../search/parse.js';
-import { instantOf, refKey, UTC_OFFSET_MIN } from './model.js';
-import { searchIn } from './search.js';
+import { flowInput } from './input.js';
+import { instantOf, refKey } from './model.js';
+import { searchIn, searchStore } from './search.js';
 
 /**
  * Patient flow: booked → arrived → checked-in → fulfilled (or noshow). At check-in the server opens the visit's
@@ -66,22 +65,14 @@ export const MAX_FLOW = 2000;
  * the local day (default today, UTC−03:00).
  */
 export async function flow(s: Services, ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
-  const location = reference(call, 'location', 'Location');
-  const practitioner = reference(call, 'practitioner', 'Practitioner');
-  const serviceType = paramString(call.params, 'service-type');
-  if (serviceType !== undefined && !/^([^\s|]{0,256}\|)?[^\s|]{1,128}$/.test(serviceType)) throw new FhirError(400, 'invalid', 'scheduling.badParam', ['service-type', serviceType]);
-  if (!location && !practitioner && !serviceType) throw new FhirError(400, 'required', 'scheduling.missingParam', ['location | practitioner | service-type']);
-  const dateRaw = paramString(call.params, 'date');
-  if (dateRaw !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(dateRaw)) throw new FhirError(400, 'invalid', 'scheduling.badParam', ['date', dateRaw]);
-  const date = dateRaw ?? new Date(Date.now() + UTC_OFFSET_MIN * 60_000).toISOString().slice(0, 10);
+  const { location, practitioner, serviceType, date } = flowInput(call);
   const dayStart = instantOf(date)!;
-  if (Number.isNaN(dayStart)) throw new FhirError(400, 'invalid', 'scheduling.badParam', ['date', date]);
 
   const filters: [string, string][] = [];
   if (location) filters.push(['actor', location]);
   if (practitioner) filters.push(['actor', practitioner]);
   if (serviceType) filters.push(['service-type', serviceType]);
-  const day = await search<Appointment>(s, ctx, 'Appointment', [...filters, ['date', `ge${new Date(dayStart).toISOString()}`], ['date', `lt${new Date(dayStart + 86_400_000).toISOString()}`]]);
+  const day = await searchStore<Appointment>(s, ctx, 'Appointment', [...filters, ['date', `ge${new Date(dayStart).toISOString()}`], ['date', `lt${new Date(dayStart + 86_400_000).toISOString()}`]], MAX_FLOW);
   const counts = new Map<string, number>(STATUSES.map((x) => [x, 0]));
   for (const a of day) counts.set(a.status, (counts.get(a.status) ?? 0) + 1);
 
@@ -89,7 +80,7 @@ export async function flow(s: Services, ctx: RequestContext, call: OperationCall
   const waiting: ParametersParameter[] = [];
   const nowMs = Date.now();
   for (const a of inRoom) {
-    const [enc] = await search<Encounter>(s, ctx, 'Encounter', [['appointment', `Appointment/${a.id}`], ['status', 'arrived']], 1);
+    const [enc] = await searchStore<Encounter>(s, ctx, 'Encounter', [['appointment', `Appointment/${a.id}`], ['status', 'arrived']], 1);
     if (!enc?.period?.start) continue;
     const since = instantOf(enc.period.start)!;
     const patient = (a.participant ?? []).find((p) => refKey(p.actor, 'Patient'))?.actor;
@@ -115,18 +106,4 @@ export async function flow(s: Services, ctx: RequestContext, call: OperationCall
     ],
   };
   return { status: 200, headers: {}, body };
-}
-
-function reference(call: OperationCall, name: string, type: string): string | undefined {
-  const v = paramString(call.params, name);
-  if (v === undefined || v === '') return undefined;
-  if (!/^([A-Z][A-Za-z]+\/)?[A-Za-z0-9\-.]{1,64}$/.test(v) || (v.includes('/') && !v.startsWith(`${type}/`))) throw new FhirError(400, 'invalid', 'scheduling.badParam', [name, v]);
-  return v.includes('/') ? v : `${type}/${v}`;
-}
-
-async function search<T>(s: Services, ctx: RequestContext, type: string, query: [string, string][], max = MAX_FLOW): Promise<T[]> {
-  const q = new URLSearchParams(query);
-  q.set('_count', String(max));
-  const r = await s.store.search(ctx, parseSearch([type], q, { count: max, maxCount: max }));
-  return r.rows.map((row) => JSON.parse(row.content) as T);
 }

@@ -1,7 +1,7 @@
 import type { Appointment, Resource } from '@medplum/fhirtypes';
 import { FhirError } from '../fhir/outcome.js';
 import { assertValidInput, paramString, paramValue, type OperationCall } from '../operations/registry.js';
-import { instantOf } from './model.js';
+import { instantOf, UTC_OFFSET_MIN } from './model.js';
 
 /**
  * Every input of the scheduling operations is read and checked here, before any handler works with it:
@@ -89,4 +89,24 @@ export function appointmentInput(call: OperationCall): Appointment {
   if (!(r.slot ?? []).some((s) => typeof s.reference === 'string' && /^Slot\/[A-Za-z0-9\-.]{1,64}$/.test(s.reference))) throw new FhirError(400, 'required', 'scheduling.noSlot', []);
   if (!(r.participant ?? []).some((p) => /^Patient\/[A-Za-z0-9\-.]{1,64}$/.test(p.actor?.reference ?? ''))) throw new FhirError(400, 'required', 'scheduling.noPatient', []);
   return r as Appointment;
+}
+
+export interface FlowInput {
+  location?: string;
+  practitioner?: string;
+  serviceType?: string;
+  /** The local day, YYYY-MM-DD (today in Paraguay when not given). */
+  date: string;
+}
+
+/** Appointment/$flow: a location, practitioner or service type (at least one) and an optional day. */
+export function flowInput(call: OperationCall): FlowInput {
+  const location = reference(call, 'location', 'Location');
+  const practitioner = reference(call, 'practitioner', 'Practitioner');
+  const serviceType = token(call, 'service-type');
+  if (!location && !practitioner && !serviceType) throw new FhirError(400, 'required', 'scheduling.missingParam', ['location | practitioner | service-type']);
+  const raw = paramString(call.params, 'date');
+  if (raw !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || instantOf(raw) === undefined)) throw bad('date', raw);
+  const date = raw ?? new Date(Date.now() + UTC_OFFSET_MIN * 60_000).toISOString().slice(0, 10);
+  return { ...(location ? { location } : {}), ...(practitioner ? { practitioner } : {}), ...(serviceType ? { serviceType } : {}), date };
 }
