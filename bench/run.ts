@@ -86,6 +86,7 @@ export function serverOptions(defaults: { duration: string; patients: string; wa
     pgStats: false,
     pgSettings: [],
     waitIdle: 0,
+    cpuProf: arg('cpu-prof', process.env.BENCH_CPU_PROF ?? '') || undefined,
   };
 }
 
@@ -666,7 +667,9 @@ export async function withPostgres<T>(o: Options, fn: (env: Record<string, strin
       await c.end();
     }
   };
-  cleanups.push(drop);
+  // BENCH_KEEP_DB=1: the database stays for a look at its plans afterwards.
+  if (!process.env.BENCH_KEEP_DB) cleanups.push(drop);
+  else console.log(`  database ${name} kept (BENCH_KEEP_DB)`);
   const u = new URL(o.pgUrl);
   u.pathname = `/${name}`;
   try {

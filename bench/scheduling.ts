@@ -5,7 +5,7 @@
  *   npm run bench:scheduling -- --backends=postgres --schedules=200 --days=30
  *
  * Options: --backends [postgres,pglite], --schedules [1000], --days [30: planning horizon], --clients [4: writers
- * creating schedules, and bookers], --finds [300 per query shape], --duration [10: s of booking], --pg-url.
+ * creating schedules, and bookers], --finds [300 per query shape], --bookings [3000], --pg-url.
  *
  * Per backend, one server. Phases:
  *  1. generation: --schedules Practitioners, each with a Schedule open every day 08:00–13:40 in 20-minute slots
@@ -13,8 +13,9 @@
  *     writers; each Schedule's write generates its Slots in the same transaction. Time for all, slots per second.
  *  2. $find (on PostgreSQL after ANALYZE): three query shapes over a random day of the horizon, each --finds times, one client: by
  *     practitioner; by specialty; by specialty and language. p50 / p95 / p99.
- *  3. $book: --clients clients book distinct free slots (each for a new patient) for --duration seconds:
- *     bookings per second, p50 / p95, and the statuses (all 201 expected).
+ *  3. $book: --bookings proposals are prepared (distinct free slots from the horizon's fourth day on, each with
+ *     a new Patient and the schedule's Practitioner), then --clients clients send them to $book: bookings per
+ *     second, p50 / p95, and the statuses (all 201 expected).
  */
 import pg from 'pg';
 import { arg, fmt, percentile, runBench, serverOptions, startServer, withPglite, withPostgres, type Backend } from './run.js';
@@ -24,6 +25,7 @@ const SCHEDULES = Number(arg('schedules', '1000'));
 const DAYS = Number(arg('days', '30'));
 const CLIENTS = Number(arg('clients', '4'));
 const FINDS = Number(arg('finds', '300'));
+const BOOKINGS = Number(arg('bookings', '3000'));
 const SD = 'https://fhir.mspbs.gov.py/StructureDefinition/';
 const SPECIALTY = 'http://snomed.info/sct';
 const SPECIALTIES = ['394579002', '394582007', '394583002', '394584008', '394585009', '394586005', '394587001', '394589003', '394590007', '394591006'];
@@ -61,6 +63,7 @@ async function onBackend(backend: Backend, env: Record<string, string>): Promise
       if (r.status !== 200) throw new Error(`seeding practitioners: ${r.status}`);
       for (const e of r.json.entry) practitioners.push(String(e.response.location).split('/_history')[0]);
     }
+    const scheduleActor = new Map<string, string>();
     let slots = 0;
     const times: number[] = [];
     const t0 = performance.now();
@@ -78,6 +81,7 @@ async function onBackend(backend: Backend, env: Record<string, string>): Promise
         ],
       });
       if (r.status !== 201) throw new Error(`schedule ${i}: ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`);
+      scheduleActor.set(`Schedule/${r.json.id}`, practitioners[i]);
       times.push(r.ms);
     });
     const genS = (performance.now() - t0) / 1000;
@@ -112,28 +116,52 @@ async function onBackend(backend: Backend, env: Record<string, string>): Promise
       console.log(`$find ${name}: ${stats(ms)}${empty ? ` (${empty} empty)` : ''}`);
     }
 
-    // 3. $book
+    // 3. $book: proposals prepared beforehand (distinct free slots of the horizon's later days, a new Patient
+    // each), so that the clients send nothing but $book.
+    const wanted = Math.max(CLIENTS, Math.round(BOOKINGS));
+    const patients: string[] = [];
+    for (let i = 0; i < wanted; i += 500) {
+      const n = Math.min(500, wanted - i);
+      const entry = Array.from({ length: n }, (_, k) => ({ request: { method: 'POST', url: 'Patient' }, resource: { resourceType: 'Patient', name: [{ family: `Reserva${i + k}` }] } }));
+      const r = await call('POST', base, { resourceType: 'Bundle', type: 'transaction', entry });
+      if (r.status !== 200) throw new Error(`seeding patients: ${r.status}`);
+      for (const e of r.json.entry) patients.push(String(e.response.location).split('/_history')[0]);
+    }
+    const proposals: unknown[] = [];
+    let next: string | undefined = `${base}/Slot?status=free&start=ge${localDate(Math.min(DAYS - 1, 3))}&_count=1000`;
+    while (next && proposals.length < wanted) {
+      const page = await call('GET', next);
+      for (const e of page.json.entry ?? []) {
+        const slot = e.resource;
+        const practitioner = scheduleActor.get(String(slot.schedule.reference));
+        if (!practitioner || proposals.length >= wanted) continue;
+        proposals.push({
+          resourceType: 'Appointment',
+          status: 'proposed',
+          slot: [{ reference: `Slot/${slot.id}` }],
+          start: slot.start,
+          end: slot.end,
+          participant: [
+            { actor: { reference: patients[proposals.length] }, required: 'required', status: 'needs-action' },
+            { actor: { reference: practitioner }, required: 'required', status: 'needs-action' },
+          ],
+        });
+      }
+      next = page.json.link?.find((l: { relation: string }) => l.relation === 'next')?.url;
+    }
     const statuses: Record<string, number> = {};
     const book: number[] = [];
-    const until = performance.now() + o.duration * 1000;
     let n = 0;
     const tb = performance.now();
-    await Promise.all(Array.from({ length: CLIENTS }, async (_, c) => {
-      while (performance.now() < until) {
-        const i = n++;
-        const day = localDate(2 + (i % Math.max(1, DAYS - 3)));
-        const found = await call('GET', `${base}/Appointment/$find?start=${day}&end=${day}&practitioner=${practitioners[(i * 31 + c) % practitioners.length]}&_count=${CLIENTS}`);
-        const proposal = found.json.entry?.[c % Math.max(1, found.json.entry.length)]?.resource;
-        if (!proposal) continue;
-        const p = await call('POST', `${base}/Patient`, { resourceType: 'Patient', name: [{ family: `Reserva${i}` }] });
-        proposal.participant.push({ actor: { reference: `Patient/${p.json.id}` }, status: 'needs-action' });
-        const r = await call('POST', `${base}/Appointment/$book`, { resourceType: 'Parameters', parameter: [{ name: 'appointment', resource: proposal }] });
+    await Promise.all(Array.from({ length: CLIENTS }, async () => {
+      for (let i = n++; i < proposals.length; i = n++) {
+        const r = await call('POST', `${base}/Appointment/$book`, { resourceType: 'Parameters', parameter: [{ name: 'appointment', resource: proposals[i] }] });
         statuses[r.status] = (statuses[r.status] ?? 0) + 1;
         book.push(r.ms);
       }
     }));
     const bs = (performance.now() - tb) / 1000;
-    console.log(`$book: ${book.length} in ${fmt(bs, 1)} s with $find and a new Patient before each (${fmt(book.length / bs, 1)} bookings/s); $book alone ${stats(book)}; statuses ${JSON.stringify(statuses)}`);
+    console.log(`$book: ${book.length} bookings by ${CLIENTS} clients in ${fmt(bs, 1)} s (${fmt(book.length / bs, 0)} bookings/s); per booking ${stats(book)}; statuses ${JSON.stringify(statuses)}`);
   } finally {
     await server.stop();
   }

@@ -32,7 +32,7 @@ Usage: #definition
 * title = "Buscar turnos libres (Appointment/$find)"
 * description = """Busca los turnos (Slot) con status `free` que **empiezan** entre `start` y `end` en las agendas (Schedule) activas que cumplen los criterios, y los devuelve como citas propuestas (Appointment con status `proposed`, no guardadas), cada una con su turno en `slot`, la mejor primero.
 
-Orden: primero los turnos de una agenda que atiende en el idioma del paciente (Patient.communication preferido, o el primero; solo si se indica `patient` y no `language`), luego el inicio más temprano, luego más lugares libres (capacidad − reservados), luego el id del turno.
+Orden: primero los turnos de una agenda que atiende en el idioma del paciente (Patient.communication preferido, o el primero; solo si se indica `patient` y no `language`), luego el inicio más temprano, luego el id del turno (un hash: los turnos que empiezan a la vez se ofrecen en un orden que reparte las reservas entre sus agendas).
 
 Basada en IHE ITI-115 (https://profiles.ihe.net/ITI/Scheduling/OperationDefinition/appointment-find). Los errores son OperationOutcome: 400 si falta un parámetro o es inválido, si end no es posterior a start o si el período supera 62 días."""
 * affectsState = false

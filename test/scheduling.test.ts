@@ -183,6 +183,27 @@ describe('find, hold, book, cancel, reschedule', () => {
     expectOutcome(es, 400, /Falta el parámetro: start/);
   });
 
+  test('a schedule without availability: its own slots are found by $find; a schedule with availability takes no client-written slot', async () => {
+    const healer = await practitioner('Benítez');
+    const manual = await create({ resourceType: 'Schedule', active: true, actor: [{ reference: healer }] });
+    const at = (h: string): string => `${localDate(1)}T${h}:00-03:00`;
+    const own = await create({ resourceType: 'Slot', schedule: { reference: `Schedule/${manual.id}` }, status: 'free', start: at('09:00'), end: at('09:30') });
+    await create({ resourceType: 'Slot', schedule: { reference: `Schedule/${manual.id}` }, status: 'busy', start: at('08:00'), end: at('08:30') });
+    await create({ resourceType: 'Slot', schedule: { reference: `Schedule/${manual.id}` }, status: 'free', start: at('10:00'), end: at('10:30') });
+    const found = (await get(`Appointment/$find?start=${localDate(1)}&end=${localDate(1)}&practitioner=${healer}&_count=1`)).json.entry.map((e: Json) => e.resource);
+    expect(found.map((a: Json) => a.slot[0].reference)).toEqual([`Slot/${own.id}`]);
+
+    // the generated schedule's slots are the server's: a client's own slot is refused, by POST and in a transaction
+    const extra = { resourceType: 'Slot', schedule: { reference: schedule }, status: 'free', start: at('20:00'), end: at('20:30') };
+    expectOutcome(await post('Slot', extra), 422, /generated from its availability/);
+    const tx = await post('', { resourceType: 'Bundle', type: 'transaction', entry: [{ request: { method: 'POST', url: 'Slot' }, resource: extra }] });
+    expectOutcome(tx, 422, /generated from its availability/);
+    // and a schedule with client slots does not take availability blocks
+    const withBlocks = await request('PUT', `${server.base}/Schedule/${manual.id}`, { ...manual, extension: [block('13:00:00', '14:00:00', 30)] });
+    expectOutcome(withBlocks, 422, new RegExp(`Slot/${own.id}`));
+    expect((await slotsOf(`Schedule/${manual.id}`)).length).toBe(3);
+  });
+
   test('$hold then $book: the slot is counted once; the same patient cannot be in two places; bad input is refused', async () => {
     const s0 = slots[0];
     const held = await post('Appointment/$hold', params(proposal(s0, guarani, doc)));

@@ -3,7 +3,8 @@ import { FhirError } from '../fhir/outcome.js';
 import { update } from '../interactions/write.js';
 import type { PendingWrite, StoreTransaction } from '../store/store.js';
 import { generateSlots } from './generate.js';
-import { BUSY, heldSlots, instantOf, quotaExtension, quotaStatus, readQuota, refKey, EXT } from './model.js';
+import { BUSY, heldSlots, instantOf, quotaExtension, quotaStatus, readAvailability, readQuota, refKey, EXT } from './model.js';
+import { isGenerated } from './slots.js';
 import { searchIn } from './search.js';
 import { offerFreedSlot } from './waitlist.js';
 import { followFlow } from './flow.js';
@@ -30,6 +31,10 @@ export async function schedulingDerivation(t: StoreTransaction, changes: readonl
     if (c.type === 'Schedule') {
       const report = await generateSlots(t, c.id, c.resource as Schedule | undefined, Date.now(), c.isNew);
       if (report.conflicts.length) onConflicts?.(c.id, report.conflicts);
+      continue;
+    }
+    if (c.type === 'Slot') {
+      await checkSlotOwner(t, c);
       continue;
     }
     if (c.type !== 'Appointment') continue;
@@ -101,4 +106,16 @@ async function checkParticipantsFree(t: StoreTransaction, a: Appointment): Promi
       throw new FhirError(409, 'conflict', 'scheduling.participantBusy', [key, `Appointment/${o.id}`, o.start ?? '', o.end ?? '']);
     }
   }
+}
+
+/** A Slot written by a client (an id not of slotId's form) for a Schedule with availability: 422 (generate.ts). */
+async function checkSlotOwner(t: StoreTransaction, c: PendingWrite): Promise<void> {
+  const slot = c.resource as Slot | undefined;
+  if (!slot || isGenerated(c.id)) return;
+  const key = refKey(slot.schedule);
+  if (!key?.startsWith('Schedule/')) return;
+  const row = await t.read('Schedule', key.slice('Schedule/'.length));
+  if (!row?.content || row.deleted) return;
+  const schedule = JSON.parse(row.content) as Schedule;
+  if (schedule.active !== false && readAvailability(schedule).blocks.length) throw new FhirError(422, 'business-rule', 'scheduling.generatedSchedule', [key, `Slot/${c.id}`]);
 }

@@ -5,7 +5,8 @@ import type { OperationCall } from '../operations/registry.js';
 import type { FhirResponse } from '../rest/request.js';
 import type { Services } from '../rest/services.js';
 import { findInput, type FindInput } from './input.js';
-import { EXT, instantOf, proposedFor, readQuota } from './model.js';
+import { EXT, instantOf, proposedFor, readAvailability, type Availability } from './model.js';
+import { slotId, slotsFor } from './slots.js';
 import { searchStore } from './search.js';
 
 /** Most schedules one $find looks through, schedules per slot search (its OR-values), slots per search. */
@@ -23,7 +24,8 @@ const codes = (r: Schedule, url: string): string[] =>
  * proposed Appointments (status `proposed`, not stored). Schedules match on service type, specialty,
  * practitioner or location (search parameters), and on language, care type and visit mode (their extensions).
  * Ranking: slots of a schedule that speaks the patient's language (Patient.communication, when `patient` is
- * given and `language` is not) first, then the earliest start, then the most places left, then the schedule.
+ * given and `language` is not) first, then the earliest start, then the slot's id (a hash: slots that start
+ * together are offered in an order that spreads bookings over their schedules).
  */
 export async function find(s: Services, ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
   const input = findInput(call);
@@ -58,11 +60,6 @@ export async function find(s: Services, ctx: RequestContext, call: OperationCall
   return { status: 200, headers: {}, body: bundle };
 }
 
-const free = (slot: Slot): number => {
-  const q = readQuota(slot);
-  return q.capacity - q.taken;
-};
-
 async function patientLanguage(s: Services, ctx: RequestContext, patient: string | undefined): Promise<string | undefined> {
   if (!patient) return undefined;
   const row = await s.store.read(ctx, 'Patient', patient.slice('Patient/'.length)).catch(() => undefined);
@@ -86,48 +83,106 @@ function proposal(slot: Slot, schedule: Schedule, input: FindInput): Appointment
 /**
  * The `count` earliest free slots of `schedules` in [from, to), by time windows in order: each window's slots
  * are all earlier than the next one's, so the search stops at the first window that completes the count. A
- * window whose search fills a page is halved (down to 10 minutes), so no slot is skipped; a sparse one doubles
- * (up to a week). The first window holds about four times the slots asked for.
+ * window with more than a page of searched slots (or 20 pages of generated ones) is halved (down to 10
+ * minutes), so no slot is skipped; a sparse one doubles (up to a week). The first window holds about four times
+ * the slots asked for.
+ *
+ * A schedule with availability has only the Slots the server generated (bookings.ts refuses others), whose
+ * ids follow from the schedule and the times (slots.ts): those are read by id, earliest first, which does not
+ * depend on how many slots the store holds. The Slots of a schedule without availability (written by clients)
+ * are searched.
  */
 async function earliest(s: Services, ctx: RequestContext, schedules: Schedule[], from: number, to: number, count: number): Promise<{ slot: Slot; schedule: Schedule }[]> {
   if (schedules.length === 0) return [];
   const byId = new Map(schedules.map((sc) => [sc.id!, sc]));
+  const generated: { id: string; a: Availability }[] = [];
+  const manual: Schedule[] = [];
+  for (const sc of schedules) {
+    const a = availabilityOf(sc);
+    if (a?.blocks.length) generated.push({ id: sc.id!, a });
+    else manual.push(sc);
+  }
   const out: { slot: Slot; schedule: Schedule }[] = [];
   // About four times the slots asked for, if each schedule offers one slot in 20 minutes.
   let span = Math.max(MIN_SPAN, Math.min(24 * HOUR, Math.ceil((count * 4) / schedules.length) * 20 * 60_000));
   for (let w0 = from; w0 < to && out.length < count; ) {
     const w1 = Math.min(to, w0 + span);
-    const window: Slot[] = [];
-    let full = false;
-    for (let i = 0; i < schedules.length && !full; i += CHUNK) {
-      const ids = schedules.slice(i, i + CHUNK).map((sc) => `Schedule/${sc.id}`);
-      const slots = await searchStore<Slot>(
-        s,
-        ctx,
-        'Slot',
-        [
-          ['schedule', ids.join(',')],
-          ['status', 'free'],
-          ['start', `ge${new Date(w0).toISOString()}`],
-          ['start', `lt${new Date(w1).toISOString()}`],
-        ],
-        PAGE,
-      );
-      full = slots.length >= PAGE;
-      window.push(...slots);
-    }
-    if (full && span > MIN_SPAN) {
+    const specs = generated.flatMap(({ id, a }) => (slotsFor(a, w0, w1) ?? []).map((x) => ({ schedule: id, start: x.start, end: x.end })));
+    const searched = specs.length <= 20 * PAGE ? await searchedSlots(s, ctx, manual, w0, w1) : undefined;
+    if ((!searched || searched.length >= PAGE) && span > MIN_SPAN) {
       span = Math.max(MIN_SPAN, Math.floor(span / 2));
       continue; // the same window start, narrower
     }
-    window.sort((a, b) => instantOf(a.start)! - instantOf(b.start)! || free(b) - free(a) || (a.id! < b.id! ? -1 : 1));
-    for (const slot of window) {
+    specs.sort((x, y) => x.start - y.start);
+    const window = (searched ?? (await searchedSlots(s, ctx, manual, w0, w1))).map((slot) => ({ slot, start: instantOf(slot.start)! }));
+    window.push(...(await slotsById(s, ctx, specs, count - out.length, window)));
+    window.sort((a, b) => a.start - b.start || (a.slot.id! < b.slot.id! ? -1 : 1));
+    for (const { slot } of window) {
       const sc = byId.get(slot.schedule.reference?.slice('Schedule/'.length) ?? '');
       if (sc && out.length < count) out.push({ slot, schedule: sc });
     }
     w0 = w1;
     // a sparse window: look further at once next time (up to a week)
-    if (window.length < PAGE / 4) span = Math.min(7 * 24 * HOUR, span * 2);
+    if (specs.length + window.length < PAGE / 4) span = Math.min(7 * 24 * HOUR, span * 2);
   }
   return out;
+}
+
+interface Ranked {
+  slot: Slot;
+  start: number;
+}
+
+const before = (a: { start: number; id: string }, b: { start: number; id: string }): boolean => a.start < b.start || (a.start === b.start && a.id < b.id);
+
+/**
+ * The free ones of the generated Slots of `specs` (ordered by start; those that exist, as the requester may see
+ * them), read a chunk at a time in ranking order (start, then id: slots of one start are hashed only when
+ * reached) until `count` free slots, with `others`, rank before every slot not yet read.
+ */
+async function slotsById(s: Services, ctx: RequestContext, specs: { schedule: string; start: number; end: number }[], count: number, others: Ranked[]): Promise<Ranked[]> {
+  const out: Ranked[] = [];
+  const known = others.map((x) => ({ start: x.start, id: x.slot.id! }));
+  for (let g = 0; g < specs.length; ) {
+    // one start at a time, its slots by id
+    let h = g;
+    while (h < specs.length && specs[h].start === specs[g].start) h++;
+    const ids = specs.slice(g, h).map((x) => slotId(x.schedule, x.start, x.end)).sort();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const part = ids.slice(i, i + CHUNK);
+      for (const slot of await searchStore<Slot>(s, ctx, 'Slot', [['_id', part.join(',')], ['status', 'free']], part.length)) {
+        out.push({ slot, start: instantOf(slot.start)! });
+        known.push({ start: instantOf(slot.start)!, id: slot.id! });
+      }
+      const next = i + CHUNK < ids.length ? { start: specs[g].start, id: ids[i + CHUNK] } : { start: h < specs.length ? specs[h].start : Infinity, id: '' };
+      if (known.filter((k) => before(k, next)).length >= count) return out;
+    }
+    g = h;
+  }
+  return out;
+}
+
+/** The free Slots of `schedules` (without availability) that start in [w0, w1), up to a page. */
+async function searchedSlots(s: Services, ctx: RequestContext, schedules: Schedule[], w0: number, w1: number): Promise<Slot[]> {
+  const out: Slot[] = [];
+  for (let i = 0; i < schedules.length && out.length < PAGE; i += CHUNK) {
+    const refs = schedules.slice(i, i + CHUNK).map((sc) => `Schedule/${sc.id}`);
+    const query: [string, string][] = [
+      ['schedule', refs.join(',')],
+      ['status', 'free'],
+      ['start', `ge${new Date(w0).toISOString()}`],
+      ['start', `lt${new Date(w1).toISOString()}`],
+    ];
+    out.push(...(await searchStore<Slot>(s, ctx, 'Slot', query, PAGE)));
+  }
+  return out;
+}
+
+/** A stored Schedule's availability (undefined if it cannot be read: its slots are then searched). */
+function availabilityOf(sc: Schedule): Availability | undefined {
+  try {
+    return readAvailability(sc);
+  } catch {
+    return undefined;
+  }
 }

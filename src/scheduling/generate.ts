@@ -23,7 +23,9 @@ const DAY = 86_400_000;
  * slots it offers and lacks are created, free slots it no longer offers are deleted, and a slot's quota follows
  * its block (its count of bookings kept). A slot with bookings is never changed or removed: if the
  * availability no longer offers it, it is reported as a conflict. `schedule` undefined, inactive or without
- * availability blocks: no generated slots. Slots a client wrote itself (ids not of slotId's form) are left alone.
+ * availability blocks: no generated slots. Slots a client wrote itself (ids not of slotId's form) are left alone
+ * when the schedule has no availability blocks, and refused (422) when it has: $find reads a schedule with
+ * availability by its generated slots' ids (find.ts).
  */
 export async function generateSlots(t: StoreTransaction, scheduleId: string, schedule: Schedule | undefined, now = Date.now(), isNew = false): Promise<GenerationReport> {
   const report: GenerationReport = { created: 0, updated: 0, removed: 0, kept: 0, conflicts: [] };
@@ -39,8 +41,11 @@ export async function generateSlots(t: StoreTransaction, scheduleId: string, sch
   const have = new Set<string>();
   for (const slot of existing) {
     const id = slot.id!;
-    // Slots the server did not generate (a client's own) are the client's to manage.
-    if (!isGenerated(id)) continue;
+    // Slots a client wrote (ids not of slotId's form) belong only to a schedule without availability.
+    if (!isGenerated(id)) {
+      if (a?.blocks.length) throw new FhirError(422, 'business-rule', 'scheduling.generatedSchedule', [`Schedule/${scheduleId}`, `Slot/${id}`]);
+      continue;
+    }
     have.add(id);
     const spec = want.get(id);
     const q = readQuota(slot);

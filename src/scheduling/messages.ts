@@ -20,4 +20,8 @@ defineMessages('scheduling', {
   holdExpired: { en: 'The hold {0} expired at {1}', es: 'La reserva provisoria {0} venció a las {1}' },
   notHeld: { en: '{0} is not a hold (status {1})', es: '{0} no es una reserva provisoria (estado {1})' },
   identifierTaken: { en: 'Another appointment ({0}, status {2}) has the identifier {1}', es: 'Otra cita ({0}, estado {2}) tiene el identificador {1}' },
+  generatedSchedule: {
+    en: 'The slots of {0} are generated from its availability (py-disponibilidad): {1} cannot be written by a client; add an availability block, or mark a generated slot busy-unavailable',
+    es: 'Los turnos de {0} se generan de su disponibilidad (py-disponibilidad): un cliente no puede escribir {1}; agregue un bloque de disponibilidad o marque un turno generado como busy-unavailable',
+  },
 });
