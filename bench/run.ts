@@ -678,7 +678,7 @@ export async function withPostgres<T>(o: Options, fn: (env: Record<string, strin
     const i = cleanups.indexOf(drop);
     if (i >= 0) cleanups.splice(i, 1);
     // The server must be gone first: the caller's finally has stopped it.
-    await drop();
+    if (!process.env.BENCH_KEEP_DB) await drop();
   }
 }
 

@@ -13,7 +13,7 @@
  *     writers; each Schedule's write generates its Slots in the same transaction. Time for all, slots per second.
  *  2. $find (on PostgreSQL after ANALYZE): three query shapes over a random day of the horizon, each --finds times, one client: by
  *     practitioner; by specialty; by specialty and language. p50 / p95 / p99.
- *  3. $book: --bookings proposals are prepared (distinct free slots from the horizon's fourth day on, each with
+ *  3. $book: --bookings proposals are prepared (distinct free slots from the horizon's fourth day on, earliest first (so consecutive ones are of different schedules), each with
  *     a new Patient and the schedule's Practitioner), then --clients clients send them to $book: bookings per
  *     second, p50 / p95, and the statuses (all 201 expected).
  */
@@ -128,7 +128,7 @@ async function onBackend(backend: Backend, env: Record<string, string>): Promise
       for (const e of r.json.entry) patients.push(String(e.response.location).split('/_history')[0]);
     }
     const proposals: unknown[] = [];
-    let next: string | undefined = `${base}/Slot?status=free&start=ge${localDate(Math.min(DAYS - 1, 3))}&_count=1000`;
+    let next: string | undefined = `${base}/Slot?status=free&start=ge${localDate(Math.min(DAYS - 1, 3))}&_sort=start&_count=1000`;
     while (next && proposals.length < wanted) {
       const page = await call('GET', next);
       for (const e of page.json.entry ?? []) {
