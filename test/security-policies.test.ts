@@ -402,7 +402,7 @@ describe('policies of the record, people and financial types', () => {
   });
 });
 
-describe('scheduling: a facility-bound client finds and books in its own facility only', () => {
+describe('scheduling: a facility-bound client finds and books in its own facility only, a patient\'s app for its patient only', () => {
   const SD = 'https://fhir.mspbs.gov.py/StructureDefinition/';
   const tomorrow = new Date(Date.now() - 3 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
   const schedule = (id: string, location: string): Json => ({
@@ -423,14 +423,14 @@ describe('scheduling: a facility-bound client finds and books in its own facilit
       { url: `${SD}py-horizonte-planificacion`, valuePositiveInt: 2 },
     ],
   });
-  const book = (slot: Json, location: string): Json => ({
+  const book = (slot: Json, location: string, who = 'Patient/pA'): Json => ({
     resourceType: 'Parameters',
     parameter: [
       {
         name: 'appointment',
         resource: {
           resourceType: 'Appointment', status: 'proposed', start: slot.start, end: slot.end, slot: [{ reference: `Slot/${slot.id}` }],
-          participant: [{ actor: { reference: 'Patient/pA' }, status: 'needs-action' }, { actor: { reference: location }, status: 'needs-action' }],
+          participant: [{ actor: { reference: who }, status: 'needs-action' }, { actor: { reference: location }, status: 'needs-action' }],
         },
       },
     ],
@@ -453,5 +453,30 @@ describe('scheduling: a facility-bound client finds and books in its own facilit
     expect(refused.json.resourceType).toBe('OperationOutcome');
     expect(taken((await as('admin', 'GET', `Slot/${foreign.id}`)).json)).toBe(0);
     expect(taken((await as('admin', 'GET', `Slot/${own.id}`)).json)).toBe(1);
+  });
+
+  test('a patient-context client finds and books for its own patient only', async () => {
+    await adminPut(schedule('schPat', 'Location/locA'));
+    const scope = 'patient/Appointment.cruds patient/Patient.rs user/Slot.rs user/Schedule.rs';
+    const token = await new SignJWT({ scope, patient: 'pA2' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'idp-1' }).setIssuer(OIDC_ISSUER).setAudience('hms-ops').setSubject('app-pA2').setExpirationTime('5m').sign(idpKey);
+    const app = (method: string, path: string, body?: unknown) => request(method, `${server.base}/${path}`, body, bearer(token));
+    // without `patient`: the proposals are for the patient of the token
+    const found = await app('GET', `Appointment/$find?start=${tomorrow}&end=${tomorrow}&location=Location/locA`);
+    expect(found.status).toBe(200);
+    expect(found.json.entry.length).toBeGreaterThan(0);
+    expect(found.json.entry.every((e: Json) => e.resource.participant[0].actor.reference === 'Patient/pA2')).toBe(true);
+    // another patient: no proposals for them
+    const other = await app('GET', `Appointment/$find?start=${tomorrow}&end=${tomorrow}&patient=Patient/pB`);
+    expect([403, 404]).toContain(other.status);
+    expect(other.json.resourceType).toBe('OperationOutcome');
+    const [first, second] = (await as('admin', 'GET', 'Slot?schedule=Schedule/schPat&_sort=start&_count=2')).json.entry.map((e: Json) => e.resource);
+    const refused = await app('POST', 'Appointment/$book', book(first, 'Location/locA', 'Patient/pB'));
+    expect(refused.status).toBe(403);
+    expect(refused.json.resourceType).toBe('OperationOutcome');
+    expect(taken((await as('admin', 'GET', `Slot/${first.id}`)).json)).toBe(0);
+    const booked = await app('POST', 'Appointment/$book', book(second, 'Location/locA', 'Patient/pA2'));
+    expect(booked.status).toBe(201);
+    expect(taken((await as('admin', 'GET', `Slot/${second.id}`)).json)).toBe(1);
   });
 });

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Appointment, AppointmentParticipant, Bundle, Patient, Resource, Schedule, Slot } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
+import { errors } from '../fhir/outcome.js';
+import { principalOf } from '../security/principal.js';
 import type { OperationCall } from '../operations/registry.js';
 import type { FhirResponse } from '../rest/request.js';
 import type { Services } from '../rest/services.js';
@@ -38,8 +40,11 @@ export async function find(s: Services, ctx: RequestContext, call: OperationCall
   if (input.language) query.push(['idioma-atencion', input.language]);
   if (input.careType) query.push(['tipo-atencion', input.careType]);
   if (input.mode) query.push(['modalidad-atencion', input.mode]);
+  // A patient's own app (a patient context) finds for that patient; anyone else for a patient they may read.
+  input.patient ??= principalOf(ctx)?.patient ? `Patient/${principalOf(ctx)!.patient}` : undefined;
+  const patient = input.patient ? await readPatient(s, ctx, input.patient) : undefined;
   const schedules = await searchStore<Schedule>(s, ctx, 'Schedule', query, MAX_FIND_SCHEDULES);
-  const preferred = input.language ? undefined : await patientLanguage(s, ctx, input.patient);
+  const preferred = input.language ? undefined : languageOf(patient);
   // Schedules that speak the patient's language first; each group earliest first.
   const groups = preferred ? [schedules.filter((sc) => codes(sc, EXT.language).includes(preferred)), schedules.filter((sc) => !codes(sc, EXT.language).includes(preferred))] : [schedules];
   const found: { slot: Slot; schedule: Schedule }[] = [];
@@ -60,12 +65,17 @@ export async function find(s: Services, ctx: RequestContext, call: OperationCall
   return { status: 200, headers: {}, body: bundle };
 }
 
-async function patientLanguage(s: Services, ctx: RequestContext, patient: string | undefined): Promise<string | undefined> {
-  if (!patient) return undefined;
-  const row = await s.store.read(ctx, 'Patient', patient.slice('Patient/'.length)).catch(() => undefined);
-  if (!row?.content || row.deleted) return undefined;
-  const p = JSON.parse(row.content) as Patient;
-  const c = p.communication?.find((x) => x.preferred) ?? p.communication?.[0];
+/** The Patient as the requester may read it (403 or 404 otherwise: no proposals for someone else's patient). */
+async function readPatient(s: Services, ctx: RequestContext, ref: string): Promise<Patient> {
+  const row = await s.store.read(ctx, 'Patient', ref.slice('Patient/'.length));
+  const visible = row?.content && !row.deleted ? await s.store.readable(ctx, [{ ...row, content: row.content }]) : [];
+  if (!row?.content || visible.length === 0) throw errors.notFound('scheduling.unknownPatient', ref);
+  return JSON.parse(row.content) as Patient;
+}
+
+/** The patient's preferred language (Patient.communication preferred, else the first), without its region. */
+function languageOf(p: Patient | undefined): string | undefined {
+  const c = p?.communication?.find((x) => x.preferred) ?? p?.communication?.[0];
   return c?.language?.coding?.find((x) => x.code)?.code?.split('-')[0];
 }
 

@@ -5,6 +5,7 @@ defineMessages('scheduling', {
   badTime: { en: '{0}: "{1}" is not a time (hh:mm or hh:mm:ss)', es: '{0}: "{1}" no es una hora (hh:mm o hh:mm:ss)' },
   badBlock: { en: 'Invalid availability in {0}: {1}', es: 'Disponibilidad inválida en {0}: {1}' },
   tooManySlots: { en: 'The availability gives more than {0} slots within the planning horizon', es: 'La disponibilidad genera más de {0} turnos dentro del horizonte de planificación' },
+  unknownPatient: { en: 'The patient {0} does not exist', es: 'El paciente {0} no existe' },
   unknownSlot: { en: 'The slot {0} does not exist', es: 'El turno {0} no existe' },
   slotUnavailable: { en: 'The slot {0} cannot be booked (status {1})', es: 'El turno {0} no se puede reservar (estado {1})' },
   slotFull: { en: 'The slot {0} is full (capacity {1}, overbooking {2})', es: 'El turno {0} está completo (capacidad {1}, sobreturnos {2})' },

@@ -303,6 +303,8 @@ export class StoreTransaction {
   /** Flushes, then runs the derivations on what was written since their last run, and on what they write in turn. */
   async derive(): Promise<void> {
     await this.flush();
+    // The requester's own writes are theirs to make before anything follows from them.
+    if (this.derivations.length > 0) await this.checkWritten();
     for (let round = 0; this.derived < this.written.length; round++) {
       if (round === 4) throw new Error('derivations did not settle after 4 rounds');
       const batch = this.written.slice(this.derived);
@@ -375,7 +377,8 @@ export class StoreTransaction {
 
   /** Runs the guard's checkWritten on the writes not checked yet. */
   async checkWritten(): Promise<void> {
-    if (this.guard && this.written.length > this.checked) await this.guard.checkWritten(this.ctx, this.tx, this.written.slice(this.checked));
+    const own = this.written.slice(this.checked).filter((w) => !w.derived);
+    if (this.guard && own.length > 0) await this.guard.checkWritten(this.ctx, this.tx, own);
     this.checked = this.written.length;
   }
 
@@ -386,6 +389,7 @@ export class StoreTransaction {
   stage(write: PendingWrite): void {
     const key = `${write.type}/${write.id}`;
     if (this.staged.has(key) && !this.deriving) throw new FhirError(400, 'invalid', 'duplicateEntry', [key]);
+    if (this.deriving) write.derived = true;
     this.staged.set(key, write);
     this.journal.push(key);
     this.pending.push(write);
@@ -424,7 +428,7 @@ export class StoreTransaction {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    const existing = batch.filter((w) => !w.isNew);
+    const existing = batch.filter((w) => !w.isNew && !w.derived);
     if (this.guard && existing.length > 0) await this.guard.checkExisting(this.ctx, this.tx, existing);
     await checkReferences(this.tx, batch, this.staged, this.baseUrl);
     await writeChanges(this.tx, batch, this.baseUrl);

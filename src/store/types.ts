@@ -29,6 +29,8 @@ export interface PendingWrite {
    * wrote, and stay as they were when that resource is deleted later): referential integrity is not checked.
    */
   trustedReferences?: boolean;
+  /** Staged by a derivation (see Derivation): outside the access guard's write checks. */
+  derived?: boolean;
 }
 
 /** The current (or a historical) row of a resource. */
@@ -53,5 +55,7 @@ export type TransactionHook = (tx: Queryable, changes: readonly PendingWrite[], 
  * changes written since its last run (after the handler's writes are flushed) and may read, search and stage
  * further writes through t, which are flushed and given to the derivations in turn (a few rounds at most).
  * Throwing rolls the change back (a batch entry alone). E.g. scheduling: an Appointment's Slots count it.
+ * What a derivation writes is the server's consequence of a write the requester was allowed to make: the
+ * access guard checks the requester's own writes, not the derived ones (PendingWrite.derived).
  */
 export type Derivation = (t: import('./store.js').StoreTransaction, changes: readonly PendingWrite[]) => Promise<void>;
