@@ -261,6 +261,12 @@ describe('find, hold, book, cancel, reschedule', () => {
     // the same identifier for other slots is someone else's booking
     expectOutcome(await post('Appointment/$book', params({ ...proposal(slots[9], q, doc), identifier: ident })), 409, /has the identifier/);
 
+    // a PUT or PATCH naming another slot but keeping the old times is refused: an appointment spans its slots
+    const stale = await request('PUT', `${server.base}/Appointment/${first.json.id}`, { ...first.json, slot: [{ reference: `Slot/${slots[4].id}` }] });
+    expectOutcome(stale, 422, /does not match its slots/);
+    const patched = await request('PATCH', `${server.base}/Appointment/${first.json.id}`, [{ op: 'replace', path: '/slot/0/reference', value: `Slot/${slots[4].id}` }], { 'Content-Type': 'application/json-patch+json' });
+    expectOutcome(patched, 422, /does not match its slots/);
+    expect(taken(await slot(`Slot/${slots[4].id}`))).toBe(0);
     // reschedule: one PUT moving the appointment to another slot
     const moved = await request('PUT', `${server.base}/Appointment/${first.json.id}`, { ...first.json, slot: [{ reference: `Slot/${slots[4].id}` }], start: slots[4].start, end: slots[4].end });
     expect(moved.status).toBe(200);

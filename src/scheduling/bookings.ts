@@ -4,7 +4,7 @@ import { update } from '../interactions/write.js';
 import type { PendingWrite, StoreTransaction } from '../store/store.js';
 import { generateSlots } from './generate.js';
 import { BUSY, heldSlots, instantOf, quotaExtension, quotaStatus, readAvailability, readQuota, refKey, EXT } from './model.js';
-import { isGenerated } from './slots.js';
+import { isGenerated, localInstant } from './slots.js';
 import { searchIn } from './search.js';
 import { offerFreedSlot } from './waitlist.js';
 import { followFlow } from './flow.js';
@@ -27,6 +27,9 @@ const LONGEST_MS = 24 * 3600_000;
 export async function schedulingDerivation(t: StoreTransaction, changes: readonly PendingWrite[], onConflicts?: (scheduleId: string, slots: Slot[]) => void): Promise<void> {
   const delta = new Map<string, number>();
   const check: Appointment[] = [];
+  /** Appointments whose slots or times changed: their times must be their slots' (checked below). */
+  const timed: Appointment[] = [];
+  const times = new Map<string, { start: number; end: number }>();
   for (const c of changes) {
     if (c.type === 'Schedule') {
       const report = await generateSlots(t, c.id, c.resource as Schedule | undefined, Date.now(), c.isNew);
@@ -44,6 +47,7 @@ export async function schedulingDerivation(t: StoreTransaction, changes: readonl
     await followFlow(t, c, old);
     const after = heldSlots(now);
     const prior = heldSlots(old);
+    if (after.length && (!old || prior.join() !== after.join() || old.start !== now!.start || old.end !== now!.end)) timed.push(now!);
     for (const s of after) if (!prior.includes(s)) delta.set(s, (delta.get(s) ?? 0) + 1);
     for (const s of prior) if (!after.includes(s)) delta.set(s, (delta.get(s) ?? 0) - 1);
     if (now && BUSY.has(now.status) && (!old || !BUSY.has(old.status) || old.start !== now.start || old.end !== now.end || JSON.stringify(old.participant) !== JSON.stringify(now.participant))) check.push(now);
@@ -61,6 +65,7 @@ export async function schedulingDerivation(t: StoreTransaction, changes: readonl
       continue;
     }
     const slot = JSON.parse(row.content) as Slot;
+    times.set(key, { start: instantOf(slot.start)!, end: instantOf(slot.end)! });
     const q = readQuota(slot);
     if (d > 0 && (slot.status === 'busy-unavailable' || slot.status === 'entered-in-error')) throw new FhirError(409, 'conflict', 'scheduling.slotUnavailable', [key, slot.status]);
     q.taken = Math.max(0, q.taken + d);
@@ -72,6 +77,7 @@ export async function schedulingDerivation(t: StoreTransaction, changes: readonl
     await update(t, 'Slot', id, next);
     if (d < 0 && status === 'free') freed.push(next);
   }
+  for (const a of timed) await checkTimes(t, a, times);
   // A place given back: offered to the first suitable patient on the waitlist (waitlist.ts).
   for (const slot of freed) await offerFreedSlot(t, slot);
   if (check.length === 0) return;
@@ -118,4 +124,28 @@ async function checkSlotOwner(t: StoreTransaction, c: PendingWrite): Promise<voi
   if (!row?.content || row.deleted) return;
   const schedule = JSON.parse(row.content) as Schedule;
   if (schedule.active !== false && readAvailability(schedule).blocks.length) throw new FhirError(422, 'business-rule', 'scheduling.generatedSchedule', [key, `Slot/${c.id}`]);
+}
+
+/**
+ * An Appointment that holds Slots spans them: its start is their earliest start and its end their latest end,
+ * however it was written ($book checks the same before writing). 422 naming both otherwise.
+ */
+async function checkTimes(t: StoreTransaction, a: Appointment, known: Map<string, { start: number; end: number }>): Promise<void> {
+  let start = Infinity;
+  let end = -Infinity;
+  for (const key of heldSlots(a)) {
+    let x = known.get(key);
+    if (!x) {
+      const row = await t.read('Slot', key.slice('Slot/'.length));
+      if (!row?.content || row.deleted) throw new FhirError(422, 'not-found', 'scheduling.unknownSlot', [key]);
+      const slot = JSON.parse(row.content) as Slot;
+      x = { start: instantOf(slot.start)!, end: instantOf(slot.end)! };
+      known.set(key, x);
+    }
+    start = Math.min(start, x.start);
+    end = Math.max(end, x.end);
+  }
+  if (instantOf(a.start) !== start || instantOf(a.end) !== end) {
+    throw new FhirError(422, 'invalid', 'scheduling.slotMismatch', [a.start ?? '', a.end ?? '', localInstant(start), localInstant(end)]);
+  }
 }
