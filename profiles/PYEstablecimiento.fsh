@@ -102,6 +102,22 @@ Title: "Búsqueda por departamento"
 * expression = "Patient.address.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-departamento').value | Location.address.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-departamento').value | Organization.address.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-departamento').value"
 * xpathUsage = #normal
 
+Instance: py-distrito
+InstanceOf: SearchParameter
+Usage: #definition
+Title: "Búsqueda por distrito"
+* url = "https://fhir.mspbs.gov.py/SearchParameter/py-distrito"
+* name = "distrito"
+* status = #draft
+* description = "Pacientes, lugares y organizaciones por distrito del domicilio (extensión py-distrito en Address, código DGEEC DDNN)"
+* code = #distrito
+* base[0] = #Patient
+* base[1] = #Location
+* base[2] = #Organization
+* type = #token
+* expression = "Patient.address.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-distrito').value | Location.address.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-distrito').value | Organization.address.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-distrito').value"
+* xpathUsage = #normal
+
 Instance: py-tipo-establecimiento
 InstanceOf: SearchParameter
 Usage: #definition

@@ -103,18 +103,39 @@ Basada en IHE ITI-115 (https://profiles.ihe.net/ITI/Scheduling/OperationDefiniti
 * parameter[9].max = "1"
 * parameter[9].type = #code
 * parameter[9].documentation = "Solo agendas que ofrecen esta modalidad (código de py-modalidad-atencion: presencial, visita-comunitaria, virtual)."
-* parameter[10].name = #_count
+* parameter[10].name = #department
 * parameter[10].use = #in
 * parameter[10].min = 0
 * parameter[10].max = "1"
-* parameter[10].type = #integer
-* parameter[10].documentation = "Cuántas citas propuestas devolver: 10 si falta; se ajusta a 1–100."
-* parameter[11].name = #return
-* parameter[11].use = #out
-* parameter[11].min = 1
+* parameter[10].type = #string
+* parameter[10].searchType = #token
+* parameter[10].documentation = "Departamento (código DGEEC de py-departamento, `[system|]code`, p. ej. `11` Central): agendas cuyo actor es un lugar (Location) de ese departamento, o un rol (PractitionerRole) o servicio (HealthcareService) en uno de esos lugares."
+* parameter[11].name = #district
+* parameter[11].use = #in
+* parameter[11].min = 0
 * parameter[11].max = "1"
-* parameter[11].type = #Bundle
-* parameter[11].documentation = "Bundle searchset: citas propuestas (status proposed, sin id, fullUrl urn:uuid), cada una con su turno en `slot`, los actores de la agenda (y el paciente, si se indicó) como participantes, la mejor primero (search.score de 1 hacia 0). `total` es la cantidad devuelta."
+* parameter[11].type = #string
+* parameter[11].searchType = #token
+* parameter[11].documentation = "Distrito (código DGEEC DDNN de py-distrito, p. ej. `1114` San Lorenzo), como department."
+* parameter[12].name = #near
+* parameter[12].use = #in
+* parameter[12].min = 0
+* parameter[12].max = "1"
+* parameter[12].type = #string
+* parameter[12].searchType = #special
+* parameter[12].documentation = "Cerca de una posición: `latitud|longitud|distancia|unidad` (como near de Location; 10 km si falta la distancia), como department. Con department, district y near juntos, el lugar cumple los tres. Más de 2000 lugares, roles y servicios: 400 too-costly."
+* parameter[13].name = #_count
+* parameter[13].use = #in
+* parameter[13].min = 0
+* parameter[13].max = "1"
+* parameter[13].type = #integer
+* parameter[13].documentation = "Cuántas citas propuestas devolver: 10 si falta; se ajusta a 1–100."
+* parameter[14].name = #return
+* parameter[14].use = #out
+* parameter[14].min = 1
+* parameter[14].max = "1"
+* parameter[14].type = #Bundle
+* parameter[14].documentation = "Bundle searchset: citas propuestas (status proposed, sin id, fullUrl urn:uuid), cada una con su turno en `slot`, los actores de la agenda (y el paciente, si se indicó) como participantes, la mejor primero (search.score de 1 hacia 0). `total` es la cantidad devuelta."
 
 Instance: appointment-hold
 InstanceOf: OperationDefinition

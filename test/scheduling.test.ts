@@ -405,6 +405,44 @@ describe('find, hold, book, cancel, reschedule', () => {
   });
 });
 
+test('$find by department, district or position: schedules whose actor is a Location there, or a role at one', async () => {
+  const CS = 'https://fhir.mspbs.gov.py/CodeSystem/';
+  const place = (name: string, dep: string, dist: string, latitude: number, longitude: number): Json => ({
+    resourceType: 'Location',
+    name,
+    address: {
+      city: name,
+      extension: [
+        { url: `${SD}py-departamento`, valueCoding: { system: `${CS}py-departamento`, code: dep } },
+        { url: `${SD}py-distrito`, valueCoding: { system: `${CS}py-distrito`, code: dist } },
+      ],
+    },
+    position: { latitude, longitude },
+  });
+  const sanLorenzo = `Location/${(await create(place('San Lorenzo', '11', '1114', -25.3397, -57.5088))).id}`;
+  const cde = `Location/${(await create(place('Ciudad del Este', '10', '1001', -25.5097, -54.6111))).id}`;
+  const doc = await practitioner('Zárate');
+  const role = `PractitionerRole/${(await create({ resourceType: 'PractitionerRole', practitioner: { reference: doc }, location: [{ reference: sanLorenzo }] })).id}`;
+  const schedule = async (actor: string[]): Promise<string> =>
+    (await create({ resourceType: 'Schedule', active: true, actor: actor.map((reference) => ({ reference })), extension: [block('06:00:00', '07:00:00', 30), { url: `${SD}py-horizonte-planificacion`, valuePositiveInt: 2 }] })).id;
+  const atPlace = await schedule([sanLorenzo]);
+  const byRole = await schedule([role, doc]);
+  const far = await schedule([cde]);
+  const schedulesFound = async (q: string): Promise<string[]> => {
+    const r = await get(`Appointment/$find?start=${localDate(1)}&end=${localDate(1)}&${q}&_count=20`);
+    expect(r.status).toBe(200);
+    const slots = await Promise.all((r.json.entry ?? []).map((e: Json) => slot(e.resource.slot[0].reference)));
+    return [...new Set(slots.map((x: Json) => x.schedule.reference.slice('Schedule/'.length)))].sort() as string[];
+  };
+  const near = [atPlace, byRole].sort();
+  expect(await schedulesFound('department=11')).toEqual(near);
+  expect(await schedulesFound(`district=${CS}py-distrito|1114`)).toEqual(near);
+  expect(await schedulesFound('near=-25.35|-57.52|20|km')).toEqual(near);
+  expect(await schedulesFound('near=-25.51|-54.62|5|km')).toEqual([far]);
+  expect(await schedulesFound('department=10&district=1114')).toEqual([]);
+  expectOutcome(await get(`Appointment/$find?start=${localDate(1)}&end=${localDate(1)}&near=north`), 400, /Invalid parameter near/);
+});
+
 test('a reminder before each booked appointment, once, in the patient\'s language (Guaraní or Spanish)', async () => {
   const doc = await create({ resourceType: 'Practitioner', name: [{ given: ['Rosa'], family: 'Benítez' }] });
   const inTwoHours = Date.now() + 2 * 3600_000;

@@ -9,6 +9,7 @@ import type { Services } from '../rest/services.js';
 import { findInput, type FindInput } from './input.js';
 import { EXT, instantOf, proposedFor, readAvailability, type Availability } from './model.js';
 import { slotId, slotsFor } from './slots.js';
+import { actorsAt } from './places.js';
 import { searchStore } from './search.js';
 
 /** Most schedules one $find looks through, schedules per slot search (its OR-values), slots per search. */
@@ -24,7 +25,8 @@ const codes = (r: Schedule, url: string): string[] =>
 /**
  * Appointment/$find (IHE ITI-115): the free Slots of every Schedule that matches, from start to end, as
  * proposed Appointments (status `proposed`, not stored). Schedules match on service type, specialty,
- * practitioner or location (search parameters), and on language, care type and visit mode (their extensions).
+ * practitioner or location (search parameters), on language, care type and visit mode (their extensions), and
+ * on a department, district or position through their actors (places.ts).
  * Ranking: slots of a schedule that speaks the patient's language (Patient.communication, when `patient` is
  * given and `language` is not) first, then the earliest start, then the slot's id (a hash: slots that start
  * together are offered in an order that spreads bookings over their schedules).
@@ -43,7 +45,8 @@ export async function find(s: Services, ctx: RequestContext, call: OperationCall
   // A patient's own app (a patient context) finds for that patient; anyone else for a patient they may read.
   input.patient ??= principalOf(ctx)?.patient ? `Patient/${principalOf(ctx)!.patient}` : undefined;
   const patient = input.patient ? await readPatient(s, ctx, input.patient) : undefined;
-  const schedules = await searchStore<Schedule>(s, ctx, 'Schedule', query, MAX_FIND_SCHEDULES);
+  const actors = await actorsAt(s, ctx, input);
+  const schedules = actors === undefined ? await searchStore<Schedule>(s, ctx, 'Schedule', query, MAX_FIND_SCHEDULES) : await schedulesOf(s, ctx, query, actors);
   const preferred = input.language ? undefined : languageOf(patient);
   // Schedules that speak the patient's language first; each group earliest first.
   const groups = preferred ? [schedules.filter((sc) => codes(sc, EXT.language).includes(preferred)), schedules.filter((sc) => !codes(sc, EXT.language).includes(preferred))] : [schedules];
@@ -63,6 +66,16 @@ export async function find(s: Services, ctx: RequestContext, call: OperationCall
     })),
   };
   return { status: 200, headers: {}, body: bundle };
+}
+
+/** The schedules that match `query` and name one of `actors` (a department, district or position's), at most MAX_FIND_SCHEDULES. */
+async function schedulesOf(s: Services, ctx: RequestContext, query: [string, string][], actors: string[]): Promise<Schedule[]> {
+  const found = new Map<string, Schedule>();
+  for (let i = 0; i < actors.length && found.size < MAX_FIND_SCHEDULES; i += CHUNK) {
+    const part: [string, string][] = [...query, ['actor', actors.slice(i, i + CHUNK).join(',')]];
+    for (const sc of await searchStore<Schedule>(s, ctx, 'Schedule', part, MAX_FIND_SCHEDULES)) if (found.size < MAX_FIND_SCHEDULES) found.set(sc.id!, sc);
+  }
+  return [...found.values()];
 }
 
 /** The Patient as the requester may read it (403 or 404 otherwise: no proposals for someone else's patient). */

@@ -12,6 +12,8 @@ export const MAX_FIND_COUNT = 100;
 const CODE = /^[^\s|]{1,128}$/;
 const TOKEN = /^([^\s|]{0,256}\|)?[^\s|]{1,128}$/;
 const REF = /^([A-Z][A-Za-z]+\/)?[A-Za-z0-9\-.]{1,64}$/;
+const NUM = '-?\\d{1,3}(\\.\\d{1,12})?';
+const NEAR = new RegExp(`^${NUM}\\|${NUM}(\\|\\d{1,6}(\\.\\d{1,6})?(\\|(km|m|mi|\\[mi_i\\]))?)?$`);
 
 export interface FindInput {
   start: number;
@@ -24,6 +26,10 @@ export interface FindInput {
   careType?: string;
   mode?: string;
   patient?: string;
+  /** Where: a department or district (DGEEC codes, `[system|]code`), near a position (`lat|lon[|distance[|units]]`). */
+  department?: string;
+  district?: string;
+  near?: string;
   count: number;
 }
 
@@ -75,6 +81,9 @@ export function findInput(call: OperationCall): FindInput {
     language: token(call, 'language', CODE),
     careType: token(call, 'care-type', CODE),
     mode: token(call, 'visit-mode', CODE),
+    department: token(call, 'department'),
+    district: token(call, 'district'),
+    near: token(call, 'near', NEAR),
     count,
   };
 }

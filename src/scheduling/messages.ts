@@ -5,6 +5,7 @@ defineMessages('scheduling', {
   badTime: { en: '{0}: "{1}" is not a time (hh:mm or hh:mm:ss)', es: '{0}: "{1}" no es una hora (hh:mm o hh:mm:ss)' },
   badBlock: { en: 'Invalid availability in {0}: {1}', es: 'Disponibilidad inválida en {0}: {1}' },
   tooManySlots: { en: 'The availability gives more than {0} slots within the planning horizon', es: 'La disponibilidad genera más de {0} turnos dentro del horizonte de planificación' },
+  tooManyPlaces: { en: 'The place asked for holds more than {0} locations, roles and services: narrow it (a district, a smaller distance)', es: 'El lugar pedido abarca más de {0} lugares, roles y servicios: acótelo (un distrito, una distancia menor)' },
   unknownPatient: { en: 'The patient {0} does not exist', es: 'El paciente {0} no existe' },
   unknownSlot: { en: 'The slot {0} does not exist', es: 'El turno {0} no existe' },
   slotUnavailable: { en: 'The slot {0} cannot be booked (status {1})', es: 'El turno {0} no se puede reservar (estado {1})' },
