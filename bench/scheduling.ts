@@ -11,8 +11,8 @@
  *  1. generation: --schedules Practitioners, each with a Schedule open every day 08:00–13:40 in 20-minute slots
  *     (17 a day) over a --days horizon, half speaking Guaraní, in one of 10 specialties; created by --clients
  *     writers; each Schedule's write generates its Slots in the same transaction. Time for all, slots per second.
- *  2. $find (on PostgreSQL after ANALYZE): three query shapes over a random day of the horizon, each --finds times, one client: by
- *     practitioner; by specialty; by specialty and language. p50 / p95 / p99.
+ *  2. $find (on PostgreSQL after ANALYZE): four query shapes over a random day of the horizon, each --finds times,
+ *     one client: over every schedule; by practitioner; by specialty; by specialty and language. p50 / p95 / p99.
  *  3. $book: --bookings proposals are prepared (distinct free slots from the horizon's fourth day on, earliest first (so consecutive ones are of different schedules), each with
  *     a new Patient and the schedule's Practitioner), then --clients clients send them to $book: bookings per
  *     second, p50 / p95, and the statuses (all 201 expected).
@@ -99,6 +99,7 @@ async function onBackend(backend: Backend, env: Record<string, string>): Promise
 
     // 2. $find
     const shapes: [string, (i: number) => string][] = [
+      ['over every schedule', () => 'language=es'],
       ['by practitioner', (i) => `practitioner=${practitioners[(i * 7919) % practitioners.length]}`],
       ['by specialty', (i) => `specialty=${SPECIALTY}|${SPECIALTIES[i % SPECIALTIES.length]}`],
       ['by specialty and language gn', (i) => `specialty=${SPECIALTY}|${SPECIALTIES[(2 * i + 1) % SPECIALTIES.length]}&language=gn`],

@@ -125,20 +125,36 @@ Usage: #example
 * serviceType[0].text = "Acompañamiento del embarazo y del parto (medicina tradicional)"
 * actor[0] = Reference(partera-mbya) "Ña Ramona Benítez"
 
+Instance: agenda-interconsultas-cardiologia
+InstanceOf: PYSchedule
+Title: "Agenda de interconsultas de cardiología (HR Concepción)"
+Description: "Agenda sin disponibilidad (py-disponibilidad): el servicio carga cada turno a mano (por ejemplo, las interconsultas que se acuerdan día a día). Sus turnos los escribe el cliente; los de una agenda con disponibilidad los genera el servidor."
+Usage: #example
+* extension[modalidadAtencion][0].valueCoding = PYModalidadAtencionCS#presencial "Presencial"
+* extension[modalidadAtencion][1].valueCoding = PYModalidadAtencionCS#virtual "Virtual (teleconsulta)"
+* extension[tipoAtencion].valueCoding = PYTipoAtencionCS#convencional "Convencional"
+* extension[idiomaAtencion][0].valueCode = #es
+* extension[idiomaAtencion][1].valueCode = #gn
+* active = true
+* serviceType[0].text = "Interconsulta de cardiología"
+* specialty[0] = $sct#394579002 "Cardiology"
+* actor[0] = Reference(cardiologo-hr-concepcion) "Dr. Óscar Giménez"
+* actor[1] = Reference(hr-concepcion) "HR - Concepción"
+
 // ---------------------------------------------------------------------------------------------------------------
 // Turno y citas
 
 Instance: turno-cardiologia-20261214-0700
 InstanceOf: PYSlot
 Title: "Turno de cardiología del lunes 14 de diciembre de 2026, 07:00"
-Description: "Turno de 20 minutos de la agenda de cardiología: capacidad 1, un sobreturno, una cita reservada (ocupado; admite todavía un sobreturno)."
+Description: "Turno de 20 minutos de la agenda de interconsultas de cardiología (cargado por el servicio): capacidad 1, un sobreturno, una cita reservada (ocupado; admite todavía un sobreturno)."
 Usage: #example
 * extension[cupo].extension[capacidad].valuePositiveInt = 1
 * extension[cupo].extension[sobreturnos].valueUnsignedInt = 1
 * extension[cupo].extension[reservados].valueUnsignedInt = 1
 * extension[modalidadAtencion][0].valueCoding = PYModalidadAtencionCS#presencial "Presencial"
 * extension[modalidadAtencion][1].valueCoding = PYModalidadAtencionCS#virtual "Virtual (teleconsulta)"
-* schedule = Reference(agenda-cardiologia-hr-concepcion)
+* schedule = Reference(agenda-interconsultas-cardiologia)
 * status = #busy
 * start = "2026-12-14T07:00:00-03:00"
 * end = "2026-12-14T07:20:00-03:00"
