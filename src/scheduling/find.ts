@@ -160,25 +160,40 @@ const before = (a: { start: number; id: string }, b: { start: number; id: string
 
 /**
  * The free ones of the generated Slots of `specs` (ordered by start; those that exist, as the requester may see
- * them), read a chunk at a time in ranking order (start, then id: slots of one start are hashed only when
- * reached) until `count` free slots, with `others`, rank before every slot not yet read.
+ * them), read in ranking order (start, then id) a chunk at a time — whole groups of one start up to CHUNK
+ * slots, or a chunk of a larger group's ids (hashed only when reached) — until `count` free slots, with
+ * `others`, rank before every slot not yet read.
  */
 async function slotsById(s: Services, ctx: RequestContext, specs: { schedule: string; start: number; end: number }[], count: number, others: Ranked[]): Promise<Ranked[]> {
   const out: Ranked[] = [];
   const known = others.map((x) => ({ start: x.start, id: x.slot.id! }));
-  for (let g = 0; g < specs.length; ) {
-    // one start at a time, its slots by id
+  const groupEnd = (g: number): number => {
     let h = g;
     while (h < specs.length && specs[h].start === specs[g].start) h++;
-    const ids = specs.slice(g, h).map((x) => slotId(x.schedule, x.start, x.end)).sort();
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      const part = ids.slice(i, i + CHUNK);
-      for (const slot of await searchStore<Slot>(s, ctx, 'Slot', [['_id', part.join(',')], ['status', 'free']], part.length)) {
-        out.push({ slot, start: instantOf(slot.start)! });
-        known.push({ start: instantOf(slot.start)!, id: slot.id! });
+    return h;
+  };
+  /** Reads `ids`; true once `count` known slots rank before `next`. */
+  const read = async (ids: string[], next: { start: number; id: string }): Promise<boolean> => {
+    for (const slot of await searchStore<Slot>(s, ctx, 'Slot', [['_id', ids.join(',')], ['status', 'free']], ids.length)) {
+      out.push({ slot, start: instantOf(slot.start)! });
+      known.push({ start: instantOf(slot.start)!, id: slot.id! });
+    }
+    return known.filter((k) => before(k, next)).length >= count;
+  };
+  const id = (x: { schedule: string; start: number; end: number }): string => slotId(x.schedule, x.start, x.end);
+  for (let g = 0; g < specs.length; ) {
+    let h = groupEnd(g);
+    if (h - g > CHUNK) {
+      // one start with more slots than a chunk: by id, a chunk at a time
+      const ids = specs.slice(g, h).map(id).sort();
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        const next = i + CHUNK < ids.length ? { start: specs[g].start, id: ids[i + CHUNK] } : { start: h < specs.length ? specs[h].start : Infinity, id: '' };
+        if (await read(ids.slice(i, i + CHUNK), next)) return out;
       }
-      const next = i + CHUNK < ids.length ? { start: specs[g].start, id: ids[i + CHUNK] } : { start: h < specs.length ? specs[h].start : Infinity, id: '' };
-      if (known.filter((k) => before(k, next)).length >= count) return out;
+    } else {
+      // whole groups of one start while they fit in a chunk
+      for (let n = h < specs.length ? groupEnd(h) : h; h < specs.length && n - g <= CHUNK; n = h < specs.length ? groupEnd(h) : h) h = n;
+      if (await read(specs.slice(g, h).map(id), { start: h < specs.length ? specs[h].start : Infinity, id: '' })) return out;
     }
     g = h;
   }
