@@ -7,12 +7,17 @@ import type { PendingWrite, StoredResource } from './types.js';
  *
  * Entries are replaced after each commit; a read that raced a commit never overwrites a newer version.
  * Contents above MAX_CHARS (e.g. aggregated AuditEvents, up to a few hundred kB) are not kept: the entry of
- * such a resource is dropped instead, so 20,000 entries stay a bounded amount of memory.
+ * such a resource is dropped instead; and all contents together stay under TOTAL_CHARS (the oldest entries go
+ * first), so the cache is a bounded amount of memory whatever the size of the resources (20,000 Patients of
+ * 20 kB would otherwise keep 400 MB).
  */
 const MAX_CHARS = 64 * 1024;
+const TOTAL_CHARS = 24 * 1024 * 1024;
 
 export class ResourceCache {
   private readonly entries = new Map<string, StoredResource>();
+  /** Characters of content held. */
+  private chars = 0;
 
   constructor(private readonly max: number) {}
 
@@ -25,7 +30,7 @@ export class ResourceCache {
     const key = `${row.type}/${row.id}`;
     const known = this.entries.get(key);
     if (known && known.version >= row.version) return;
-    if (row.content && row.content.length > MAX_CHARS) this.entries.delete(key);
+    if (row.content && row.content.length > MAX_CHARS) this.drop(key);
     else this.set(key, row);
   }
 
@@ -33,7 +38,7 @@ export class ResourceCache {
   committed(changes: readonly PendingWrite[]): void {
     for (const c of changes) {
       if (c.content && c.content.length > MAX_CHARS) {
-        this.entries.delete(`${c.type}/${c.id}`);
+        this.drop(`${c.type}/${c.id}`);
         continue;
       }
       this.set(`${c.type}/${c.id}`, {
@@ -48,11 +53,19 @@ export class ResourceCache {
   }
 
   private set(key: string, row: StoredResource): void {
-    this.entries.delete(key);
+    this.drop(key);
     this.entries.set(key, row);
-    if (this.entries.size > this.max) {
+    this.chars += row.content?.length ?? 0;
+    while (this.entries.size > this.max || this.chars > TOTAL_CHARS) {
       const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
+      this.drop(oldest);
     }
+  }
+
+  private drop(key: string): void {
+    const row = this.entries.get(key);
+    if (!row) return;
+    this.chars -= row.content?.length ?? 0;
+    this.entries.delete(key);
   }
 }
