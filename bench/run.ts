@@ -47,7 +47,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 
 // dist/bench/run.js → repository root is two levels up.
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export type Backend = 'postgres' | 'pglite';
 type ScenarioName = 'read' | 'create' | 'synthea';
@@ -320,7 +320,7 @@ export async function waitIdle(maxSeconds: number, ours: (number | undefined)[])
 // ---------------------------------------------------------------------------------------------------------------
 // Server child process.
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const srv = createServer();
     srv.once('error', reject);
