@@ -92,6 +92,33 @@ test('a read of a resource deleted right after keeps its reference: entity= find
   expect((await request('GET', `${server.base}/Patient/${ids[0]}`)).status).toBe(410);
 });
 
+test('a booking is audited: its event names the booked Appointment and the operation', async () => {
+  const SD = 'https://fhir.mspbs.gov.py/StructureDefinition/';
+  const post = (path: string, body: unknown) => request('POST', `${server.base}/${path}`, body);
+  const doc = (await post('Practitioner', { resourceType: 'Practitioner', name: [{ family: 'Audit' }] })).json.id;
+  const patient = (await post('Patient', { resourceType: 'Patient', name: [{ family: 'Reserva' }] })).json.id;
+  const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => ({ url: 'dia', valueCode: d }));
+  const availability = { url: `${SD}py-disponibilidad`, extension: [{ url: 'inicio', valueTime: '09:00:00' }, { url: 'fin', valueTime: '10:00:00' }, { url: 'duracionMinutos', valuePositiveInt: 30 }, ...days] };
+  const sc = (await post('Schedule', { resourceType: 'Schedule', actor: [{ reference: `Practitioner/${doc}` }], extension: [availability, { url: `${SD}py-horizonte-planificacion`, valuePositiveInt: 2 }] })).json.id;
+  const slot = (await request('GET', `${server.base}/Slot?schedule=Schedule/${sc}&_sort=start&_count=1`)).json.entry[0].resource;
+  const appointment = {
+    resourceType: 'Appointment', status: 'proposed', start: slot.start, end: slot.end, slot: [{ reference: `Slot/${slot.id}` }],
+    participant: [{ actor: { reference: `Patient/${patient}` }, status: 'needs-action' }, { actor: { reference: `Practitioner/${doc}` }, status: 'needs-action' }],
+  };
+  const booked = await post('Appointment/$book', { resourceType: 'Parameters', parameter: [{ name: 'appointment', resource: appointment }] });
+  expect(booked.status).toBe(201);
+  const [event] = await events(`entity=Appointment/${booked.json.id}`, 1);
+  expect(event).toBeDefined();
+  expect(event.action).toBe('E');
+  expect(event.outcome).toBe('0');
+  expect(event.entity.map((en: Json) => en.name)).toContain('$book');
+  // a refused booking (the slot is taken now) is audited too, as a failure
+  const refused = await post('Appointment/$book', { resourceType: 'Parameters', parameter: [{ name: 'appointment', resource: appointment }] });
+  expect(refused.status).toBe(409);
+  const failed = await events(`subtype=operation&outcome=4&date=ge${new Date(Date.now() - 60_000).toISOString()}`, 1);
+  expect(failed.some((e: Json) => e.entity.some((en: Json) => en.name === '$book'))).toBe(true);
+});
+
 test('index rows of aggregated events equal the generic indexer', () => {
   loadDefinitions();
   const base = 'http://127.0.0.1:1/fhir';
