@@ -131,13 +131,18 @@ async function earliest(s: Services, ctx: RequestContext, schedules: Schedule[],
   for (let w0 = from; w0 < to && out.length < count; ) {
     const w1 = Math.min(to, w0 + span);
     const specs = generated.flatMap(({ id, a }) => (slotsFor(a, w0, w1) ?? []).map((x) => ({ schedule: id, start: x.start, end: x.end })));
-    const searched = specs.length <= 20 * PAGE ? await searchedSlots(s, ctx, manual, w0, w1) : undefined;
-    if ((!searched || searched.length >= PAGE) && span > MIN_SPAN) {
+    // too many slots in the window: the same window start, narrower
+    if (specs.length > 20 * PAGE && span > MIN_SPAN) {
       span = Math.max(MIN_SPAN, Math.floor(span / 2));
-      continue; // the same window start, narrower
+      continue;
+    }
+    const searched = await searchedSlots(s, ctx, manual, w0, w1);
+    if (searched.length >= PAGE && span > MIN_SPAN) {
+      span = Math.max(MIN_SPAN, Math.floor(span / 2));
+      continue;
     }
     specs.sort((x, y) => x.start - y.start);
-    const window = (searched ?? (await searchedSlots(s, ctx, manual, w0, w1))).map((slot) => ({ slot, start: instantOf(slot.start)! }));
+    const window = searched.map((slot) => ({ slot, start: instantOf(slot.start)! }));
     window.push(...(await slotsById(s, ctx, specs, count - out.length, window)));
     window.sort((a, b) => a.start - b.start || (a.slot.id! < b.slot.id! ? -1 : 1));
     for (const { slot } of window) {
