@@ -212,6 +212,10 @@ test('_sort orders by the oracle\'s sort keys (lowest value ascending, highest d
     ['Patient', [], '-family'],
     ['Encounter', [], '-date'],
     ['Condition', [], 'code'],
+    ['Condition', [], '-code'],
+    ['Encounter', [], 'status'],
+    ['Observation', [['code', '8310-5']], 'subject'],
+    ['Observation', [['code', '8310-5']], '-subject'],
     ['Immunization', [], 'date'],
     ['Observation', [['category', 'vital-signs']], '-date'],
   ];
@@ -245,6 +249,7 @@ test('paging: next links cover the result set exactly once, previous links walk 
     ['Immunization', '_sort=date,_id'],
     ['Encounter', ''],
     ['Patient', '_sort=family'],
+    ['Observation', 'code=8310-5&_sort=subject,-date'],
   ]) {
     const params = [...new URLSearchParams(extra)].filter(([k]) => k !== '_sort') as [string, string][];
     const expected = oracle.search([type], params);

@@ -84,7 +84,9 @@ export async function schedulingDerivation(t: StoreTransaction, changes: readonl
   // Racing bookings of one person in different slots serialise here (after the slots' locks: one order for all).
   const people = check.flatMap((a) => (a.participant ?? []).map((p) => refKey(p.actor)).filter((k): k is string => !!k && EXCLUSIVE.has(k.split('/')[0])));
   await t.lock(people.map((k) => `busy:${k}`));
-  for (const a of check) await checkParticipantsFree(t, a);
+  await t.genericPlans(async () => {
+    for (const a of check) await checkParticipantsFree(t, a);
+  });
 }
 
 /** 409 when an exclusive participant of `a` is in another overlapping appointment that keeps them busy. */

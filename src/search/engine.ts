@@ -7,6 +7,7 @@ import { findIncludes } from './include.js';
 import type { SearchRequest } from './parse.js';
 import { ROW_COLUMNS, toSearchRow, type SearchRow } from './rows.js';
 import { SqlParams } from './sql.js';
+import { sortKeyFromIndex } from './sortkey.js';
 import { statementName } from './statements.js';
 
 export type { SearchRow } from './rows.js';
@@ -17,8 +18,9 @@ export type { SearchRow } from './rows.js';
  * Order: the _sort keys, then pid (creation order) as the final tie-breaker, so every row has a unique
  * position. Paging is by keyset: a page link carries the position of the row it continues from (_cursor),
  * never an offset or a server-side cursor, so pages stay correct while data changes and any process can
- * serve any page. The first sort key on an indexed parameter walks sp_sort; resources without a value for it
- * come after those with one ("phase" 1), in the order of the remaining keys.
+ * serve any page. The first sort key on an indexed parameter walks sp_sort (or, for tokens, references and URIs,
+ * reads each match's key from the parameter's index table: sortkey.ts); resources without a value for it come
+ * after those with one ("phase" 1), in the order of the remaining keys.
  */
 
 export interface SearchResult {
@@ -87,15 +89,18 @@ export async function executeSearch(q: Queryable, req: SearchRequest, baseUrl: s
     const col = s.descending ? 'hi' : 'lo';
     const alias = `o${i}`;
     if (i === 0) return { sql: `${alias}.${col}`, cast: 'text', desc: s.descending };
-    const code = params.add(s.code);
-    joins.push(`LEFT JOIN sp_sort ${alias} ON ${alias}.res_id = r.res_id AND ${alias}.res_type = r.res_type AND ${alias}.code = ${code}`);
+    joins.push(`LEFT ${sortJoin(s.param.type, alias, params.add(s.code))}`);
     // missing values sort last
     return { sql: `COALESCE(${alias}.${col}, ${s.descending ? "''" : 'chr(1114111)'}) COLLATE "C"`, cast: 'text', desc: s.descending };
   });
   // Built only by the branch that uses them: an unused parameter has no type and PostgreSQL refuses it.
-  const firstJoin = (): string => `JOIN sp_sort o0 ON o0.res_id = r.res_id AND o0.res_type = r.res_type AND o0.code = ${params.add(first.code)}`;
-  const firstMissing = (): string =>
-    `NOT EXISTS (SELECT 1 FROM sp_sort m WHERE m.res_id = r.res_id AND m.res_type = r.res_type AND m.code = ${params.add(first.code)})`;
+  const firstJoin = (): string => sortJoin(first.param.type, 'o0', params.add(first.code));
+  const firstMissing = (): string => {
+    const code = params.add(first.code);
+    const fromIndex = sortKeyFromIndex(first.param.type);
+    if (!fromIndex) return `NOT EXISTS (SELECT 1 FROM sp_sort m WHERE m.res_id = r.res_id AND m.res_type = r.res_type AND m.code = ${code})`;
+    return `NOT EXISTS (SELECT 1 FROM ${fromIndex.table} x WHERE x.res_id = r.res_id AND x.res_type = r.res_type AND x.code = ${code} AND ${fromIndex.key} IS NOT NULL)`;
+  };
 
   const limit = req.count + 1;
   const branch = (phase: 0 | 1): string => {
@@ -187,6 +192,19 @@ export async function executeSearch(q: Queryable, req: SearchRequest, baseUrl: s
     if (inc.limited !== undefined) result.includeLimited = inc.limited;
   }
   return result;
+}
+
+/**
+ * The JOIN (inner: only resources with a value; prefix LEFT for all) that gives `alias` the columns lo and hi
+ * of a sort key: a row of sp_sort, or for a type without sort rows (sortkey.ts) the smallest and largest key of
+ * the parameter's rows in its own index table.
+ */
+function sortJoin(type: string, alias: string, code: string): string {
+  const fromIndex = sortKeyFromIndex(type);
+  if (!fromIndex) return `JOIN sp_sort ${alias} ON ${alias}.res_id = r.res_id AND ${alias}.res_type = r.res_type AND ${alias}.code = ${code}`;
+  const key = `(${fromIndex.key}) COLLATE "C"`;
+  return `JOIN LATERAL (SELECT min(${key}) AS lo, max(${key}) AS hi FROM ${fromIndex.table} x
+    WHERE x.res_id = r.res_id AND x.res_type = r.res_type AND x.code = ${code} HAVING min(${key}) IS NOT NULL) ${alias} ON true`;
 }
 
 /** Rows strictly after (or before, reversed) the given position in the given order. */

@@ -9,7 +9,7 @@ import { extractReferences } from './params/reference.js';
 import { extractStrings } from './params/string.js';
 import { extractIdentifierTypes, extractReferenceIdentifiers, extractTokens } from './params/token.js';
 import { extractUris } from './params/uri.js';
-import { encodeNumber, SortKeys } from './sortkey.js';
+import { encodeNumber, SORT_ROW_TYPES, SortKeys } from './sortkey.js';
 import { canonicalize, UCUM_SYSTEM } from './ucum.js';
 
 /**
@@ -38,8 +38,6 @@ export function emptyIndexRows(): IndexRows {
   return { token: [], string: [], reference: [], date: [], number: [], quantity: [], uri: [], geo: [], sort: [] };
 }
 
-const SORTABLE = new Set(['token', 'string', 'reference', 'date', 'number', 'quantity', 'uri']);
-
 export function indexResource(resource: Resource, rows: IndexRows, baseUrl?: string): void {
   const rt = resource.resourceType;
   const id = resource.id as string;
@@ -60,7 +58,7 @@ export function indexResource(resource: Resource, rows: IndexRows, baseUrl?: str
       for (const v of values) indexComposite(rt, id, p, v, ++group, rows, vars, baseUrl);
       continue;
     }
-    addValues(rt, id, p.code, p.type, values, null, rows, baseUrl, SORTABLE.has(p.type) ? sort : undefined);
+    addValues(rt, id, p.code, p.type, values, null, rows, baseUrl, SORT_ROW_TYPES.has(p.type) ? sort : undefined);
   }
   for (const [code, k] of sort.entries()) rows.sort.push([rt, id, code, k.lo, k.hi]);
 }

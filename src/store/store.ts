@@ -375,6 +375,20 @@ export class StoreTransaction {
     return executeSearch(this.tx, req, this.baseUrl);
   }
 
+  /**
+   * Runs fn with generic plans for the statements it executes (PostgreSQL's plan_cache_mode): for checks that
+   * run one search shape with selective values again and again, such as a booking's overlap search, planning
+   * each execution anew costs more than running it. Left on when fn fails: the transaction, or the savepoint
+   * around it, is rolled back and takes the setting with it.
+   */
+  async genericPlans<T>(fn: () => Promise<T>): Promise<T> {
+    await this.flush();
+    await this.tx.query('SET LOCAL plan_cache_mode = force_generic_plan', [], 'hms_generic_plans');
+    const result = await fn();
+    await this.tx.query('SET LOCAL plan_cache_mode = auto', [], 'hms_auto_plans');
+    return result;
+  }
+
   /** Runs the guard's checkWritten on the writes not checked yet. */
   async checkWritten(): Promise<void> {
     const own = this.written.slice(this.checked).filter((w) => !w.derived);

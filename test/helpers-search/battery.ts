@@ -187,7 +187,7 @@ function uriQueries(type: string, p: IndexedParam, uris: string[], q: Add): void
   }
 }
 
-/** Sort keys for checking _sort order: the lowest value ascending, the highest descending (tokens by code). */
+/** Sort keys for checking _sort order: the lowest value ascending, the highest descending (tokens by code, references as "Type/id"). */
 export function sortKeyOf(oracle: Oracle, r: Resource, p: IndexedParam, descending: boolean): string | number | undefined {
   const tv = oracle.values(r, p.code);
   let keys: (string | number)[][] = [];
@@ -206,6 +206,12 @@ export function sortKeyOf(oracle: Oracle, r: Resource, p: IndexedParam, descendi
       break;
     case 'quantity':
       keys = toQuantities(tv).map((n) => [n.lo, n.hi]);
+      break;
+    case 'reference':
+      keys = oracle.references(tv).map((ref) => [ref]);
+      break;
+    case 'uri':
+      keys = tv.map((t) => t.value).filter((u): u is string => typeof u === 'string').map((u) => [u]);
       break;
     default:
       throw new Error(`sort on ${p.type}`);
