@@ -523,7 +523,7 @@ export class AccessControl implements AccessGuard {
   }
 
   /** AccessGuard: every written resource must lie inside the writer's rule (403, rolled back). */
-  async checkWritten(ctx: RequestContext, tx: Queryable, changes: readonly PendingWrite[]): Promise<void> {
+  async checkWritten(ctx: RequestContext, tx: Queryable, changes: readonly PendingWrite[], flush: () => Promise<void>): Promise<void> {
     if (!this.on) return;
     const p = principalOf(ctx);
     if (!p) return; // the server's own writes (audit)
@@ -537,6 +537,7 @@ export class AccessControl implements AccessGuard {
       if (hiddenLabel(c.content, r.hidden)) throw new FhirError(403, 'forbidden', 'security.outOfScope', [`${c.type}/${c.id}`]);
       if (r.policy.length > 0) written.push(c);
     }
+    if (written.length > 0) await flush(); // tested in SQL below
     for (const [key, ids] of groupBy(written, (c) => `${c.type}\u0000${c.isNew ? 'c' : 'u'}`)) {
       const [type, op] = key.split('\u0000');
       const ok = await inside(tx, this.s.store.baseUrl, type, ids, filtersOf(rule(p, type, op as Op), [type], false), this.firstChains);

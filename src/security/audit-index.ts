@@ -9,8 +9,8 @@ import { emptyIndexRows, indexResource, type IndexRows } from '../search/indexer
  * evaluates every entity parameter's FHIRPath over all of them (~8 µs per entity, most of the audit's CPU).
  * Here the event without its entities goes through the generic indexer, and the entity rows are added
  * directly: `entity` (AuditEvent.entity.what) and `patient` (…entity.what.where(resolve() is Patient)) as
- * reference rows, `entity:identifier` / `patient:identifier` as token rows, and their sort keys — exactly the
- * rows indexResource would give (test/security-audit.test.ts compares both).
+ * reference rows and `entity:identifier` / `patient:identifier` as token rows (references have no sort
+ * rows: search/sortkey.ts) — exactly the rows indexResource would give (test/security-audit.test.ts compares both).
  *
  * Used only when that equality is certain: the AuditEvent search parameters that read `entity` are the base
  * R4 ones (a SearchParameter added at run time that reads entity falls back to the generic indexer), every
@@ -53,18 +53,9 @@ export function auditIndexRows(e: AuditEvent, baseUrl: string): IndexRows | unde
   if (entities.length < 8 || !entities.every(eligible) || !knownParams()) return undefined;
   const rows = emptyIndexRows();
   indexResource({ ...e, entity: undefined } as AuditEvent, rows, baseUrl);
-  if (rows.reference.some((r) => r[2] === 'patient') || rows.sort.some((r) => r[2] === 'entity' || r[2] === 'patient')) return undefined;
+  if (rows.reference.some((r) => r[2] === 'patient')) return undefined;
   const rt = 'AuditEvent';
   const id = e.id as string;
-  const sort = new Map<string, { lo: string; hi: string }>();
-  const key = (code: string, k: string): void => {
-    const s = sort.get(code);
-    if (!s) sort.set(code, { lo: k, hi: k });
-    else {
-      if (k < s.lo) s.lo = k;
-      if (k > s.hi) s.hi = k;
-    }
-  };
   const patients = new Set<string>();
   for (const en of entities) {
     const what = en.what;
@@ -72,17 +63,14 @@ export function auditIndexRows(e: AuditEvent, baseUrl: string): IndexRows | unde
     if (what.reference !== undefined) {
       const m = RELATIVE.exec(what.reference) as RegExpExecArray;
       rows.reference.push([rt, id, 'entity', m[1], m[2], null, null]);
-      key('entity', what.reference);
       // patient is a union of two paths: equal values count once
       if (m[1] === 'Patient' && !patients.has(what.reference)) {
         patients.add(what.reference);
         rows.reference.push([rt, id, 'patient', m[1], m[2], null, null]);
-        key('patient', what.reference);
       }
     } else if (what.identifier?.value) {
       rows.token.push([rt, id, 'entity:identifier', what.identifier.system ?? null, what.identifier.value, null, null]);
     }
   }
-  for (const [code, k] of sort) rows.sort.push([rt, id, code, k.lo, k.hi]);
   return rows;
 }

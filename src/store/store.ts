@@ -36,8 +36,11 @@ export interface AccessGuard {
   readable(ctx: RequestContext, row: StoredResource): void;
   /** Throws when the requester may not change these existing resources (as they are before the write). */
   checkExisting(ctx: RequestContext, tx: Queryable, writes: readonly PendingWrite[]): Promise<void>;
-  /** Throws when a written resource lies outside what the requester may write. */
-  checkWritten(ctx: RequestContext, tx: Queryable, writes: readonly PendingWrite[]): Promise<void>;
+  /**
+   * Throws when a written resource lies outside what the requester may write. The writes may be staged only:
+   * `flush` writes them, for a check that reads them from the database.
+   */
+  checkWritten(ctx: RequestContext, tx: Queryable, writes: readonly PendingWrite[], flush: () => Promise<void>): Promise<void>;
   /**
    * The history rows `r` the requester may see, as branches whose union is what it sees (undefined: all; []
    * none): each branch is queried on its own, newest first, and the pages merged. `where` selects the rows,
@@ -284,10 +287,12 @@ export class StoreTransaction {
   /** Keys in the order they were staged, so a savepoint can forget what it staged. */
   private readonly journal: string[] = [];
   readonly written: PendingWrite[] = [];
+  /** Every staged write in order, flushed or not. */
+  private readonly changes: PendingWrite[] = [];
 
-  /** written[0..checked) passed the guard's checkWritten (in a batch entry's savepoint). */
+  /** changes[0..checked) passed the guard's checkWritten (in a batch entry's savepoint). */
   private checked = 0;
-  /** written[0..derived) went through the derivations. */
+  /** changes[0..derived) went through the derivations. */
   private derived = 0;
   /** A derivation is running (it may stage a resource already written in this transaction). */
   private deriving = false;
@@ -300,23 +305,25 @@ export class StoreTransaction {
     private readonly derivations: readonly Derivation[] = [],
   ) {}
 
-  /** Flushes, then runs the derivations on what was written since their last run, and on what they write in turn. */
+  /**
+   * Runs the derivations on what was staged since their last run, and on what they stage in turn, then flushes.
+   * What the handler staged is not flushed before: the derivations' writes usually join it in one statement.
+   */
   async derive(): Promise<void> {
-    await this.flush();
     // The requester's own writes are theirs to make before anything follows from them.
     if (this.derivations.length > 0) await this.checkWritten();
-    for (let round = 0; this.derived < this.written.length; round++) {
+    for (let round = 0; this.derived < this.changes.length; round++) {
       if (round === 4) throw new Error('derivations did not settle after 4 rounds');
-      const batch = this.written.slice(this.derived);
-      this.derived = this.written.length;
+      const batch = this.changes.slice(this.derived);
+      this.derived = this.changes.length;
       this.deriving = true;
       try {
         for (const d of this.derivations) await d(this, batch);
       } finally {
         this.deriving = false;
       }
-      await this.flush();
     }
+    await this.flush();
   }
 
   /** Serialises writers of the same keys across processes (transaction-scoped advisory locks, in a fixed order). */
@@ -391,9 +398,9 @@ export class StoreTransaction {
 
   /** Runs the guard's checkWritten on the writes not checked yet. */
   async checkWritten(): Promise<void> {
-    const own = this.written.slice(this.checked).filter((w) => !w.derived);
-    if (this.guard && own.length > 0) await this.guard.checkWritten(this.ctx, this.tx, own);
-    this.checked = this.written.length;
+    const own = this.changes.slice(this.checked).filter((w) => !w.derived);
+    if (this.guard && own.length > 0) await this.guard.checkWritten(this.ctx, this.tx, own, () => this.flush());
+    this.checked = this.changes.length;
   }
 
   /**
@@ -407,6 +414,7 @@ export class StoreTransaction {
     this.staged.set(key, write);
     this.journal.push(key);
     this.pending.push(write);
+    this.changes.push(write);
   }
 
   /**
@@ -415,7 +423,7 @@ export class StoreTransaction {
    */
   async savepoint<T>(fn: () => Promise<T>): Promise<T> {
     await this.flush();
-    const mark = { journal: this.journal.length, written: this.written.length };
+    const mark = { journal: this.journal.length, written: this.written.length, changes: this.changes.length };
     await this.tx.query('SAVEPOINT hms_entry');
     try {
       const result = await fn();
@@ -427,8 +435,9 @@ export class StoreTransaction {
       await this.tx.query('ROLLBACK TO SAVEPOINT hms_entry');
       for (const key of this.journal.splice(mark.journal)) this.staged.delete(key);
       this.written.length = mark.written;
-      this.checked = Math.min(this.checked, mark.written);
-      this.derived = Math.min(this.derived, mark.written);
+      this.changes.length = mark.changes;
+      this.checked = Math.min(this.checked, mark.changes);
+      this.derived = Math.min(this.derived, mark.changes);
       this.pending = [];
       throw err;
     }
@@ -440,8 +449,26 @@ export class StoreTransaction {
 
   async flush(): Promise<void> {
     if (this.pending.length === 0) return;
-    const batch = this.pending;
+    const pending = this.pending;
     this.pending = [];
+    // A resource staged twice since the last flush (a derivation's version on top of the handler's) is written
+    // by two statements in order: one statement cannot write a row twice.
+    let part: PendingWrite[] = [];
+    const keys = new Set<string>();
+    for (const w of pending) {
+      const key = `${w.type}/${w.id}`;
+      if (keys.has(key)) {
+        await this.write(part);
+        part = [];
+        keys.clear();
+      }
+      keys.add(key);
+      part.push(w);
+    }
+    await this.write(part);
+  }
+
+  private async write(batch: PendingWrite[]): Promise<void> {
     const existing = batch.filter((w) => !w.isNew && !w.derived);
     if (this.guard && existing.length > 0) await this.guard.checkExisting(this.ctx, this.tx, existing);
     await checkReferences(this.tx, batch, this.staged, this.baseUrl);
