@@ -38,12 +38,15 @@ export interface Database extends Queryable {
 
 /**
  * A statement cancelled for running longer than the limit: SQLSTATE 57014 (query_canceled), as PostgreSQL's
- * statement_timeout reports it, with the limit in `limitMs` (for the answer's message).
+ * statement_timeout reports it, with the limit in `limitMs` (for the answer's message). `ranMs`: the embedded
+ * database stopped it after that long, less than the limit, so that the calls waiting behind it are answered
+ * within the limit, its restart included (pglite-worker.ts).
  */
-export function queryCanceled(limitMs: number, err?: unknown): Error {
-  const e = (err instanceof Error ? err : new Error('canceling statement due to statement timeout')) as Error & { code?: string; limitMs?: number };
+export function queryCanceled(limitMs: number, err?: unknown, ranMs?: number): Error {
+  const e = (err instanceof Error ? err : new Error('canceling statement due to statement timeout')) as Error & { code?: string; limitMs?: number; ranMs?: number };
   e.code = '57014';
   e.limitMs = limitMs;
+  if (ranMs !== undefined) e.ranMs = ranMs;
   return e;
 }
 

@@ -14,7 +14,8 @@ import type { PgliteModules } from './pglite.js';
  * time: the statement of the open transaction, or else the oldest plain statement or `begin`. That call's clock
  * starts when it could start — when it was sent or when the previous call was answered, whichever is later —
  * and stops while an open transaction waits for this thread (its next statement is not sent yet). A statement
- * over the limit: the thread is terminated (uncommitted work is gone, as after a crash), that statement fails
+ * runs at most the limit less the time a new thread takes to open (and a watchdog tick; at least half the
+ * limit), so that what waits behind it is answered within the limit. Past that: the thread is terminated (uncommitted work is gone, as after a crash), that statement fails
  * with 57014, the open transaction's further calls with 40001 (it was rolled back: retry), and a new thread
  * opens the same data folder; the calls still waiting (plain statements, begins, calls made meanwhile) are
  * sent to it in their order. Commits, begins and the statements of `unlimited` transactions are never timed.
@@ -173,7 +174,9 @@ export async function openPgliteWorker(dataDir: string, options: PgliteWorkerOpt
         else reject(err);
       });
     });
+  const t0 = performance.now();
   worker = await spawn();
+  const firstOpenMs = performance.now() - t0;
 
   const lostError = (): Error =>
     Object.assign(new Error('the transaction was rolled back: its database thread was restarted after a statement ran past QUERY_TIMEOUT_MS'), { code: '40001' });
@@ -218,11 +221,28 @@ export async function openPgliteWorker(dataDir: string, options: PgliteWorkerOpt
     for (const p of pending.values()) if (!p.costly) post(p);
     pump();
   };
+  /** The watchdog's period: a statement is stopped at most this long after its time is up. */
+  const tick = Math.min(250, Math.max(10, queryTimeoutMs / 10));
+  /**
+   * How long a new thread takes to open: the longest of the last 4 openings (the first one compiled PGlite's
+   * WASM too). Calls waiting behind a stopped statement wait for it as well.
+   */
+  const openings = [firstOpenMs];
+  let reopenMs = firstOpenMs;
+  const opened = (ms: number): void => {
+    if (openings.push(ms) > 4) openings.shift();
+    reopenMs = Math.max(...openings);
+  };
+  /**
+   * The running statement once its time is up: the limit less a reopening and a tick (at least half the limit),
+   * so that the calls waiting behind it (requests, background work) are answered within the limit.
+   */
   const overdue = (): Pending | undefined => {
     if (!worker || broken) return undefined;
     const p = running();
     if (!p || p.msg.op !== 'query' || p.exempt) return undefined;
-    return performance.now() - Math.max(p.at, lastReply) > queryTimeoutMs ? p : undefined;
+    const budget = Math.max(queryTimeoutMs / 2, queryTimeoutMs - reopenMs - tick);
+    return performance.now() - Math.max(p.at, lastReply) > budget ? p : undefined;
   };
 
   /** Stops the thread running `victim`, answers what it cannot finish, and carries on with a new thread. */
@@ -231,7 +251,8 @@ export async function openPgliteWorker(dataDir: string, options: PgliteWorkerOpt
     worker = undefined;
     const started = Math.max(victim.at, lastReply);
     await old.terminate(); // replies it sent before stopping are handled first
-    if (pending.delete(victim.msg.id)) victim.reject(queryCanceled(queryTimeoutMs));
+    const ranMs = Math.round(performance.now() - started);
+    if (pending.delete(victim.msg.id)) victim.reject(queryCanceled(queryTimeoutMs, undefined, ranMs));
     const tx = open;
     open = undefined;
     if (tx) {
@@ -245,11 +266,12 @@ export async function openPgliteWorker(dataDir: string, options: PgliteWorkerOpt
       }
     }
     log?.warn(
-      { ms: Math.round(performance.now() - started), limitMs: queryTimeoutMs, sql: victim.msg.op === 'query' ? victim.msg.sql.slice(0, 200) : undefined, rolledBack: tx !== undefined, waiting: pending.size },
-      'statement past QUERY_TIMEOUT_MS: database thread stopped, restarting it',
+      { ms: ranMs, limitMs: queryTimeoutMs, reopenMs: Math.round(reopenMs), sql: victim.msg.op === 'query' ? victim.msg.sql.slice(0, 200) : undefined, rolledBack: tx !== undefined, waiting: pending.size },
+      'statement past QUERY_TIMEOUT_MS less a restart: database thread stopped, restarting it',
     );
     const t0 = performance.now();
     if (!(await reopen())) return;
+    opened(lastReply - t0);
     log?.info({ ms: Math.round(lastReply - t0), waiting: pending.size }, 'database thread restarted');
     resend();
   };
@@ -295,6 +317,7 @@ export async function openPgliteWorker(dataDir: string, options: PgliteWorkerOpt
       closing = undefined;
       await old.terminate();
       if (!(await reopen())) return;
+      opened(lastReply - t0);
       const after = process.memoryUsage.rss();
       log?.info(
         { ms: Math.round(lastReply - t0), idleMb: Math.round((openedRss ?? 0) / 1048576), beforeMb: Math.round(rss / 1048576), afterMb: Math.round(after / 1048576), waiting: pending.size },
@@ -340,7 +363,7 @@ export async function openPgliteWorker(dataDir: string, options: PgliteWorkerOpt
           if (victim) void restart(victim);
         });
       },
-      Math.min(250, Math.max(10, queryTimeoutMs / 10)),
+      tick,
     );
     watchdog.unref();
   }

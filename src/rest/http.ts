@@ -235,7 +235,8 @@ function sendError(res: Response, req: Request, ctx: RequestContext, err: unknow
   } else if (pgCode === '23505' || pgCode === '40001' || pgCode === '40P01') {
     fhirError = new FhirError(409, 'conflict', 'conflict', [req.path]);
   } else if (pgCode === '57014') {
-    fhirError = new FhirError(422, 'too-costly', 'queryTimeout', [(err as { limitMs?: number }).limitMs ?? '?']);
+    const { limitMs = '?', ranMs } = err as { limitMs?: number; ranMs?: number };
+    fhirError = ranMs === undefined ? new FhirError(422, 'too-costly', 'queryTimeout', [limitMs]) : new FhirError(422, 'too-costly', 'queryTimeoutEmbedded', [ranMs, limitMs]);
   } else if (pgCode === 'ECONNREFUSED' || pgCode === '57P01' || pgCode === '08006') {
     fhirError = new FhirError(503, 'transient', 'unavailable');
   } else {
