@@ -389,8 +389,10 @@ export class StoreTransaction {
    * around it, is rolled back and takes the setting with it.
    */
   async genericPlans<T>(fn: () => Promise<T>): Promise<T> {
-    await this.flush();
     await this.tx.query('SET LOCAL plan_cache_mode = force_generic_plan', [], 'hms_generic_plans');
+    // What is staged is written first, on a generic plan too: a write that replaces rows is otherwise planned
+    // anew each time, which costs more than running it (its DELETEs of old index rows on every index table).
+    await this.flush();
     const result = await fn();
     await this.tx.query('SET LOCAL plan_cache_mode = auto', [], 'hms_auto_plans');
     return result;

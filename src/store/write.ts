@@ -74,11 +74,13 @@ function buildStatement(writes: PendingWrite[], baseUrl: string | undefined, wri
 }
 
 function addRowWrites(writes: PendingWrite[], params: SqlParams, ctes: string[]): void {
-  const records = params.add(
-    JSON.stringify(writes.map((w) => [w.type, w.id, String(w.version), w.lastUpdated, w.method === 'DELETE', w.content, w.method])),
-  );
-  ctes.push(`rec AS (SELECT x->>0 AS t, x->>1 AS i, (x->>2)::bigint AS v, (x->>3)::timestamptz AS u, (x->>4)::boolean AS d, x->>5 AS c, x->>6 AS m
-    FROM json_array_elements(${records}::json) x)`);
+  // One typed array per column (unnest): PostgreSQL reads each content once, where a JSON array of records had
+  // each field extracted by parsing the record again up to it (a quarter of a bulk write's time).
+  const col = (values: unknown[], cast: string): string => `${params.add(values)}::${cast}[]`;
+  ctes.push(`rec AS (SELECT * FROM unnest(${col(writes.map((w) => w.type), 'text')}, ${col(writes.map((w) => w.id), 'text')},
+    ${col(writes.map((w) => w.version), 'bigint')}, ${col(writes.map((w) => w.lastUpdated), 'timestamptz')},
+    ${col(writes.map((w) => w.method === 'DELETE'), 'boolean')}, ${col(writes.map((w) => w.content), 'text')},
+    ${col(writes.map((w) => w.method), 'text')}) AS x(t, i, v, u, d, c, m))`);
   // Live resources per type (src/search/counts.ts); reads the previous rows from the statement's snapshot.
   ctes.push(countDeltaCte(writes.some((w) => !w.isNew)));
   ctes.push(`w_res AS (INSERT INTO resource (res_type, res_id, version, last_updated, deleted, content)
