@@ -296,6 +296,15 @@ export class StoreTransaction {
   private derived = 0;
   /** A derivation is running (it may stage a resource already written in this transaction). */
   private deriving = false;
+  /** The advisory locks taken (held until the end, or until a savepoint taken before them is rolled back), in order. */
+  private readonly locks: string[] = [];
+  private readonly held = new Set<string>();
+  /**
+   * Rows read while this transaction held their resource's lock (`Type/id`): every writer of a resource takes
+   * its lock (update, remove), so they cannot change before the transaction ends, and a second read (a booking
+   * reads its Slot, then update() reads it again) needs no statement.
+   */
+  private readonly lockedRows = new Map<string, StoredResource | undefined>();
 
   constructor(
     readonly tx: Queryable,
@@ -328,13 +337,17 @@ export class StoreTransaction {
 
   /** Serialises writers of the same keys across processes (transaction-scoped advisory locks, in a fixed order). */
   async lock(keys: string[]): Promise<void> {
-    if (keys.length === 0) return;
-    const unique = [...new Set(keys)].sort();
+    const unique = [...new Set(keys)].filter((k) => !this.held.has(k)).sort();
+    if (unique.length === 0) return; // held already: advisory locks are re-entrant
     await this.tx.query(
       'SELECT pg_advisory_xact_lock(h) FROM (SELECT hashtextextended(k, 0) AS h FROM unnest($1::text[]) k ORDER BY 1) x',
       [unique],
       'hms_lock',
     );
+    for (const k of unique) {
+      this.held.add(k);
+      this.locks.push(k);
+    }
   }
 
   async read(type: string, id: string): Promise<StoredResource | undefined> {
@@ -342,7 +355,11 @@ export class StoreTransaction {
     if (s) {
       return { type, id, version: s.version, lastUpdated: s.lastUpdated, deleted: s.method === 'DELETE', content: s.content };
     }
-    return readRow(this.tx, type, id);
+    const key = `${type}/${id}`;
+    if (this.lockedRows.has(key)) return this.lockedRows.get(key);
+    const row = await readRow(this.tx, type, id);
+    if (this.held.has(key)) this.lockedRows.set(key, row);
+    return row;
   }
 
   /** The current rows (deleted ones too) of several resources of one type, in one statement; staged ones as staged. */
@@ -425,7 +442,7 @@ export class StoreTransaction {
    */
   async savepoint<T>(fn: () => Promise<T>): Promise<T> {
     await this.flush();
-    const mark = { journal: this.journal.length, written: this.written.length, changes: this.changes.length };
+    const mark = { journal: this.journal.length, written: this.written.length, changes: this.changes.length, locks: this.locks.length };
     await this.tx.query('SAVEPOINT hms_entry');
     try {
       const result = await fn();
@@ -441,6 +458,9 @@ export class StoreTransaction {
       this.checked = Math.min(this.checked, mark.changes);
       this.derived = Math.min(this.derived, mark.changes);
       this.pending = [];
+      // PostgreSQL gives back the locks taken since the savepoint; rows read under them may change now.
+      for (const k of this.locks.splice(mark.locks)) this.held.delete(k);
+      this.lockedRows.clear();
       throw err;
     }
   }
