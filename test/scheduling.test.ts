@@ -193,6 +193,16 @@ describe('find, hold, book, cancel, reschedule', () => {
     const found = (await get(`Appointment/$find?start=${localDate(1)}&end=${localDate(1)}&practitioner=${healer}&_count=1`)).json.entry.map((e: Json) => e.resource);
     expect(found.map((a: Json) => a.slot[0].reference)).toEqual([`Slot/${own.id}`]);
 
+    // the practitioner is busy too: two patients in overlapping slots of one healer's own schedule
+    const healer2 = await practitioner('Acosta');
+    const manual2 = await create({ resourceType: 'Schedule', active: true, actor: [{ reference: healer2 }] });
+    const early = await create({ resourceType: 'Slot', schedule: { reference: `Schedule/${manual2.id}` }, status: 'free', start: at('11:00'), end: at('11:30') });
+    const late = await create({ resourceType: 'Slot', schedule: { reference: `Schedule/${manual2.id}` }, status: 'free', start: at('11:15'), end: at('11:45') });
+    const first = await post('Appointment/$book', params(proposal(early, await patient('Primera'), healer2)));
+    expect(first.status).toBe(201);
+    const second = await post('Appointment/$book', params(proposal(late, await patient('Segunda'), healer2)));
+    expect(expectOutcome(second, 409).diagnostics).toContain(`${healer2} is already in Appointment/${first.json.id}`);
+
     // the generated schedule's slots are the server's: a client's own slot is refused, by POST and in a transaction
     const extra = { resourceType: 'Slot', schedule: { reference: schedule }, status: 'free', start: at('20:00'), end: at('20:30') };
     expectOutcome(await post('Slot', extra), 422, /generated from its availability/);

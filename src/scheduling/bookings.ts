@@ -89,26 +89,38 @@ export async function schedulingDerivation(t: StoreTransaction, changes: readonl
   });
 }
 
-/** 409 when an exclusive participant of `a` is in another overlapping appointment that keeps them busy. */
+/**
+ * 409 when an exclusive participant of `a` is in another overlapping appointment that keeps them busy. One
+ * search for all of them (each statement is a round trip): the appointments of any of them in the window.
+ */
 async function checkParticipantsFree(t: StoreTransaction, a: Appointment): Promise<void> {
   const start = instantOf(a.start);
   const end = instantOf(a.end);
   if (start === undefined || end === undefined) return;
   const mine = new Set(heldSlots({ ...a, status: 'booked' }));
+  const keys: string[] = [];
   for (const p of a.participant ?? []) {
     const key = refKey(p.actor);
-    if (!key || !EXCLUSIVE.has(key.split('/')[0]) || p.required === 'information-only' || p.status === 'declined') continue;
-    const others = await searchIn<Appointment>(
-      t,
-      'Appointment',
-      { actor: key, date: [`lt${new Date(end).toISOString()}`, `ge${new Date(start - LONGEST_MS).toISOString()}`], status: [...BUSY].join(',') },
-      200,
-    );
-    for (const o of others) {
-      if (o.id === a.id) continue;
-      const os = instantOf(o.start);
-      const oe = instantOf(o.end);
-      if (os === undefined || oe === undefined || !(os < end && oe > start)) continue;
+    if (!key || !EXCLUSIVE.has(key.split('/')[0]) || p.required === 'information-only' || p.status === 'declined' || keys.includes(key)) continue;
+    keys.push(key);
+  }
+  if (keys.length === 0) return;
+  const others = await searchIn<Appointment>(
+    t,
+    'Appointment',
+    { actor: keys.join(','), date: [`lt${new Date(end).toISOString()}`, `ge${new Date(start - LONGEST_MS).toISOString()}`], status: [...BUSY].join(',') },
+    200 * keys.length,
+  );
+  for (const o of others) {
+    if (o.id === a.id) continue;
+    const os = instantOf(o.start);
+    const oe = instantOf(o.end);
+    if (os === undefined || oe === undefined || !(os < end && oe > start)) continue;
+    // Whose appointment it is: the participants it names (as the search matched them, e.g. by an absolute
+    // reference, when it names none of them as a relative one).
+    const theirs = new Set((o.participant ?? []).map((p) => refKey(p.actor)));
+    const named = keys.filter((k) => theirs.has(k));
+    for (const key of named.length ? named : keys) {
       // Sharing a slot (a group session) does not make the schedule's own people double-booked.
       if (key.split('/')[0] !== 'Patient' && heldSlots(o).some((s) => mine.has(s))) continue;
       throw new FhirError(409, 'conflict', 'scheduling.participantBusy', [key, `Appointment/${o.id}`, o.start ?? '', o.end ?? '']);
