@@ -203,6 +203,18 @@ describe('find, hold, book, cancel, reschedule', () => {
     const second = await post('Appointment/$book', params(proposal(late, await patient('Segunda'), healer2)));
     expect(expectOutcome(second, 409).diagnostics).toContain(`${healer2} is already in Appointment/${first.json.id}`);
 
+    // in a batch: a booking, a refused one, then a search (each entry is a savepoint; the first leaves generic plans on)
+    const third = await create({ resourceType: 'Slot', schedule: { reference: `Schedule/${manual2.id}` }, status: 'free', start: at('12:00'), end: at('12:30') });
+    const booked = (slotRes: Json, who: string) => ({ request: { method: 'POST', url: 'Appointment' }, resource: { ...proposal(slotRes, who, healer2), status: 'booked' } });
+    const batch = await post('', {
+      resourceType: 'Bundle',
+      type: 'batch',
+      entry: [booked(third, await patient('Tercera')), booked(late, await patient('Cuarta')), { request: { method: 'GET', url: `Appointment?actor=${healer2}&_sort=date` } }],
+    });
+    expect(batch.status).toBe(200);
+    expect(batch.json.entry.map((e: Json) => e.response.status.slice(0, 3))).toEqual(['201', '409', '200']);
+    expect(batch.json.entry[2].resource.entry.map((e: Json) => e.resource.id)).toEqual([first.json.id, batch.json.entry[0].response.location.split('/')[1]]);
+
     // the generated schedule's slots are the server's: a client's own slot is refused, by POST and in a transaction
     const extra = { resourceType: 'Slot', schedule: { reference: schedule }, status: 'free', start: at('20:00'), end: at('20:30') };
     expectOutcome(await post('Slot', extra), 422, /generated from its availability/);

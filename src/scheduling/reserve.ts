@@ -29,7 +29,11 @@ export async function reserve(s: Services, ctx: RequestContext, call: OperationC
   const input = appointmentInput(call);
   const result = await inTransaction(s, ctx, t, async (t) => {
     const slots: Slot[] = [];
-    for (const key of heldSlots({ ...input, status: 'booked' })) {
+    // The slots' locks first (the scheduling derivation takes them anyway, before counting the booking), so
+    // that the slots are read once, as they stand under the lock.
+    const keys = heldSlots({ ...input, status: 'booked' });
+    await t.lock(keys);
+    for (const key of keys) {
       const row = await t.read('Slot', key.slice(5));
       if (!row || row.deleted || !row.content) throw new FhirError(422, 'not-found', 'scheduling.unknownSlot', [key]);
       slots.push(JSON.parse(row.content) as Slot);

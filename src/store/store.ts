@@ -306,13 +306,31 @@ export class StoreTransaction {
    */
   private readonly lockedRows = new Map<string, StoredResource | undefined>();
 
+  /**
+   * The transaction's connection. After genericPlans, PostgreSQL's generic plans stay on for the store's named
+   * statements (planned generically once they have run a few times anyway) and are turned off before the next
+   * other statement: a booking's last statements are named, so it commits without a statement to turn them off.
+   */
+  readonly tx: Queryable;
+  private genericPlansLeft = false;
+
   constructor(
-    readonly tx: Queryable,
+    private readonly raw: Queryable,
     readonly ctx: RequestContext,
     private readonly baseUrl: string,
     private readonly guard?: AccessGuard,
     private readonly derivations: readonly Derivation[] = [],
-  ) {}
+  ) {
+    this.tx = {
+      query: async <T>(sql: string, params?: unknown[], name?: string) => {
+        if (this.genericPlansLeft && !name) {
+          this.genericPlansLeft = false;
+          await raw.query('SET LOCAL plan_cache_mode = auto', [], 'hms_auto_plans');
+        }
+        return raw.query<T>(sql, params, name);
+      },
+    };
+  }
 
   /**
    * Runs the derivations on what was staged since their last run, and on what they stage in turn, then flushes.
@@ -406,12 +424,13 @@ export class StoreTransaction {
    * around it, is rolled back and takes the setting with it.
    */
   async genericPlans<T>(fn: () => Promise<T>): Promise<T> {
+    this.genericPlansLeft = false;
     await this.tx.query('SET LOCAL plan_cache_mode = force_generic_plan', [], 'hms_generic_plans');
     // What is staged is written first, on a generic plan too: a write that replaces rows is otherwise planned
     // anew each time, which costs more than running it (its DELETEs of old index rows on every index table).
     await this.flush();
     const result = await fn();
-    await this.tx.query('SET LOCAL plan_cache_mode = auto', [], 'hms_auto_plans');
+    this.genericPlansLeft = true;
     return result;
   }
 
@@ -448,10 +467,13 @@ export class StoreTransaction {
       const result = await fn();
       await this.derive();
       await this.checkWritten();
-      await this.tx.query('RELEASE SAVEPOINT hms_entry');
+      await this.raw.query('RELEASE SAVEPOINT hms_entry');
       return result;
     } catch (err) {
-      await this.tx.query('ROLLBACK TO SAVEPOINT hms_entry');
+      // (on the raw connection: after a failed statement nothing else runs before it; it also undoes any SET
+      // LOCAL since the savepoint, which turned generic plans off before it)
+      await this.raw.query('ROLLBACK TO SAVEPOINT hms_entry');
+      this.genericPlansLeft = false;
       for (const key of this.journal.splice(mark.journal)) this.staged.delete(key);
       this.written.length = mark.written;
       this.changes.length = mark.changes;
