@@ -47,6 +47,7 @@ export async function loadFeatures(): Promise<Feature[]> {
   features.push((await import('./validation/index.js')).validationFeature);
   features.push((await import('./subscriptions/index.js')).subscriptionsFeature());
   features.push((await import('./scheduling/index.js')).schedulingFeature());
+  features.push((await import('./referrals/index.js')).referralsFeature());
   return features;
 }
 

@@ -455,6 +455,40 @@ describe('scheduling: a facility-bound client finds and books in its own facilit
     expect(taken((await as('admin', 'GET', `Slot/${own.id}`)).json)).toBe(1);
   });
 
+  test('a referral lets the origin book into the destination\'s schedule once the destination accepted it; only the destination accepts', async () => {
+    await adminPut(schedule('schRefB', 'Location/locB'));
+    // the last two slots: pA has bookings at the first ones' times from the tests above
+    const [first, second] = (await as('admin', 'GET', 'Slot?schedule=Schedule/schRefB&_sort=-start&_count=2')).json.entry.map((e: Json) => e.resource);
+    const sr = await as('facA', 'POST', 'ServiceRequest', {
+      resourceType: 'ServiceRequest', status: 'active', intent: 'order', subject: { reference: 'Patient/pA' },
+      requester: { reference: 'Organization/orgA' }, performer: [{ reference: 'Organization/orgB' }], reasonCode: [{ text: 'Control' }],
+    });
+    expect(sr.status).toBe(201);
+    const referral = `ServiceRequest/${sr.json.id}`;
+    const task = await as('facA', 'POST', 'Task', {
+      resourceType: 'Task', status: 'requested', intent: 'order', focus: { reference: referral }, for: { reference: 'Patient/pA' },
+      code: { coding: [{ system: 'https://fhir.mspbs.gov.py/CodeSystem/py-tipo-tarea-derivacion', code: 'derivacion' }] },
+      requester: { reference: 'Organization/orgA' }, owner: { reference: 'Organization/orgB' },
+    });
+    expect(task.status).toBe(201);
+    // the origin cannot accept its own referral; the destination can
+    const selfAccepted = await as('facA', 'PUT', `Task/${task.json.id}`, { ...task.json, status: 'accepted' });
+    expect(expectOutcome(selfAccepted, 403).diagnostics).toBe(`Only the performer of Task/${task.json.id} (Organization/orgB) may set its status to accepted`);
+    expect((await as('facB', 'PUT', `Task/${task.json.id}`, { ...task.json, status: 'accepted' })).status).toBe(200);
+    // under the referral the origin books the destination's slot; without it, it still cannot
+    const withReferral = book(first, 'Location/locB');
+    withReferral.parameter[0].resource.basedOn = [{ reference: referral }];
+    const booked = await as('facA', 'POST', 'Appointment/$book', withReferral);
+    expect(booked.status).toBe(201);
+    expect(taken((await as('admin', 'GET', `Slot/${first.id}`)).json)).toBe(1);
+    const without = await as('facA', 'POST', 'Appointment/$book', book(second, 'Location/locB'));
+    expect([403, 404]).toContain(without.status);
+    expect(taken((await as('admin', 'GET', `Slot/${second.id}`)).json)).toBe(0);
+    // the origin reads the appointment it booked, the destination too
+    expect((await as('facA', 'GET', `Appointment/${booked.json.id}`)).status).toBe(200);
+    expect((await as('facB', 'GET', `Appointment/${booked.json.id}`)).status).toBe(200);
+  });
+
   test('a patient-context client finds and books for its own patient only', async () => {
     await adminPut(schedule('schPat', 'Location/locA'));
     const scope = 'patient/Appointment.cruds patient/Patient.rs user/Slot.rs user/Schedule.rs';

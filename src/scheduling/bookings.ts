@@ -5,7 +5,7 @@ import type { PendingWrite, StoreTransaction } from '../store/store.js';
 import { generateSlots } from './generate.js';
 import { BUSY, heldSlots, instantOf, quotaExtension, quotaStatus, readAvailability, readQuota, refKey, EXT } from './model.js';
 import { isGenerated, localInstant } from './slots.js';
-import { searchIn } from './search.js';
+import { searchIn } from '../store/search-in.js';
 import { offerFreedSlot } from './waitlist.js';
 import { followFlow } from './flow.js';
 

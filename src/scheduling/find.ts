@@ -10,7 +10,7 @@ import { findInput, type FindInput } from './input.js';
 import { EXT, instantOf, proposedFor, readAvailability, type Availability } from './model.js';
 import { slotId, slotsFor } from './slots.js';
 import { actorsAt } from './places.js';
-import { searchStore } from './search.js';
+import { searchStore } from '../store/search-in.js';
 
 /** Most schedules one $find looks through, schedules per slot search (its OR-values), slots per search. */
 export const MAX_FIND_SCHEDULES = 2000;

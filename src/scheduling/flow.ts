@@ -7,7 +7,7 @@ import type { Services } from '../rest/services.js';
 import type { PendingWrite, StoreTransaction } from '../store/store.js';
 import { flowInput } from './input.js';
 import { instantOf, refKey } from './model.js';
-import { searchIn, searchStore } from './search.js';
+import { searchIn, searchStore } from '../store/search-in.js';
 
 /**
  * Patient flow: booked → arrived → checked-in → fulfilled (or noshow). At check-in the server opens the visit's

@@ -4,7 +4,7 @@ import { stamp, validate } from '../interactions/resource.js';
 import { remove, update } from '../interactions/write.js';
 import type { StoreTransaction } from '../store/store.js';
 import { EXT, MAX_SLOTS_PER_SCHEDULE, PROFILE, quotaExtension, quotaStatus, readAvailability, readQuota } from './model.js';
-import { searchIn } from './search.js';
+import { searchIn } from '../store/search-in.js';
 import { isGenerated, localDay, localInstant, slotId, slotsFor, type SlotSpec } from './slots.js';
 
 export interface GenerationReport {

@@ -5,7 +5,7 @@ import { update } from '../interactions/write.js';
 import type { Services } from '../rest/services.js';
 import { generateSlots } from './generate.js';
 import { EXT } from './model.js';
-import { searchIn } from './search.js';
+import { searchIn } from '../store/search-in.js';
 
 export function schedulingContext(s: Services): RequestContext {
   return { requestId: randomUUID(), lang: 'en', baseUrl: s.store.baseUrl, actor: { kind: 'system', id: 'scheduling' }, scopes: [], subsystem: 'scheduling', log: s.log };

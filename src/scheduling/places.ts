@@ -3,7 +3,7 @@ import type { RequestContext } from '../context.js';
 import { FhirError } from '../fhir/outcome.js';
 import type { Services } from '../rest/services.js';
 import type { FindInput } from './input.js';
-import { searchStore } from './search.js';
+import { searchStore } from '../store/search-in.js';
 
 /** Most Locations, and most roles and services at them, one $find looks through. */
 export const MAX_PLACES = 2000;

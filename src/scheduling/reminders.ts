@@ -4,7 +4,7 @@ import { create, update } from '../interactions/write.js';
 import type { Services } from '../rest/services.js';
 import { refKey, UTC_OFFSET_MIN } from './model.js';
 import { schedulingContext } from './jobs.js';
-import { searchIn } from './search.js';
+import { searchIn } from '../store/search-in.js';
 
 /**
  * Reminders: before each booked appointment the server writes a Communication (category `reminder`,

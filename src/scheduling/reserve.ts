@@ -9,7 +9,7 @@ import { inTransaction, type Services } from '../rest/services.js';
 import type { StoreTransaction } from '../store/store.js';
 import { appointmentInput } from './input.js';
 import { EXT, heldSlots, instantOf, PROFILE } from './model.js';
-import { searchIn } from './search.js';
+import { searchIn } from '../store/search-in.js';
 import { localInstant } from './slots.js';
 
 /** How long a hold ($hold) lasts before it lapses by itself (SCHEDULING_HOLD_SECONDS). */

@@ -2,7 +2,7 @@ import type { Appointment, Schedule, Slot } from '@medplum/fhirtypes';
 import { create } from '../interactions/write.js';
 import type { StoreTransaction } from '../store/store.js';
 import { EXT, instantOf, proposedFor, refKey } from './model.js';
-import { searchIn } from './search.js';
+import { searchIn } from '../store/search-in.js';
 
 /** Most waiting entries looked at for one freed slot. */
 export const MAX_WAITING = 500;

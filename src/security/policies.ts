@@ -84,7 +84,9 @@ export const POLICIES: Record<string, TypePolicy> = {
       'focus:ServiceRequest.encounter.service-provider', ...party('focus:ServiceRequest.requester'), ...party('focus:ServiceRequest.performer'),
     ],
   },
-  Appointment: { paths: ['location.organization', 'slot.schedule.actor:Location.organization'] },
+  // An Appointment belongs to the facility of its place and slots, and to the origin of the referral it is
+  // based on (which books it into the destination's schedule once the destination accepted it: referrals).
+  Appointment: { paths: ['location.organization', 'slot.schedule.actor:Location.organization', ...party('based-on:ServiceRequest.requester')] },
   Schedule: { paths: ['actor:Location.organization'] },
   Slot: { paths: ['schedule.actor:Location.organization'] },
   SupplyRequest: { paths: [...party('requester'), 'supplier:Organization'] },

@@ -2,9 +2,9 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
 import type { Services } from '../rest/services.js';
 import { parseSearch } from '../search/parse.js';
-import type { StoreTransaction } from '../store/store.js';
+import type { StoreTransaction } from './store.js';
 
-/** Runs a search inside t and returns its resources (at most `max`; the caller bounds its own work). */
+/** Runs a search inside t (for features that read what a write touches) and returns its resources (at most `max`; the caller bounds its own work). */
 export async function searchIn<T extends Resource>(t: StoreTransaction, type: string, query: Record<string, string | string[]>, max: number): Promise<T[]> {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) for (const x of Array.isArray(v) ? v : [v]) q.append(k, x);

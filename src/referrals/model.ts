@@ -1,0 +1,32 @@
+import type { Reference, Task } from '@medplum/fhirtypes';
+
+/** The referral profiles of the Paraguay guide (profiles/derivaciones.fsh) as the server reads and writes them. */
+const SD = 'https://fhir.mspbs.gov.py/StructureDefinition/';
+const CS = 'https://fhir.mspbs.gov.py/CodeSystem/';
+export const PROFILE = { referral: `${SD}py-referral`, task: `${SD}py-referral-task`, counter: `${SD}py-counter-referral-task` } as const;
+/** Task.code: what a Task of the loop asks for. */
+export const TASK_TYPE = `${CS}py-tipo-tarea-derivacion`;
+/** Task.businessStatus: the finer steps of a referral. */
+export const STEP_SYSTEM = `${CS}py-estado-derivacion`;
+export type Step = 'cita-agendada' | 'paciente-presente' | 'no-se-presento' | 'cita-cancelada' | 'contrarreferencia-enviada' | 'ciclo-cerrado';
+export const STEP_DISPLAY: Record<Step, string> = {
+  'cita-agendada': 'Cita agendada',
+  'paciente-presente': 'Paciente presente',
+  'no-se-presento': 'No se presentó',
+  'cita-cancelada': 'Cita cancelada',
+  'contrarreferencia-enviada': 'Contrarreferencia enviada',
+  'ciclo-cerrado': 'Ciclo cerrado',
+};
+
+/** A referral Task (its code `derivacion`), a counter-referral (`contrarreferencia`), or neither. */
+export function taskKind(t: Task | undefined): 'referral' | 'counter' | undefined {
+  const c = t?.code?.coding?.find((x) => x.system === TASK_TYPE);
+  return c?.code === 'derivacion' ? 'referral' : c?.code === 'contrarreferencia' ? 'counter' : undefined;
+}
+
+/** `Type/id` of a relative reference (optionally of one type), else undefined. */
+export function refKey(r: Reference | undefined, type?: string): string | undefined {
+  const m = typeof r?.reference === 'string' ? /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(r.reference) : null;
+  if (!m || (type && m[1] !== type)) return undefined;
+  return `${m[1]}/${m[2]}`;
+}

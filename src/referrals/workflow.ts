@@ -1,0 +1,142 @@
+import type { Appointment, HealthcareService, Location, PractitionerRole, Schedule, ServiceRequest, Slot, Task } from '@medplum/fhirtypes';
+import { FhirError } from '../fhir/outcome.js';
+import { update } from '../interactions/write.js';
+import { searchIn } from '../store/search-in.js';
+import type { PendingWrite, StoreTransaction } from '../store/store.js';
+import { refKey, STEP_DISPLAY, STEP_SYSTEM, taskKind, TASK_TYPE, type Step } from './model.js';
+import { BOOKABLE, isLegal, nextStates, OWNER_MOVES } from './task-status.js';
+
+/**
+ * The referral loop, kept by the store however a Task or an Appointment is written (PUT, PATCH, POST, a
+ * transaction bundle), in the same transaction:
+ *   - every Task follows FHIR Workflow's state machine (task-status.ts): an illegal move is a 422 naming the
+ *     states allowed next; a requester bound to a facility moves a Task into a performer's state (received,
+ *     accepted, rejected, in-progress, completed, ...) only when the Task's owner is of that facility (403);
+ *   - an Appointment based on a referral (Appointment.basedOn = the ServiceRequest) is booked only once the
+ *     referral's Task is accepted, and only into a slot of the referral's destination (422 otherwise); its
+ *     Task follows it: businessStatus cita-agendada, paciente-presente (and in-progress), no-se-presento,
+ *     cita-cancelada;
+ *   - a counter-referral Task (partOf = the referral's Task) marks the referral contrarreferencia-enviada when
+ *     it is written, and ciclo-cerrado when the origin completes it.
+ */
+export async function referralDerivation(t: StoreTransaction, changes: readonly PendingWrite[]): Promise<void> {
+  for (const c of changes) {
+    if (c.type === 'Task') await followTask(t, c);
+    else if (c.type === 'Appointment') await followAppointment(t, c);
+  }
+}
+
+async function previous<T>(t: StoreTransaction, c: PendingWrite): Promise<T | undefined> {
+  if (!c.previousVersion) return undefined;
+  const row = await t.readVersion(c.type, c.id, c.previousVersion);
+  return row?.content && !row.deleted ? (JSON.parse(row.content) as T) : undefined;
+}
+
+async function followTask(t: StoreTransaction, c: PendingWrite): Promise<void> {
+  const now = c.resource as Task | undefined;
+  if (!now || c.method === 'DELETE') return;
+  const before = await previous<Task>(t, c);
+  if (before && !isLegal(before.status, now.status)) {
+    throw new FhirError(422, 'business-rule', 'referrals.illegalMove', [c.id, before.status, now.status, nextStates(before.status).join(', ') || '—']);
+  }
+  // The performer's moves are the performer's (not checked on what the server itself derives).
+  const moved = !before || before.status !== now.status;
+  if (moved && !c.derived && t.ctx.facility && OWNER_MOVES.has(now.status)) {
+    const owner = await facilityOf(t, refKey(now.owner));
+    if (!owner || owner !== t.ctx.facility) throw new FhirError(403, 'forbidden', 'referrals.ownerOnly', [c.id, now.owner?.reference ?? '—', now.status]);
+  }
+  if (taskKind(now) === 'counter' && (!before || moved)) {
+    const referral = refKey(now.partOf?.[0], 'Task');
+    if (referral && (!before || now.status === 'completed')) await setStep(t, referral.slice(5), now.status === 'completed' ? 'ciclo-cerrado' : 'contrarreferencia-enviada');
+  }
+}
+
+async function followAppointment(t: StoreTransaction, c: PendingWrite): Promise<void> {
+  const now = c.resource as Appointment | undefined;
+  if (!now || c.method === 'DELETE') return;
+  const referrals = (now.basedOn ?? []).map((r) => refKey(r, 'ServiceRequest')).filter((k): k is string => !!k);
+  if (referrals.length === 0) return;
+  const before = await previous<Appointment>(t, c);
+  const moved = before?.status !== now.status;
+  const slots = (now.slot ?? []).map((r) => refKey(r, 'Slot')).filter((k): k is string => !!k);
+  const reslotted = before ? JSON.stringify(before.slot ?? []) !== JSON.stringify(now.slot ?? []) : true;
+  for (const key of referrals) {
+    const tasks = await referralTasks(t, key);
+    if ((now.status === 'booked' || now.status === 'pending') && (moved || reslotted)) {
+      const row = await t.read('ServiceRequest', key.slice('ServiceRequest/'.length));
+      if (!row?.content || row.deleted) throw new FhirError(422, 'not-found', 'referrals.unknownReferral', [key]);
+      if (!tasks.some((x) => BOOKABLE.has(x.status))) throw new FhirError(422, 'business-rule', 'referrals.notAccepted', [key]);
+      await checkDestination(t, key, JSON.parse(row.content) as ServiceRequest, slots);
+    }
+    if (!moved) continue;
+    const step: Step | undefined =
+      now.status === 'booked' ? 'cita-agendada'
+      : now.status === 'arrived' || now.status === 'checked-in' ? 'paciente-presente'
+      : now.status === 'noshow' ? 'no-se-presento'
+      : now.status === 'cancelled' ? 'cita-cancelada'
+      : undefined;
+    if (!step) continue;
+    for (const task of tasks) {
+      if (!nextStates(task.status).length) continue; // ended: left as it is
+      const start = step === 'paciente-presente' && (task.status === 'accepted' || task.status === 'ready');
+      await setStep(t, task.id!, step, start ? 'in-progress' : undefined);
+    }
+  }
+}
+
+/** The referral Tasks acting on a ServiceRequest (at most 20: a referral has one, a few after a re-referral). */
+async function referralTasks(t: StoreTransaction, serviceRequest: string): Promise<Task[]> {
+  return (await searchIn<Task>(t, 'Task', { focus: serviceRequest, code: `${TASK_TYPE}|derivacion` }, 20)).filter((x) => taskKind(x) === 'referral');
+}
+
+/** Sets a referral Task's businessStatus (and its status, when given). */
+async function setStep(t: StoreTransaction, taskId: string, step: Step, status?: Task['status']): Promise<void> {
+  const row = await t.read('Task', taskId);
+  if (!row?.content || row.deleted) return;
+  const task = JSON.parse(row.content) as Task;
+  if (taskKind(task) !== 'referral') return;
+  await update(t, 'Task', taskId, {
+    ...task,
+    ...(status ? { status } : {}),
+    businessStatus: { coding: [{ system: STEP_SYSTEM, code: step, display: STEP_DISPLAY[step] }] },
+  });
+}
+
+/**
+ * A booking under a referral goes to the referral's destination: each slot's schedule has an actor that is one
+ * of the referral's performers, or of the same facility (Organization) as one of them.
+ */
+async function checkDestination(t: StoreTransaction, referral: string, sr: ServiceRequest, slots: string[]): Promise<void> {
+  const performers = (sr.performer ?? []).map((r) => refKey(r)).filter((k): k is string => !!k);
+  const wanted = new Set<string>(performers);
+  for (const p of performers) {
+    const org = await facilityOf(t, p);
+    if (org) wanted.add(`Organization/${org}`);
+  }
+  for (const slotKey of slots) {
+    const slotRow = await t.read('Slot', slotKey.slice(5));
+    const slot = slotRow?.content && !slotRow.deleted ? (JSON.parse(slotRow.content) as Slot) : undefined;
+    const scheduleKey = refKey(slot?.schedule, 'Schedule');
+    const scheduleRow = scheduleKey ? await t.read('Schedule', scheduleKey.slice(9)) : undefined;
+    const schedule = scheduleRow?.content && !scheduleRow.deleted ? (JSON.parse(scheduleRow.content) as Schedule) : undefined;
+    let there = false;
+    for (const actor of (schedule?.actor ?? []).map((r) => refKey(r)).filter((k): k is string => !!k)) {
+      const org = await facilityOf(t, actor);
+      if (wanted.has(actor) || (org && wanted.has(`Organization/${org}`))) there = true;
+    }
+    if (!there) throw new FhirError(422, 'business-rule', 'referrals.wrongDestination', [referral, slotKey, performers.join(', ') || '—']);
+  }
+}
+
+/** The facility (Organization id) of a reference: an Organization, a PractitionerRole's, a Location's or a HealthcareService's. */
+async function facilityOf(t: StoreTransaction, key: string | undefined): Promise<string | undefined> {
+  if (!key) return undefined;
+  const [type, id] = key.split('/');
+  if (type === 'Organization') return id;
+  if (type !== 'PractitionerRole' && type !== 'Location' && type !== 'HealthcareService') return undefined;
+  const row = await t.read(type, id);
+  if (!row?.content || row.deleted) return undefined;
+  const r = JSON.parse(row.content) as PractitionerRole | Location | HealthcareService;
+  const org = type === 'PractitionerRole' ? (r as PractitionerRole).organization : type === 'Location' ? (r as Location).managingOrganization : (r as HealthcareService).providedBy;
+  return refKey(org, 'Organization')?.slice('Organization/'.length);
+}
