@@ -47,8 +47,11 @@ Description: """La derivación en curso: `focus` es la derivación (py-referral)
 * for 1..1
 * for only Reference(Patient)
 * requester 1..1
+* authoredOn 1..1
+* authoredOn ^short = "Cuándo se derivó (el plazo para aceptarla cuenta desde aquí)"
+* priority ^short = "Prioridad: fija el plazo para aceptarla (REFERRAL_DEADLINE_HOURS)"
 * businessStatus from PYEstadoDerivacionVS (extensible)
-* restriction.period ^short = "Plazo para aceptarla (según la prioridad)"
+* restriction.period ^short = "Plazo propio para aceptarla (si falta: authoredOn + las horas de la prioridad)"
 
 Profile: PYCounterReferralTask
 Parent: Task
@@ -67,3 +70,17 @@ Description: """El resultado de una derivación atendida, devuelto al origen: `p
 * for only Reference(Patient)
 * requester 1..1
 * owner 1..1
+
+Instance: py-plazo-derivacion
+InstanceOf: SearchParameter
+Usage: #definition
+Title: "Búsqueda de tareas por su plazo"
+* url = "https://fhir.mspbs.gov.py/SearchParameter/py-plazo-derivacion"
+* name = "plazo"
+* status = #draft
+* description = "Tareas por el fin de su plazo (Task.restriction.period.end): el servidor escala las derivaciones no aceptadas cuyo plazo venció."
+* code = #plazo
+* base[0] = #Task
+* type = #date
+* expression = "Task.restriction.period.end"
+* xpathUsage = #normal

@@ -26,6 +26,8 @@ Title: "Paso del circuito de derivación"
 Description: "Pasos finos de una derivación dentro de su estado (Task.businessStatus). El servidor los escribe cuando la cita de la derivación cambia y cuando llega la contrarreferencia. Propuesta HMS-OPS."
 * insert CodeSystemPY
 * ^url = "https://fhir.mspbs.gov.py/CodeSystem/py-estado-derivacion"
+* #escalada "Escalada" "El destino no la aceptó dentro del plazo (restriction.period.end, o authoredOn más las horas de su prioridad): pasó al coordinador (nuevo owner) con una Communication."
+* insert DesignacionesEsEn(escalada, Escalada, Escalated)
 * #cita-agendada "Cita agendada" "Hay una cita reservada para la derivación (Appointment.basedOn = la derivación, estado booked)."
 * insert DesignacionesEsEn(cita-agendada, Cita agendada, Appointment booked)
 * #paciente-presente "Paciente presente" "El paciente llegó a la cita de la derivación (arrived o checked-in)."

@@ -1,7 +1,7 @@
 import { request, type Reply } from './helpers/http.js';
 import { startReceiver, statusOf, topicSubscription, TOPIC, waitFor, type Receiver } from './helpers/receiver.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { expectOutcome, type Json } from './rest-util.js';
+import { backend, spawnServer, startTestServer, type TestServer } from './helpers/server.js';
+import { expectOutcome, sleep, type Json } from './rest-util.js';
 
 /**
  * Referrals over HTTP: the referral (ServiceRequest) and its Task under FHIR Workflow's state machine by PUT,
@@ -17,7 +17,13 @@ const tomorrow = new Date(Date.now() + OFFSET + DAY).toISOString().slice(0, 10);
 let server: TestServer;
 let receiver: Receiver | undefined;
 beforeAll(async () => {
-  server = await startTestServer({ SUBSCRIPTION_ALLOWED_HOSTS: '127.0.0.1', SUBSCRIPTION_POLL_MS: '200' });
+  server = await startTestServer({
+    SUBSCRIPTION_ALLOWED_HOSTS: '127.0.0.1',
+    SUBSCRIPTION_POLL_MS: '200',
+    REFERRAL_ESCALATION_CHECK_MS: '300',
+    REFERRAL_COORDINATOR: 'Organization/coordinacion-derivaciones',
+    REFERRAL_DEADLINE_HOURS: 'urgent=12',
+  });
 });
 afterAll(async () => {
   await server?.stop();
@@ -86,7 +92,7 @@ beforeAll(async () => {
   otherSlots = await slotsOf(otherLoc);
 });
 
-async function newReferral(): Promise<{ sr: Json; task: Json }> {
+async function newReferral(task: Json = {}): Promise<{ sr: Json; task: Json }> {
   const sr = await create({
     resourceType: 'ServiceRequest',
     meta: { profile: [`${SD}py-referral`] },
@@ -100,9 +106,8 @@ async function newReferral(): Promise<{ sr: Json; task: Json }> {
     performer: [{ reference: destination }],
     reasonCode: [{ text: 'Soplo cardíaco' }],
   });
-  const task = await create({
+  const created = await create({
     resourceType: 'Task',
-    meta: { profile: [`${SD}py-referral-task`] },
     status: 'requested',
     intent: 'order',
     code: code('derivacion'),
@@ -110,8 +115,9 @@ async function newReferral(): Promise<{ sr: Json; task: Json }> {
     for: { reference: patient },
     requester: { reference: origin },
     owner: { reference: destination },
+    ...task,
   });
-  return { sr, task };
+  return { sr, task: created };
 }
 
 test('an illegal move of a Task is refused by PUT, PATCH and in a transaction, naming the states allowed next; nothing is written', async () => {
@@ -215,7 +221,7 @@ test('a no-show and a cancelled appointment are recorded on the referral, which 
 
 test('referral-accepted: a subscription filtered by the origin is notified when its referral is accepted, and not for others', async () => {
   const topics = (await get('SubscriptionTopic')).json.entry.map((e: Json) => e.resource.id);
-  expect(topics).toEqual(expect.arrayContaining(['referral-received', 'referral-accepted', 'referral-rejected', 'referral-completed']));
+  expect(topics).toEqual(expect.arrayContaining(['referral-received', 'referral-accepted', 'referral-rejected', 'referral-escalated', 'referral-completed']));
   const canonicals = (await get('metadata')).json.rest[0].resource.find((r: Json) => r.type === 'Subscription').extension.map((e: Json) => e.valueCanonical);
   expect(canonicals).toContain(`${TOPIC}/referral-accepted`);
 
@@ -238,4 +244,42 @@ test('referral-accepted: a subscription filtered by the origin is notified when 
   expect(all).toHaveLength(1);
   const focus = events[0].json.entry[0].resource.parameter.find((p: Json) => p.name === 'notification-event').part.find((p: Json) => p.name === 'focus').valueReference.reference;
   expect(focus).toContain(`Task/${task.id}`);
+});
+
+test('a referral not accepted within its deadline goes to the coordinator once (also with two processes), with a Communication; one within it stays', async () => {
+  await put({ resourceType: 'Organization', id: 'coordinacion-derivaciones', name: 'Coordinación de derivaciones' });
+  const hoursAgo = (h: number): string => new Date(Date.now() - h * 3_600_000).toISOString();
+  // urgent: 12 h here (REFERRAL_DEADLINE_HOURS); routine: the default 168 h; or a deadline of its own
+  const late = await newReferral({ meta: { profile: [`${SD}py-referral-task`] }, authoredOn: hoursAgo(13), priority: 'urgent' });
+  const recent = await newReferral({ authoredOn: hoursAgo(11), priority: 'urgent' });
+  const routine = await newReferral({ authoredOn: hoursAgo(100), priority: 'routine' });
+  const own = await newReferral({ authoredOn: hoursAgo(1), priority: 'routine', status: 'received', restriction: { period: { end: hoursAgo(0.5) } } });
+  const accepted = await newReferral({ authoredOn: hoursAgo(200), priority: 'stat' });
+  await put({ ...accepted.task, status: 'accepted' });
+  const second = backend() === 'postgres' ? await spawnServer(server.env) : undefined;
+  try {
+    await waitFor(async () => step((await get(`Task/${late.task.id}`)).json) === 'escalada' && step((await get(`Task/${own.task.id}`)).json) === 'escalada', 15_000, 'escalated');
+    await sleep(1000); // further rounds of both processes change nothing
+    for (const { sr, task } of [late, own]) {
+      const t = (await get(`Task/${task.id}`)).json;
+      expect([t.status, t.owner.reference, step(t)]).toEqual([task.status, 'Organization/coordinacion-derivaciones', 'escalada']);
+      const sent = (await get(`Communication?based-on=ServiceRequest/${sr.id}`)).json.entry ?? [];
+      expect(sent).toHaveLength(1);
+      expect(sent[0].resource.recipient).toEqual([{ reference: 'Organization/coordinacion-derivaciones' }]);
+      expect(sent[0].resource.payload[0].contentString).toContain(`Task/${task.id}, destino ${destination}`);
+      expect((await get(`Task/${task.id}/_history`)).json.entry).toHaveLength(2);
+    }
+    for (const { sr, task } of [recent, routine, accepted]) {
+      const t = (await get(`Task/${task.id}`)).json;
+      expect([t.owner.reference, step(t)]).toEqual([destination, undefined]);
+      expect((await get(`Communication?based-on=ServiceRequest/${sr.id}`)).json.entry ?? []).toEqual([]);
+    }
+  } finally {
+    if (second) {
+      await new Promise<void>((resolve) => {
+        second.proc.once('exit', () => resolve());
+        second.proc.kill('SIGTERM');
+      });
+    }
+  }
 });

@@ -57,6 +57,11 @@ function matches(errors: string[], e: Fixture['expect']): boolean {
   });
 }
 
+/** What a bare resource of these types needs to be written (the base definitions require it). */
+const BARE: Record<string, Record<string, unknown>> = {
+  DocumentReference: { status: 'current', content: [{ attachment: { contentType: 'text/plain' } }] },
+};
+
 /** Creates a bare resource for every relative reference the fixture makes that does not resolve yet (the server checks references on write). */
 async function createTargets(resource: unknown): Promise<void> {
   const refs = new Set<string>();
@@ -74,7 +79,7 @@ async function createTargets(resource: unknown): Promise<void> {
     const [type, id] = ref.split('/');
     if ((await request('GET', `${server.base}/${ref}`)).status !== 404) continue;
     // a valid fixture with that id (so targetProfile checks see a conforming target), else a bare resource
-    const target = validById.get(ref) ?? { resourceType: type, id, ...(type === 'Organization' ? { name: id } : {}) };
+    const target = validById.get(ref) ?? { resourceType: type, id, ...(type === 'Organization' ? { name: id } : (BARE[type] ?? {})) };
     if (target !== resource) await createTargets(target);
     const r = await request('PUT', `${server.base}/${ref}`, target);
     expect(r.status).toBe(201);

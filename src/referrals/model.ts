@@ -8,8 +8,9 @@ export const PROFILE = { referral: `${SD}py-referral`, task: `${SD}py-referral-t
 export const TASK_TYPE = `${CS}py-tipo-tarea-derivacion`;
 /** Task.businessStatus: the finer steps of a referral. */
 export const STEP_SYSTEM = `${CS}py-estado-derivacion`;
-export type Step = 'cita-agendada' | 'paciente-presente' | 'no-se-presento' | 'cita-cancelada' | 'contrarreferencia-enviada' | 'ciclo-cerrado';
+export type Step = 'escalada' | 'cita-agendada' | 'paciente-presente' | 'no-se-presento' | 'cita-cancelada' | 'contrarreferencia-enviada' | 'ciclo-cerrado';
 export const STEP_DISPLAY: Record<Step, string> = {
+  escalada: 'Escalada',
   'cita-agendada': 'Cita agendada',
   'paciente-presente': 'Paciente presente',
   'no-se-presento': 'No se presentó',
