@@ -1,4 +1,5 @@
 import { request, type Reply } from './helpers/http.js';
+import { dailySchedule } from './helpers/schedules.js';
 import { startReceiver, statusOf, topicSubscription, TOPIC, waitFor, type Receiver } from './helpers/receiver.js';
 import { backend, spawnServer, startTestServer, type TestServer } from './helpers/server.js';
 import { expectOutcome, sleep, type Json } from './rest-util.js';
@@ -41,23 +42,7 @@ async function create(body: Json): Promise<Json> {
 }
 const step = (task: Json): string | undefined => task.businessStatus?.coding?.find((c: Json) => c.system === `${CS}py-estado-derivacion`)?.code;
 const code = (c: string): Json => ({ coding: [{ system: `${CS}py-tipo-tarea-derivacion`, code: c }] });
-const schedule = (location: string): Json => ({
-  resourceType: 'Schedule',
-  active: true,
-  actor: [{ reference: location }],
-  extension: [
-    {
-      url: `${SD}py-disponibilidad`,
-      extension: [
-        { url: 'inicio', valueTime: '07:00:00' },
-        { url: 'fin', valueTime: '09:00:00' },
-        { url: 'duracionMinutos', valuePositiveInt: 30 },
-        ...['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => ({ url: 'dia', valueCode: d })),
-      ],
-    },
-    { url: `${SD}py-horizonte-planificacion`, valuePositiveInt: 2 },
-  ],
-});
+const schedule = (location: string): Json => dailySchedule(location, { to: '09:00:00' });
 const book = (slot: Json, patient: string, location: string, referral?: string): Json => ({
   resourceType: 'Parameters',
   parameter: [

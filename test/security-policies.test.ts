@@ -3,6 +3,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { request } from './helpers/http.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { allPages, expectOutcome, ids, type Json } from './rest-util.js';
+import { dailySchedule } from './helpers/schedules.js';
 import { bearer, bootstrapAdmin, getToken, newClient, register, type TestClient } from './security-util.js';
 
 /**
@@ -405,24 +406,7 @@ describe('policies of the record, people and financial types', () => {
 describe('scheduling: a facility-bound client finds and books in its own facility only, a patient\'s app for its patient only', () => {
   const SD = 'https://fhir.mspbs.gov.py/StructureDefinition/';
   const tomorrow = new Date(Date.now() - 3 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
-  const schedule = (id: string, location: string): Json => ({
-    resourceType: 'Schedule',
-    id,
-    active: true,
-    actor: [{ reference: location }],
-    extension: [
-      {
-        url: `${SD}py-disponibilidad`,
-        extension: [
-          { url: 'inicio', valueTime: '07:00:00' },
-          { url: 'fin', valueTime: '08:00:00' },
-          { url: 'duracionMinutos', valuePositiveInt: 30 },
-          ...['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => ({ url: 'dia', valueCode: d })),
-        ],
-      },
-      { url: `${SD}py-horizonte-planificacion`, valuePositiveInt: 2 },
-    ],
-  });
+  const schedule = (id: string, location: string): Json => dailySchedule(location, { id });
   const book = (slot: Json, location: string, who = 'Patient/pA'): Json => ({
     resourceType: 'Parameters',
     parameter: [
