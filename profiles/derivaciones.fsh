@@ -71,6 +71,23 @@ Description: """El resultado de una derivación atendida, devuelto al origen: `p
 * requester 1..1
 * owner 1..1
 
+Profile: PYTransportTask
+Parent: Task
+Id: py-transport-task
+Title: "Traslado (Paraguay)"
+Description: """El traslado del paciente a la cita de una derivación: `focus` es la cita (Appointment), `partOf` la tarea de derivación (py-referral-task), `owner` quien lo hace (el servicio de ambulancias, la municipalidad, la comunidad) y `restriction.period` cuándo. Sigue la máquina de estados de las Task; si la cita se cancela o el paciente no se presenta, el servidor cancela el traslado que no terminó."""
+* insert MetadatosPY
+* code 1..1
+* code = PYTipoTareaDerivacionCS#traslado
+* intent = #order
+* focus 1..1
+* focus only Reference(Appointment)
+* partOf 1..1
+* partOf only Reference(Task)
+* for 1..1
+* for only Reference(Patient)
+* requester 1..1
+
 Instance: py-plazo-derivacion
 InstanceOf: SearchParameter
 Usage: #definition

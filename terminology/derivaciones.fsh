@@ -4,13 +4,15 @@
 CodeSystem: PYTipoTareaDerivacionCS
 Id: py-tipo-tarea-derivacion
 Title: "Tipo de tarea del circuito de derivación"
-Description: "Qué pide una Task del circuito de derivación: atender una derivación (referencia) o devolver el resultado al origen (contrarreferencia). Propuesta HMS-OPS."
+Description: "Qué pide una Task del circuito de derivación: atender una derivación (referencia), devolver el resultado al origen (contrarreferencia) o trasladar al paciente a la cita. Propuesta HMS-OPS."
 * insert CodeSystemPY
 * ^url = "https://fhir.mspbs.gov.py/CodeSystem/py-tipo-tarea-derivacion"
 * #derivacion "Derivación" "Atender la derivación (ServiceRequest en Task.focus) en el establecimiento o con el agente de destino."
 * insert DesignacionesEsEn(derivacion, Derivación, Referral)
 * #contrarreferencia "Contrarreferencia" "Recibir en el origen el resultado de una derivación atendida (resumen en Task.focus; la derivación en Task.partOf)."
 * insert DesignacionesEsEn(contrarreferencia, Contrarreferencia, Counter-referral)
+* #traslado "Traslado" "Llevar al paciente a la cita de la derivación (Task.focus = la cita; Task.partOf = la tarea de derivación): ambulancia, transporte comunitario o pasaje."
+* insert DesignacionesEsEn(traslado, Traslado, Transport)
 
 ValueSet: PYTipoTareaDerivacionVS
 Id: py-tipo-tarea-derivacion

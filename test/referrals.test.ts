@@ -268,3 +268,28 @@ test('a referral not accepted within its deadline goes to the coordinator once (
     }
   }
 });
+
+test('a transport to the referral\'s appointment follows it: cancelling the appointment cancels the transport, and it obeys the Task states', async () => {
+  const { sr, task } = await newReferral();
+  await put({ ...task, status: 'accepted' });
+  const booked = await post('Appointment/$book', book(destSlots[4], patient, destSlots[4].location, `ServiceRequest/${sr.id}`));
+  expect(booked.status).toBe(201);
+  const transport = await create({
+    resourceType: 'Task',
+    meta: { profile: [`${SD}py-transport-task`] },
+    status: 'requested',
+    intent: 'order',
+    code: code('traslado'),
+    focus: { reference: `Appointment/${booked.json.id}` },
+    partOf: [{ reference: `Task/${task.id}` }],
+    for: { reference: patient },
+    requester: { reference: origin },
+  });
+  expect(expectOutcome(await put({ ...transport, status: 'completed' }), 422).diagnostics).toContain('cannot go from requested to completed');
+  const accepted = await put({ ...transport, status: 'accepted' });
+  expect(accepted.status).toBe(200);
+  expect((await put({ ...booked.json, status: 'cancelled' })).status).toBe(200);
+  const after = (await get(`Task/${transport.id}`)).json;
+  expect([after.status, after.statusReason?.text]).toEqual(['cancelled', 'La cita fue cancelada']);
+  expect(step((await get(`Task/${task.id}`)).json)).toBe('cita-cancelada');
+});

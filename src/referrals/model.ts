@@ -3,7 +3,7 @@ import type { Reference, Task } from '@medplum/fhirtypes';
 /** The referral profiles of the Paraguay guide (profiles/derivaciones.fsh) as the server reads and writes them. */
 const SD = 'https://fhir.mspbs.gov.py/StructureDefinition/';
 const CS = 'https://fhir.mspbs.gov.py/CodeSystem/';
-export const PROFILE = { referral: `${SD}py-referral`, task: `${SD}py-referral-task`, counter: `${SD}py-counter-referral-task` } as const;
+export const PROFILE = { referral: `${SD}py-referral`, task: `${SD}py-referral-task`, counter: `${SD}py-counter-referral-task`, transport: `${SD}py-transport-task` } as const;
 /** Task.code: what a Task of the loop asks for. */
 export const TASK_TYPE = `${CS}py-tipo-tarea-derivacion`;
 /** Task.businessStatus: the finer steps of a referral. */
@@ -19,10 +19,11 @@ export const STEP_DISPLAY: Record<Step, string> = {
   'ciclo-cerrado': 'Ciclo cerrado',
 };
 
-/** A referral Task (its code `derivacion`), a counter-referral (`contrarreferencia`), or neither. */
-export function taskKind(t: Task | undefined): 'referral' | 'counter' | undefined {
-  const c = t?.code?.coding?.find((x) => x.system === TASK_TYPE);
-  return c?.code === 'derivacion' ? 'referral' : c?.code === 'contrarreferencia' ? 'counter' : undefined;
+const KINDS = { derivacion: 'referral', contrarreferencia: 'counter', traslado: 'transport' } as const;
+/** A referral Task (its code `derivacion`), a counter-referral (`contrarreferencia`), a transport (`traslado`), or neither. */
+export function taskKind(t: Task | undefined): (typeof KINDS)[keyof typeof KINDS] | undefined {
+  const c = t?.code?.coding?.find((x) => x.system === TASK_TYPE)?.code;
+  return c && c in KINDS ? KINDS[c as keyof typeof KINDS] : undefined;
 }
 
 /** `Type/id` of a relative reference (optionally of one type), else undefined. */

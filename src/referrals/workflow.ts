@@ -17,7 +17,8 @@ import { BOOKABLE, isLegal, nextStates, OWNER_MOVES } from './task-status.js';
  *     Task follows it: businessStatus cita-agendada, paciente-presente (and in-progress), no-se-presento,
  *     cita-cancelada;
  *   - a counter-referral Task (partOf = the referral's Task) marks the referral contrarreferencia-enviada when
- *     it is written, and ciclo-cerrado when the origin completes it.
+ *     it is written, and ciclo-cerrado when the origin completes it;
+ *   - an appointment cancelled or missed cancels its transports (Tasks `traslado` whose focus it is).
  */
 export async function referralDerivation(t: StoreTransaction, changes: readonly PendingWrite[]): Promise<void> {
   for (const c of changes) {
@@ -54,6 +55,7 @@ async function followTask(t: StoreTransaction, c: PendingWrite): Promise<void> {
 async function followAppointment(t: StoreTransaction, c: PendingWrite): Promise<void> {
   const now = c.resource as Appointment | undefined;
   if (!now || c.method === 'DELETE') return;
+  await followTransport(t, c.id, now);
   const referrals = (now.basedOn ?? []).map((r) => refKey(r, 'ServiceRequest')).filter((k): k is string => !!k);
   if (referrals.length === 0) return;
   const before = await previous<Appointment>(t, c);
@@ -81,6 +83,16 @@ async function followAppointment(t: StoreTransaction, c: PendingWrite): Promise<
       const start = step === 'paciente-presente' && (task.status === 'accepted' || task.status === 'ready');
       await setStep(t, task.id!, step, start ? 'in-progress' : undefined);
     }
+  }
+}
+
+/** An appointment cancelled or missed: its transports (Tasks `traslado` whose focus it is) not ended are cancelled. */
+async function followTransport(t: StoreTransaction, appointmentId: string, now: Appointment): Promise<void> {
+  if (now.status !== 'cancelled' && now.status !== 'noshow') return;
+  const transports = await searchIn<Task>(t, 'Task', { focus: `Appointment/${appointmentId}`, code: `${TASK_TYPE}|traslado` }, 20);
+  for (const x of transports) {
+    if (taskKind(x) !== 'transport' || !nextStates(x.status).includes('cancelled')) continue;
+    await update(t, 'Task', x.id!, { ...x, status: 'cancelled', statusReason: { text: now.status === 'noshow' ? 'El paciente no se presentó a la cita' : 'La cita fue cancelada' } });
   }
 }
 

@@ -45,3 +45,18 @@ Usage: #example
 * for = Reference(paciente-indigena-boqueron)
 * requester = Reference(hr-concepcion-org)
 * owner = Reference(usf-bahia-negra-org)
+
+Instance: traslado-cardiologia-bahia-negra
+InstanceOf: PYTransportTask
+Title: "Traslado de Bahía Negra a Concepción para la cita de cardiología"
+Description: "La USF pide el traslado de la paciente a la cita de la derivación."
+Usage: #example
+* status = #requested
+* intent = #order
+* code = PYTipoTareaDerivacionCS#traslado "Traslado"
+* focus.reference = "Appointment/cita-cardiologia-interprete"
+* partOf = Reference(tarea-derivacion-cardiologia-bahia-negra)
+* for = Reference(paciente-indigena-boqueron)
+* requester = Reference(usf-bahia-negra-org)
+* restriction.period.start = "2026-12-13T14:00:00-03:00"
+* restriction.period.end = "2026-12-14T06:30:00-03:00"
