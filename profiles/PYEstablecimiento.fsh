@@ -93,13 +93,14 @@ Title: "Búsqueda por departamento"
 * url = "https://fhir.mspbs.gov.py/SearchParameter/py-departamento"
 * name = "departamento"
 * status = #draft
-* description = "Pacientes, lugares y organizaciones por departamento del domicilio (extensión py-departamento en Address)"
+* description = "Pacientes, lugares, organizaciones y profesionales o agentes por departamento del domicilio (extensión py-departamento en Address)"
 * code = #departamento
 * base[0] = #Patient
 * base[1] = #Location
 * base[2] = #Organization
+* base[3] = #Practitioner
 * type = #token
-* expression = "Patient.address.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-departamento').value | Location.address.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-departamento').value | Organization.address.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-departamento').value"
+* expression = "Patient.address.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-departamento').value | Location.address.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-departamento').value | Organization.address.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-departamento').value | Practitioner.address.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-departamento').value"
 * xpathUsage = #normal
 
 Instance: py-distrito
@@ -109,13 +110,14 @@ Title: "Búsqueda por distrito"
 * url = "https://fhir.mspbs.gov.py/SearchParameter/py-distrito"
 * name = "distrito"
 * status = #draft
-* description = "Pacientes, lugares y organizaciones por distrito del domicilio (extensión py-distrito en Address, código DGEEC DDNN)"
+* description = "Pacientes, lugares, organizaciones y profesionales o agentes por distrito del domicilio (extensión py-distrito en Address, código DGEEC DDNN)"
 * code = #distrito
 * base[0] = #Patient
 * base[1] = #Location
 * base[2] = #Organization
+* base[3] = #Practitioner
 * type = #token
-* expression = "Patient.address.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-distrito').value | Location.address.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-distrito').value | Organization.address.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-distrito').value"
+* expression = "Patient.address.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-distrito').value | Location.address.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-distrito').value | Organization.address.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-distrito').value | Practitioner.address.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-distrito').value"
 * xpathUsage = #normal
 
 Instance: py-tipo-establecimiento

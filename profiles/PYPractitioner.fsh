@@ -67,3 +67,31 @@ Title: "Búsqueda por pueblo indígena"
 * type = #token
 * expression = "Patient.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-pueblo-indigena').value | Practitioner.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-pueblo-indigena').value"
 * xpathUsage = #normal
+
+Instance: py-idioma-agente
+InstanceOf: SearchParameter
+Usage: #definition
+Title: "Búsqueda de profesionales y agentes por idioma"
+* url = "https://fhir.mspbs.gov.py/SearchParameter/py-idioma-agente"
+* name = "idioma"
+* status = #draft
+* description = "Profesionales y agentes de medicina tradicional por idioma en que atienden: Practitioner.communication y el idioma de py-medicina-tradicional (códigos BCP 47: es, gn, …), p. ej. Practitioner?idioma=gn"
+* code = #idioma
+* base[0] = #Practitioner
+* type = #token
+* expression = "Practitioner.communication | Practitioner.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-medicina-tradicional').extension.where(url = 'idioma').value"
+* xpathUsage = #normal
+
+Instance: py-comunidad-atendida
+InstanceOf: SearchParameter
+Usage: #definition
+Title: "Búsqueda de agentes de medicina tradicional por comunidad que atienden"
+* url = "https://fhir.mspbs.gov.py/SearchParameter/py-comunidad-atendida"
+* name = "comunidad-atendida"
+* status = #draft
+* description = "Agentes de medicina tradicional por comunidad que atienden (py-medicina-tradicional, comunidad), p. ej. Practitioner?comunidad-atendida=Puerto%20Casado"
+* code = #comunidad-atendida
+* base[0] = #Practitioner
+* type = #string
+* expression = "Practitioner.extension.where(url = 'https://fhir.mspbs.gov.py/StructureDefinition/py-medicina-tradicional').extension.where(url = 'comunidad').value"
+* xpathUsage = #normal

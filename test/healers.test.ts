@@ -1,0 +1,89 @@
+import { request, type Reply } from './helpers/http.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
+import { type Json } from './rest-util.js';
+
+/**
+ * The traditional healers' registry over HTTP: healers (py-traditional-healer) and the roles through which they
+ * serve places, found by specialty, language, community served, district (where they live, or of the places
+ * they serve) and near a position, with the guide's search parameters.
+ */
+const SD = 'https://fhir.mspbs.gov.py/StructureDefinition/';
+const CS = 'https://fhir.mspbs.gov.py/CodeSystem/';
+const SPECIALTY = `${CS}py-especialidad-medicina-tradicional`;
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const get = (path: string): Promise<Reply> => request('GET', `${server.base}/${path}`);
+async function create(body: Json): Promise<Json> {
+  const r = await request('POST', `${server.base}/${body.resourceType}`, body);
+  if (r.status !== 201) throw new Error(r.text);
+  return r.json;
+}
+const district = (code: string): Json[] => [{ url: `${SD}py-distrito`, valueCoding: { system: `${CS}py-distrito`, code } }];
+function healer(family: string, specialty: string, communities: string[], languages: string[], home: string): Json {
+  return {
+    resourceType: 'Practitioner',
+    meta: { profile: [`${SD}py-traditional-healer`] },
+    extension: [
+      {
+        url: `${SD}py-medicina-tradicional`,
+        extension: [
+          { url: 'especialidad', valueCodeableConcept: { coding: [{ system: SPECIALTY, code: specialty }] } },
+          ...communities.map((c) => ({ url: 'comunidad', valueString: c })),
+          ...languages.map((l) => ({ url: 'idioma', valueCode: l })),
+          { url: 'reconocimiento', valueCoding: { system: `${CS}py-tipo-reconocimiento`, code: 'comunidad' } },
+          { url: 'conocimientoProtegido', valueBoolean: false },
+        ],
+      },
+    ],
+    name: [{ family }],
+    address: [{ city: home, extension: district(home === 'Mariscal Estigarribia' ? '1602' : '101') }],
+  };
+}
+
+let partera: string;
+let yuyero: string;
+let chaco: string;
+const ids = (r: Reply): string[] => (r.json.entry ?? []).filter((e: Json) => e.search?.mode !== 'include').map((e: Json) => `${e.resource.resourceType}/${e.resource.id}`).sort();
+beforeAll(async () => {
+  partera = `Practitioner/${(await create(healer('Benítez', 'partera-tradicional', ['Comunidad Tekoha Porã', 'Comunidad Yvy Pytã'], ['gn', 'gun'], 'Mariscal Estigarribia'))).id}`;
+  yuyero = `Practitioner/${(await create(healer('Ortiz', 'yuyero-herbolario', ['Barrio San Antonio'], ['es'], 'Concepción'))).id}`;
+  const tekoha = await create({ resourceType: 'Location', name: 'Comunidad Tekoha Porã', address: { extension: district('1602') }, position: { latitude: -22.03, longitude: -60.61 } });
+  const barrio = await create({ resourceType: 'Location', name: 'Barrio San Antonio', address: { extension: district('101') }, position: { latitude: -23.41, longitude: -57.43 } });
+  const role = (who: string, loc: Json, specialty: string): Json => ({
+    resourceType: 'PractitionerRole',
+    practitioner: { reference: who },
+    location: [{ reference: `Location/${loc.id}` }],
+    specialty: [{ coding: [{ system: SPECIALTY, code: specialty }] }],
+    availableTime: [{ daysOfWeek: ['mon', 'wed', 'fri'], availableStartTime: '07:00:00', availableEndTime: '11:00:00' }],
+  });
+  chaco = `PractitionerRole/${(await create(role(partera, tekoha, 'partera-tradicional'))).id}`;
+  await create(role(yuyero, barrio, 'yuyero-herbolario'));
+});
+
+test('healers by specialty, language, community served and district of residence', async () => {
+  expect(ids(await get(`Practitioner?especialidad-tradicional=${SPECIALTY}|partera-tradicional`))).toEqual([partera]);
+  expect(ids(await get('Practitioner?idioma=gn'))).toEqual([partera]);
+  expect(ids(await get('Practitioner?idioma=es&especialidad-tradicional=yuyero-herbolario'))).toEqual([yuyero]);
+  expect(ids(await get('Practitioner?comunidad-atendida=comunidad yvy'))).toEqual([partera]);
+  expect(ids(await get('Practitioner?comunidad-atendida:contains=antonio'))).toEqual([yuyero]);
+  expect(ids(await get('Practitioner?distrito=1602'))).toEqual([partera]);
+});
+
+test('the roles serving a district or near a position, with their healers, and a combined search', async () => {
+  const inChaco = await get('PractitionerRole?location.distrito=1602&_include=PractitionerRole:practitioner');
+  expect(ids(inChaco)).toEqual([chaco]);
+  expect(inChaco.json.entry.filter((e: Json) => e.search?.mode === 'include').map((e: Json) => `Practitioner/${e.resource.id}`)).toEqual([partera]);
+  // near Mariscal Estigarribia (the places within 50 km), then the roles that serve them
+  const near = await get('Location?near=-22.03|-60.61|50|km&_revinclude=PractitionerRole:location');
+  expect(near.json.entry.filter((e: Json) => e.resource.resourceType === 'PractitionerRole').map((e: Json) => `PractitionerRole/${e.resource.id}`)).toEqual([chaco]);
+  // a Guaraní-speaking midwife serving the Chaco district
+  expect(ids(await get(`PractitionerRole?specialty=${SPECIALTY}|partera-tradicional&practitioner.idioma=gn&location.distrito=1602`))).toEqual([chaco]);
+  expect(ids(await get(`PractitionerRole?specialty=${SPECIALTY}|partera-tradicional&practitioner.idioma=es`))).toEqual([]);
+});
