@@ -101,3 +101,53 @@ Title: "Búsqueda de tareas por su plazo"
 * type = #date
 * expression = "Task.restriction.period.end"
 * xpathUsage = #normal
+
+Instance: practitioner-healer-coverage
+InstanceOf: OperationDefinition
+Title: "Cobertura de agentes de medicina tradicional (Practitioner/$healer-coverage)"
+Description: "Por distrito, cuántos agentes de medicina tradicional registrados de cada especialidad lo atienden (0 donde ninguno), y los lugares que atienden como GeoJSON."
+Usage: #definition
+* insert MetadatosOperacionPY
+* url = "https://fhir.mspbs.gov.py/OperationDefinition/practitioner-healer-coverage"
+* name = "PractitionerHealerCoverage"
+* title = "Cobertura de agentes de medicina tradicional (Practitioner/$healer-coverage)"
+* description = """Para cada distrito (de un departamento, o de todo el país) y cada especialidad de medicina tradicional (py-especialidad-medicina-tradicional): cuántos agentes distintos lo atienden, es decir, tienen un PractitionerRole con esa especialidad en un lugar (Location) de ese distrito (extensión py-distrito de su dirección); 0 donde ninguno. `uncovered` da, por especialidad, los distritos sin ninguno. `geojson` es una FeatureCollection de puntos: los lugares atendidos (con posición) con sus agentes por especialidad. Lee 20000 roles como máximo (422 too-costly si hay más: acote por departamento o especialidad). Errores: 400 si un parámetro es inválido."""
+* affectsState = false
+* code = #healer-coverage
+* resource = #Practitioner
+* system = false
+* type = true
+* instance = false
+* parameter[0].name = #department
+* parameter[0].use = #in
+* parameter[0].min = 0
+* parameter[0].max = "1"
+* parameter[0].type = #string
+* parameter[0].documentation = "Código DGEEC del departamento (py-departamento): solo sus distritos."
+* parameter[1].name = #specialty
+* parameter[1].use = #in
+* parameter[1].min = 0
+* parameter[1].max = "1"
+* parameter[1].type = #code
+* parameter[1].documentation = "Una especialidad de py-especialidad-medicina-tradicional; todas si falta."
+* parameter[2].name = #district
+* parameter[2].use = #out
+* parameter[2].min = 0
+* parameter[2].max = "*"
+* parameter[2].documentation = "Una fila por distrito: `district` (Coding), `department`, por especialidad `specialty` (`code`, `healers`), y `covered` (alguna especialidad lo atiende)."
+* parameter[2].part[0].name = #district
+* parameter[2].part[0].use = #out
+* parameter[2].part[0].min = 1
+* parameter[2].part[0].max = "1"
+* parameter[2].part[0].type = #Coding
+* parameter[3].name = #uncovered
+* parameter[3].use = #out
+* parameter[3].min = 1
+* parameter[3].max = "1"
+* parameter[3].documentation = "Por especialidad (el nombre de la parte), los códigos de los distritos sin ningún agente, separados por comas."
+* parameter[4].name = #geojson
+* parameter[4].use = #out
+* parameter[4].min = 1
+* parameter[4].max = "1"
+* parameter[4].type = #Attachment
+* parameter[4].documentation = "GeoJSON (application/geo+json, en base64): los lugares atendidos como puntos, con `healers` por especialidad."

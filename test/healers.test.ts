@@ -87,3 +87,37 @@ test('the roles serving a district or near a position, with their healers, and a
   expect(ids(await get(`PractitionerRole?specialty=${SPECIALTY}|partera-tradicional&practitioner.idioma=gn&location.distrito=1602`))).toEqual([chaco]);
   expect(ids(await get(`PractitionerRole?specialty=${SPECIALTY}|partera-tradicional&practitioner.idioma=es`))).toEqual([]);
 });
+
+test('$healer-coverage: per district of a department, the healers of each specialty serving it, the districts without, and the places as GeoJSON', async () => {
+  const r = await get('Practitioner/$healer-coverage?department=16');
+  expect(r.status).toBe(200);
+  const rows = r.json.parameter.filter((p: Json) => p.name === 'district');
+  const row = (code: string): Json => rows.find((x: Json) => x.part[0].valueCoding.code === code);
+  const healers = (x: Json, specialty: string): number => x.part.find((p: Json) => p.name === 'specialty' && p.part[0].valueCoding.code === specialty).part[1].valueInteger;
+  expect(rows.length).toBeGreaterThan(1);
+  expect(rows.every((x: Json) => x.part[1].valueCode === '16')).toBe(true);
+  expect(healers(row('1602'), 'partera-tradicional')).toBe(1);
+  expect(healers(row('1602'), 'yuyero-herbolario')).toBe(0);
+  expect(row('1602').part.find((p: Json) => p.name === 'covered').valueBoolean).toBe(true);
+  const others = rows.filter((x: Json) => x.part[0].valueCoding.code !== '1602');
+  expect(others.every((x: Json) => x.part.find((p: Json) => p.name === 'covered').valueBoolean === false)).toBe(true);
+  const uncovered = r.json.parameter.find((p: Json) => p.name === 'uncovered').part;
+  expect(uncovered.find((p: Json) => p.name === 'partera-tradicional').valueString.split(',')).not.toContain('1602');
+  expect(uncovered.find((p: Json) => p.name === 'yuyero-herbolario').valueString.split(',')).toContain('1602');
+  const geo = JSON.parse(Buffer.from(r.json.parameter.find((p: Json) => p.name === 'geojson').valueAttachment.data, 'base64').toString());
+  expect(geo.type).toBe('FeatureCollection');
+  expect(geo.features).toHaveLength(1);
+  expect(geo.features[0].geometry).toEqual({ type: 'Point', coordinates: [-60.61, -22.03] });
+  expect(geo.features[0].properties).toMatchObject({ name: 'Comunidad Tekoha Porã', district: '1602', healers: { 'partera-tradicional': 1 } });
+  // one specialty over the country: the Concepción yuyero's district is covered
+  const yuyeros = await get('Practitioner/$healer-coverage?specialty=yuyero-herbolario');
+  const covered = yuyeros.json.parameter.filter((p: Json) => p.name === 'district' && p.part.find((x: Json) => x.name === 'covered').valueBoolean).map((p: Json) => p.part[0].valueCoding.code);
+  expect(covered).toEqual(['101']);
+  // the CapabilityStatement lists it with the guide's OperationDefinition
+  const practitioner = (await get('metadata')).json.rest[0].resource.find((x: Json) => x.type === 'Practitioner');
+  expect(practitioner.operation).toContainEqual(expect.objectContaining({ name: 'healer-coverage', definition: 'https://fhir.mspbs.gov.py/OperationDefinition/practitioner-healer-coverage' }));
+  // bad input
+  const bad = await get('Practitioner/$healer-coverage?department=Boquerón');
+  expect(bad.status).toBe(400);
+  expect(bad.json.issue[0].diagnostics).toBe('Invalid parameter department: Boquerón');
+});

@@ -19,4 +19,6 @@ defineMessages('referrals', {
     es: 'El turno {1} no es del destino de la derivación {0} ({2})',
   },
   unknownReferral: { en: 'The referral {0} does not exist', es: 'La derivación {0} no existe' },
+  badParam: { en: 'Invalid parameter {0}: {1}', es: 'Parámetro inválido {0}: {1}' },
+  tooManyRoles: { en: 'More than {0} healer roles match: narrow it (department, specialty)', es: 'Más de {0} roles de agentes coinciden: acótelo (departamento, especialidad)' },
 });
