@@ -55,6 +55,8 @@ const CLIENTS: Record<string, { scopes: string; facility?: string }> = {
   facB: { scopes: 'system/*.cruds', facility: 'orgB' },
   lab: { scopes: 'system/Observation.rs?category=laboratory' },
   labelR: { scopes: 'system/Patient.rs hms/label.R', facility: 'orgA' },
+  registry: { scopes: 'system/Practitioner.rs system/PractitionerRole.rs system/Location.rs' },
+  registryTK: { scopes: 'system/Practitioner.rs system/PractitionerRole.rs system/Location.rs hms/label.conocimiento-protegido' },
 };
 
 beforeAll(async () => {
@@ -254,5 +256,64 @@ describe('protected security labels', () => {
     expect(ids((await as('admin', 'GET', 'Patient?_id=pAR,pATK')).json).sort()).toEqual(['pAR', 'pATK']);
     // writing a label one may not read is refused
     expectOutcome(await as('facA', 'POST', 'Patient', { ...newPatient('orgA'), meta: { security: [CONF_R] } }), 403);
+  });
+});
+
+describe('protected traditional knowledge in the healers\' registry', () => {
+  const SD = 'https://fhir.mspbs.gov.py/StructureDefinition/';
+  const CS = 'https://fhir.mspbs.gov.py/CodeSystem/';
+  const specialty = { coding: [{ system: `${CS}py-especialidad-medicina-tradicional`, code: 'medico-tradicional-indigena' }] };
+  const healer = (id: string, label: boolean): Json => ({
+    resourceType: 'Practitioner',
+    id,
+    ...(label ? { meta: { security: [TK] } } : {}),
+    extension: [{
+      url: `${SD}py-medicina-tradicional`,
+      extension: [
+        { url: 'especialidad', valueCodeableConcept: specialty },
+        { url: 'comunidad', valueString: 'Comunidad Ñu Apu\'a' },
+        { url: 'reconocimiento', valueCoding: { system: `${CS}py-tipo-reconocimiento`, code: 'comunidad' } },
+        { url: 'conocimientoProtegido', valueBoolean: label },
+      ],
+    }],
+    name: [{ family: id }],
+  });
+  const role = (id: string, practitioner: string, label: boolean): Json => ({
+    resourceType: 'PractitionerRole', id, ...(label ? { meta: { security: [TK] } } : {}),
+    practitioner: { reference: `Practitioner/${practitioner}` }, location: [{ reference: 'Location/locTK' }], specialty: [specialty],
+  });
+  const covered = async (who: string): Promise<number> => {
+    const r = await as(who, 'GET', 'Practitioner/$healer-coverage?department=16&specialty=medico-tradicional-indigena');
+    expect(r.status).toBe(200);
+    const row = r.json.parameter.find((p: Json) => p.name === 'district' && p.part[0].valueCoding.code === '1602');
+    return row.part.find((p: Json) => p.name === 'specialty').part[1].valueInteger;
+  };
+
+  test('a labelled healer and role are hidden from read, search, include, history and $healer-coverage without the permission', async () => {
+    await as('admin', 'PUT', 'Location/locTK', {
+      resourceType: 'Location', id: 'locTK', name: 'Comunidad Ñu Apu\'a',
+      address: { extension: [{ url: `${SD}py-distrito`, valueCoding: { system: `${CS}py-distrito`, code: '1602' } }] },
+    });
+    for (const r of [healer('hlOpen', false), healer('hlTK', true), role('rlOpen', 'hlOpen', false), role('rlTK', 'hlTK', true)]) {
+      const put = await as('admin', 'PUT', `${r.resourceType}/${r.id}`, r);
+      expect([put.status, put.status === 201 ? '' : put.text]).toEqual([201, '']);
+    }
+    expectOutcome(await as('registry', 'GET', 'Practitioner/hlTK'), 404);
+    expect((await as('registryTK', 'GET', 'Practitioner/hlTK')).status).toBe(200);
+    const bySpecialty = 'Practitioner?especialidad-tradicional=medico-tradicional-indigena&_sort=_id';
+    expect(ids((await as('registry', 'GET', bySpecialty)).json)).toEqual(['hlOpen']);
+    expect(ids((await as('registryTK', 'GET', bySpecialty)).json)).toEqual(['hlOpen', 'hlTK']);
+    const included = async (who: string): Promise<string[]> =>
+      ((await as(who, 'GET', 'PractitionerRole?location=Location/locTK&_include=PractitionerRole:practitioner')).json.entry ?? []).map((e: Json) => `${e.resource.resourceType}/${e.resource.id}`).sort();
+    expect(await included('registry')).toEqual(['Practitioner/hlOpen', 'PractitionerRole/rlOpen']);
+    expect(await included('registryTK')).toEqual(['Practitioner/hlOpen', 'Practitioner/hlTK', 'PractitionerRole/rlOpen', 'PractitionerRole/rlTK']);
+    expectOutcome(await as('registry', 'GET', 'Practitioner/hlTK/_history'), 404);
+    expect((await as('registryTK', 'GET', 'Practitioner/hlTK/_history')).json.entry).toHaveLength(1);
+    const typeHistory = async (who: string): Promise<string[]> => ((await as(who, 'GET', 'Practitioner/_history?_count=500')).json.entry ?? []).map((e: Json) => e.resource?.id);
+    expect(await typeHistory('registry')).not.toContain('hlTK');
+    expect(await typeHistory('registryTK')).toContain('hlTK');
+    // the coverage counts only the healers the requester may see
+    expect(await covered('registry')).toBe(1);
+    expect(await covered('registryTK')).toBe(2);
   });
 });
