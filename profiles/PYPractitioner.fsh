@@ -28,7 +28,7 @@ Profile: PYTraditionalHealer
 Parent: Practitioner
 Id: py-traditional-healer
 Title: "Agente de medicina tradicional (Paraguay)"
-Description: """Agente de medicina tradicional o indígena (médico tradicional, partera, yuyero, huesero …), reconocido por su comunidad o por la DINASAPI (Ley 5469/2015). El registro es voluntario; el flag de conocimiento protegido pide no publicar ni compartir sus saberes fuera de la comunidad."""
+Description: """Agente de medicina tradicional o indígena (médico tradicional, partera, yuyero, huesero …), reconocido por su comunidad o por la DINASAPI (Ley 5469/2015). El registro es voluntario; el flag de conocimiento protegido pide no publicar ni compartir sus saberes fuera de la comunidad: el agente que lo marca lleva la etiqueta de seguridad `conocimiento-protegido` (sistema `https://fhir.mspbs.gov.py/CodeSystem/py-security-label`) en `meta.security`, que el servidor exige (422) y que lo oculta a quien no tiene el permiso `hms/label.conocimiento-protegido`."""
 * insert MetadatosPY
 * extension contains PYMedicinaTradicional named medicinaTradicional 1..1 and PYPuebloIndigena named puebloIndigena 0..1 and PYComunidadIndigena named comunidadIndigena 0..1
 * insert IdentificadorPorSistema

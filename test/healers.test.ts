@@ -121,3 +121,15 @@ test('$healer-coverage: per district of a department, the healers of each specia
   expect(bad.status).toBe(400);
   expect(bad.json.issue[0].diagnostics).toBe('Invalid parameter department: Boquerón');
 });
+
+test('a healer whose knowledge is protected must carry the protected-knowledge label', async () => {
+  const body = healer('Vera', 'medico-tradicional-indigena', ['Comunidad Ñu Apu\'a'], ['gn'], 'Mariscal Estigarribia');
+  body.extension[0].extension.find((e: Json) => e.url === 'conocimientoProtegido').valueBoolean = true;
+  const refused = await request('POST', `${server.base}/Practitioner`, body);
+  expect(refused.status).toBe(422);
+  expect(refused.json.issue[0].diagnostics).toMatch(
+    /^Practitioner\/[0-9a-f-]+ says its knowledge is protected \(py-medicina-tradicional conocimientoProtegido = true\): it must carry the security label https:\/\/fhir\.mspbs\.gov\.py\/CodeSystem\/py-security-label\|conocimiento-protegido in meta\.security$/,
+  );
+  const labelled = await request('POST', `${server.base}/Practitioner`, { ...body, meta: { ...body.meta, security: [{ system: `${CS}py-security-label`, code: 'conocimiento-protegido' }] } });
+  expect(labelled.status).toBe(201);
+});

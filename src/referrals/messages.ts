@@ -19,6 +19,10 @@ defineMessages('referrals', {
     es: 'El turno {1} no es del destino de la derivación {0} ({2})',
   },
   unknownReferral: { en: 'The referral {0} does not exist', es: 'La derivación {0} no existe' },
+  protectedUnlabelled: {
+    en: '{0} says its knowledge is protected (py-medicina-tradicional conocimientoProtegido = true): it must carry the security label {1} in meta.security',
+    es: '{0} indica que sus conocimientos son protegidos (py-medicina-tradicional conocimientoProtegido = true): debe llevar la etiqueta de seguridad {1} en meta.security',
+  },
   badParam: { en: 'Invalid parameter {0}: {1}', es: 'Parámetro inválido {0}: {1}' },
   tooManyRoles: { en: 'More than {0} healer roles match: narrow it (department, specialty)', es: 'Más de {0} roles de agentes coinciden: acótelo (departamento, especialidad)' },
 });

@@ -1,4 +1,4 @@
-import type { Appointment, HealthcareService, Location, PractitionerRole, Schedule, ServiceRequest, Slot, Task } from '@medplum/fhirtypes';
+import type { Appointment, HealthcareService, Location, Practitioner, PractitionerRole, Schedule, ServiceRequest, Slot, Task } from '@medplum/fhirtypes';
 import { FhirError } from '../fhir/outcome.js';
 import { update } from '../interactions/write.js';
 import { searchIn } from '../store/search-in.js';
@@ -18,13 +18,28 @@ import { BOOKABLE, isLegal, nextStates, OWNER_MOVES } from './task-status.js';
  *     cita-cancelada;
  *   - a counter-referral Task (partOf = the referral's Task) marks the referral contrarreferencia-enviada when
  *     it is written, and ciclo-cerrado when the origin completes it;
- *   - an appointment cancelled or missed cancels its transports (Tasks `traslado` whose focus it is).
+ *   - an appointment cancelled or missed cancels its transports (Tasks `traslado` whose focus it is);
+ *   - a traditional healer whose knowledge is protected carries the protected-knowledge label (422 otherwise).
  */
 export async function referralDerivation(t: StoreTransaction, changes: readonly PendingWrite[]): Promise<void> {
   for (const c of changes) {
     if (c.type === 'Task') await followTask(t, c);
     else if (c.type === 'Appointment') await followAppointment(t, c);
+    else if (c.type === 'Practitioner') checkProtectedKnowledge(c);
   }
+}
+
+const HEALER_EXT = 'https://fhir.mspbs.gov.py/StructureDefinition/py-medicina-tradicional';
+const TK_LABEL = { system: 'https://fhir.mspbs.gov.py/CodeSystem/py-security-label', code: 'conocimiento-protegido' };
+
+/** A healer whose knowledge is protected (py-medicina-tradicional conocimientoProtegido) carries the label that hides it (422 otherwise). */
+function checkProtectedKnowledge(c: PendingWrite): void {
+  const p = c.resource as Practitioner | undefined;
+  if (!p || c.method === 'DELETE') return;
+  const healer = p.extension?.find((e) => e.url === HEALER_EXT);
+  if (healer?.extension?.find((e) => e.url === 'conocimientoProtegido')?.valueBoolean !== true) return;
+  if ((p.meta?.security ?? []).some((l) => l.system === TK_LABEL.system && l.code === TK_LABEL.code)) return;
+  throw new FhirError(422, 'business-rule', 'referrals.protectedUnlabelled', [`Practitioner/${c.id}`, `${TK_LABEL.system}|${TK_LABEL.code}`]);
 }
 
 async function previous<T>(t: StoreTransaction, c: PendingWrite): Promise<T | undefined> {

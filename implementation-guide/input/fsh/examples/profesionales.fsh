@@ -37,6 +37,7 @@ Usage: #example
 * extension[medicinaTradicional].extension[reconocidoPor].valueString = "Asamblea de la comunidad Tekoha Porã"
 * extension[medicinaTradicional].extension[fechaReconocimiento].valueDate = "2019-05-10"
 * extension[medicinaTradicional].extension[conocimientoProtegido].valueBoolean = true
+* meta.security = https://fhir.mspbs.gov.py/CodeSystem/py-security-label#conocimiento-protegido "Conocimiento tradicional protegido"
 * extension[puebloIndigena].valueCodeableConcept = PYPuebloIndigenaCS#43 "Mbyá Guaraní"
 * identifier[agenteTradicional].value = "AT-000123"
 * name[0].family = "Benítez"
