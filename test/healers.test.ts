@@ -122,7 +122,7 @@ test('$healer-coverage: per district of a department, the healers of each specia
   expect(bad.json.issue[0].diagnostics).toBe('Invalid parameter department: Boquerón');
 });
 
-test('a healer whose knowledge is protected must carry the protected-knowledge label', async () => {
+test('a healer whose knowledge is protected, and its roles, must carry the protected-knowledge label', async () => {
   const body = healer('Vera', 'medico-tradicional-indigena', ['Comunidad Ñu Apu\'a'], ['gn'], 'Mariscal Estigarribia');
   body.extension[0].extension.find((e: Json) => e.url === 'conocimientoProtegido').valueBoolean = true;
   const refused = await request('POST', `${server.base}/Practitioner`, body);
@@ -132,4 +132,11 @@ test('a healer whose knowledge is protected must carry the protected-knowledge l
   );
   const labelled = await request('POST', `${server.base}/Practitioner`, { ...body, meta: { ...body.meta, security: [{ system: `${CS}py-security-label`, code: 'conocimiento-protegido' }] } });
   expect(labelled.status).toBe(201);
+  // its roles carry the label too
+  const role = { resourceType: 'PractitionerRole', practitioner: { reference: `Practitioner/${labelled.json.id}` }, specialty: [{ coding: [{ system: SPECIALTY, code: 'medico-tradicional-indigena' }] }] };
+  const bare = await request('POST', `${server.base}/PractitionerRole`, role);
+  expect(bare.status).toBe(422);
+  expect(bare.json.issue[0].diagnostics).toMatch(new RegExp(`^PractitionerRole/[0-9a-f-]+ is a role of Practitioner/${labelled.json.id}, whose knowledge is protected: it must carry the security label`));
+  const labelledRole = await request('POST', `${server.base}/PractitionerRole`, { ...role, meta: { security: [{ system: `${CS}py-security-label`, code: 'conocimiento-protegido' }] } });
+  expect(labelledRole.status).toBe(201);
 });

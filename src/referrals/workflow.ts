@@ -19,18 +19,33 @@ import { BOOKABLE, isLegal, nextStates, OWNER_MOVES } from './task-status.js';
  *   - a counter-referral Task (partOf = the referral's Task) marks the referral contrarreferencia-enviada when
  *     it is written, and ciclo-cerrado when the origin completes it;
  *   - an appointment cancelled or missed cancels its transports (Tasks `traslado` whose focus it is);
- *   - a traditional healer whose knowledge is protected carries the protected-knowledge label (422 otherwise).
+ *   - a traditional healer whose knowledge is protected, and each role of a labelled healer, carries the
+ *     protected-knowledge label (422 otherwise).
  */
 export async function referralDerivation(t: StoreTransaction, changes: readonly PendingWrite[]): Promise<void> {
   for (const c of changes) {
     if (c.type === 'Task') await followTask(t, c);
     else if (c.type === 'Appointment') await followAppointment(t, c);
     else if (c.type === 'Practitioner') checkProtectedKnowledge(c);
+    else if (c.type === 'PractitionerRole') await checkProtectedRole(t, c);
   }
 }
 
 const HEALER_EXT = 'https://fhir.mspbs.gov.py/StructureDefinition/py-medicina-tradicional';
 const TK_LABEL = { system: 'https://fhir.mspbs.gov.py/CodeSystem/py-security-label', code: 'conocimiento-protegido' };
+
+const hasLabel = (r: { meta?: { security?: { system?: string; code?: string }[] } }): boolean =>
+  (r.meta?.security ?? []).some((l) => l.system === TK_LABEL.system && l.code === TK_LABEL.code);
+
+/** The role of a healer whose knowledge is protected (the healer carries the label) carries it too (422 otherwise). */
+async function checkProtectedRole(t: StoreTransaction, c: PendingWrite): Promise<void> {
+  const role = c.resource as PractitionerRole | undefined;
+  if (!role || c.method === 'DELETE' || hasLabel(role)) return;
+  const key = refKey(role.practitioner, 'Practitioner');
+  const row = key ? await t.read('Practitioner', key.slice('Practitioner/'.length)) : undefined;
+  if (!row?.content || row.deleted || !hasLabel(JSON.parse(row.content) as Practitioner)) return;
+  throw new FhirError(422, 'business-rule', 'referrals.protectedRoleUnlabelled', [`PractitionerRole/${c.id}`, key!, `${TK_LABEL.system}|${TK_LABEL.code}`]);
+}
 
 /** A healer whose knowledge is protected (py-medicina-tradicional conocimientoProtegido) carries the label that hides it (422 otherwise). */
 function checkProtectedKnowledge(c: PendingWrite): void {
@@ -38,7 +53,7 @@ function checkProtectedKnowledge(c: PendingWrite): void {
   if (!p || c.method === 'DELETE') return;
   const healer = p.extension?.find((e) => e.url === HEALER_EXT);
   if (healer?.extension?.find((e) => e.url === 'conocimientoProtegido')?.valueBoolean !== true) return;
-  if ((p.meta?.security ?? []).some((l) => l.system === TK_LABEL.system && l.code === TK_LABEL.code)) return;
+  if (hasLabel(p)) return;
   throw new FhirError(422, 'business-rule', 'referrals.protectedUnlabelled', [`Practitioner/${c.id}`, `${TK_LABEL.system}|${TK_LABEL.code}`]);
 }
 
