@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Lang } from './fhir/messages.js';
 
@@ -16,4 +17,9 @@ export interface RequestContext {
   facility?: string;
   subsystem?: string;
   log: Logger;
+}
+
+/** The context of the server's own work (a feature's background jobs): no scopes, its subsystem as the actor. */
+export function systemContext(subsystem: string, baseUrl: string, log: Logger, lang: Lang = 'en'): RequestContext {
+  return { requestId: randomUUID(), lang, baseUrl, actor: { kind: 'system', id: subsystem }, scopes: [], subsystem, log };
 }

@@ -1,3 +1,5 @@
+import type { Reference } from '@medplum/fhirtypes';
+
 /**
  * Calls fn with every Reference.reference string in a resource (contained resources included) and the object
  * that holds it, so a caller can rewrite it in place.
@@ -15,4 +17,11 @@ export function forEachReference(node: unknown, fn: (ref: string, holder: Record
       }
     }
   }
+}
+
+/** `Type/id` of a literal relative reference (optionally of one type); undefined otherwise. */
+export function refKey(r: Reference | undefined, type?: string): string | undefined {
+  const m = typeof r?.reference === 'string' ? /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(r.reference) : null;
+  if (!m || (type && m[1] !== type)) return undefined;
+  return `${m[1]}/${m[2]}`;
 }

@@ -1,6 +1,7 @@
-import type { CodeSystem, Location, Parameters, ParametersParameter, PractitionerRole } from '@medplum/fhirtypes';
+import type { CodeSystem, CodeSystemConcept, Location, Parameters, ParametersParameter, PractitionerRole } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
 import { FhirError } from '../fhir/outcome.js';
+import { refKey } from '../fhir/references.js';
 import { paramString, type OperationCall } from '../operations/registry.js';
 import { RawJson, type FhirResponse } from '../rest/request.js';
 import type { Services } from '../rest/services.js';
@@ -22,14 +23,14 @@ interface CoverageInput {
 /** Inputs of Practitioner/$healer-coverage, checked in one place (400 naming the parameter). */
 function coverageInput(call: OperationCall): CoverageInput {
   const department = paramString(call.params, 'department');
-  if (department !== undefined && !/^[0-9]{1,2}$/.test(department)) throw new FhirError(400, 'invalid', 'referrals.badParam', ['department', department]);
+  if (department !== undefined && !/^[0-9]{1,2}$/.test(department)) throw new FhirError(400, 'invalid', 'badParam', ['department', department]);
   const specialty = paramString(call.params, 'specialty');
-  if (specialty !== undefined && !/^[a-z-]{1,64}$/.test(specialty)) throw new FhirError(400, 'invalid', 'referrals.badParam', ['specialty', specialty]);
+  if (specialty !== undefined && !/^[a-z-]{1,64}$/.test(specialty)) throw new FhirError(400, 'invalid', 'badParam', ['specialty', specialty]);
   return { ...(department ? { department } : {}), ...(specialty ? { specialty } : {}) };
 }
 
-/** The DGEEC district code's department: the code less its last two digits (Asunción, `0`, is its own). */
-const departmentOf = (district: string): string => (district.length > 2 ? district.slice(0, -2) : district);
+/** A district's department: the `departamento` property of its concept in py-distrito. */
+const departmentOf = (c: CodeSystemConcept): string | undefined => c.property?.find((p) => p.code === 'departamento')?.valueCode;
 const districtOf = (l: Location): string | undefined => l.address?.extension?.find((e) => e.url === DISTRICT_EXT)?.valueCoding?.code;
 
 /**
@@ -42,11 +43,12 @@ export async function healerCoverage(s: Services, ctx: RequestContext, call: Ope
   const input = coverageInput(call);
   const cs = await find<CodeSystem>(s.db, 'CodeSystem', DISTRICT);
   const specialties = input.specialty ? [input.specialty] : ((await find<CodeSystem>(s.db, 'CodeSystem', SPECIALTY))?.concept ?? []).map((c) => c.code);
-  const districts = (cs?.concept ?? []).filter((c) => !input.department || departmentOf(c.code) === input.department);
+  const districts = (cs?.concept ?? []).filter((c) => !input.department || departmentOf(c) === input.department);
+  const inScope = new Set(districts.map((c) => c.code));
 
   const roles = await searchStore<PractitionerRole>(s, ctx, 'PractitionerRole', [['specialty', input.specialty ? `${SPECIALTY}|${input.specialty}` : `${SPECIALTY}|`]], MAX_ROLES + 1);
   if (roles.length > MAX_ROLES) throw new FhirError(422, 'too-costly', 'referrals.tooManyRoles', [MAX_ROLES]);
-  const locationIds = [...new Set(roles.flatMap((r) => (r.location ?? []).map((l) => /^Location\/([A-Za-z0-9\-.]{1,64})$/.exec(l.reference ?? '')?.[1]).filter((x): x is string => !!x)))];
+  const locationIds = [...new Set(roles.flatMap((r) => (r.location ?? []).map((l) => refKey(l, 'Location')?.slice('Location/'.length)).filter((x): x is string => !!x)))];
   const places = new Map<string, Location>();
   for (let i = 0; i < locationIds.length; i += 100) {
     for (const l of await searchStore<Location>(s, ctx, 'Location', [['_id', locationIds.slice(i, i + 100).join(',')]], 100)) places.set(l.id!, l);
@@ -68,7 +70,7 @@ export async function healerCoverage(s: Services, ctx: RequestContext, call: Ope
     for (const ref of role.location ?? []) {
       const place = places.get((ref.reference ?? '').slice('Location/'.length));
       const district = place && districtOf(place);
-      if (!place || !district || (input.department && departmentOf(district) !== input.department)) continue;
+      if (!place || !district || !inScope.has(district)) continue;
       for (const code of codes) {
         add(byDistrict, district, code, healer);
         add(byPlace, place.id!, code, healer);
@@ -81,7 +83,7 @@ export async function healerCoverage(s: Services, ctx: RequestContext, call: Ope
     name: 'district',
     part: [
       { name: 'district', valueCoding: { system: DISTRICT, code: d.code, display: d.display } },
-      { name: 'department', valueCode: departmentOf(d.code) },
+      { name: 'department', valueCode: departmentOf(d) },
       ...specialties.map((code) => ({ name: 'specialty', part: [{ name: 'code', valueCoding: { system: SPECIALTY, code } }, { name: 'healers', valueInteger: count(byDistrict.get(d.code), code) }] })),
       { name: 'covered', valueBoolean: specialties.some((code) => count(byDistrict.get(d.code), code) > 0) },
     ],

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Communication, Task } from '@medplum/fhirtypes';
-import type { RequestContext } from '../context.js';
+import { systemContext } from '../context.js';
 import { create, update } from '../interactions/write.js';
 import type { Services } from '../rest/services.js';
 import { searchIn } from '../store/search-in.js';
@@ -30,9 +29,6 @@ export function dueAt(task: Task, hours: Record<Priority, number>): number | und
   return Number.isNaN(authored) ? undefined : authored + hours[task.priority ?? 'routine'] * HOUR;
 }
 
-export function referralContext(s: Services): RequestContext {
-  return { requestId: randomUUID(), lang: 'es', baseUrl: s.store.baseUrl, actor: { kind: 'system', id: 'referrals' }, scopes: [], subsystem: 'referrals', log: s.log };
-}
 
 /**
  * Escalation: a referral Task still requested or received past its deadline goes to the coordinator
@@ -43,7 +39,7 @@ export function referralContext(s: Services): RequestContext {
 export async function escalateOverdue(s: Services, now = Date.now()): Promise<number> {
   const hours = deadlineHours(s.config.referralDeadlineHours);
   const soonest = Math.min(...Object.values(hours));
-  const ctx = referralContext(s);
+  const ctx = systemContext('referrals', s.store.baseUrl, s.log, 'es');
   // Candidates: open referral Tasks whose own deadline (search parameter `plazo` of the guide) passed, and
   // those without one authored before the shortest deadline by priority; the oldest first.
   const open = { code: `${TASK_TYPE}|derivacion`, status: 'requested,received' };

@@ -27,6 +27,5 @@ defineMessages('referrals', {
     en: '{0} is a role of {1}, whose knowledge is protected: it must carry the security label {2} in meta.security',
     es: '{0} es un rol de {1}, cuyos conocimientos son protegidos: debe llevar la etiqueta de seguridad {2} en meta.security',
   },
-  badParam: { en: 'Invalid parameter {0}: {1}', es: 'Parámetro inválido {0}: {1}' },
   tooManyRoles: { en: 'More than {0} healer roles match: narrow it (department, specialty)', es: 'Más de {0} roles de agentes coinciden: acótelo (departamento, especialidad)' },
 });

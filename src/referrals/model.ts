@@ -1,9 +1,7 @@
-import type { Reference, Task } from '@medplum/fhirtypes';
+import type { Task } from '@medplum/fhirtypes';
 
 /** The referral profiles of the Paraguay guide (profiles/derivaciones.fsh) as the server reads and writes them. */
-const SD = 'https://fhir.mspbs.gov.py/StructureDefinition/';
 const CS = 'https://fhir.mspbs.gov.py/CodeSystem/';
-export const PROFILE = { referral: `${SD}py-referral`, task: `${SD}py-referral-task`, counter: `${SD}py-counter-referral-task`, transport: `${SD}py-transport-task` } as const;
 /** Task.code: what a Task of the loop asks for. */
 export const TASK_TYPE = `${CS}py-tipo-tarea-derivacion`;
 /** Task.businessStatus: the finer steps of a referral. */
@@ -24,11 +22,4 @@ const KINDS = { derivacion: 'referral', contrarreferencia: 'counter', traslado: 
 export function taskKind(t: Task | undefined): (typeof KINDS)[keyof typeof KINDS] | undefined {
   const c = t?.code?.coding?.find((x) => x.system === TASK_TYPE)?.code;
   return c && c in KINDS ? KINDS[c as keyof typeof KINDS] : undefined;
-}
-
-/** `Type/id` of a relative reference (optionally of one type), else undefined. */
-export function refKey(r: Reference | undefined, type?: string): string | undefined {
-  const m = typeof r?.reference === 'string' ? /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(r.reference) : null;
-  if (!m || (type && m[1] !== type)) return undefined;
-  return `${m[1]}/${m[2]}`;
 }

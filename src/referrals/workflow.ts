@@ -3,7 +3,9 @@ import { FhirError } from '../fhir/outcome.js';
 import { update } from '../interactions/write.js';
 import { searchIn } from '../store/search-in.js';
 import type { PendingWrite, StoreTransaction } from '../store/store.js';
-import { refKey, STEP_DISPLAY, STEP_SYSTEM, taskKind, TASK_TYPE, type Step } from './model.js';
+import { refKey } from '../fhir/references.js';
+import { PROTECTED_KNOWLEDGE_LABEL as TK_LABEL } from '../security/policies.js';
+import { STEP_DISPLAY, STEP_SYSTEM, taskKind, TASK_TYPE, type Step } from './model.js';
 import { BOOKABLE, isLegal, nextStates, OWNER_MOVES } from './task-status.js';
 
 /**
@@ -32,7 +34,6 @@ export async function referralDerivation(t: StoreTransaction, changes: readonly 
 }
 
 const HEALER_EXT = 'https://fhir.mspbs.gov.py/StructureDefinition/py-medicina-tradicional';
-const TK_LABEL = { system: 'https://fhir.mspbs.gov.py/CodeSystem/py-security-label', code: 'conocimiento-protegido' };
 
 const hasLabel = (r: { meta?: { security?: { system?: string; code?: string }[] } }): boolean =>
   (r.meta?.security ?? []).some((l) => l.system === TK_LABEL.system && l.code === TK_LABEL.code);
@@ -85,16 +86,20 @@ async function followTask(t: StoreTransaction, c: PendingWrite): Promise<void> {
 async function followAppointment(t: StoreTransaction, c: PendingWrite): Promise<void> {
   const now = c.resource as Appointment | undefined;
   if (!now || c.method === 'DELETE') return;
-  await followTransport(t, c.id, now);
   const referrals = (now.basedOn ?? []).map((r) => refKey(r, 'ServiceRequest')).filter((k): k is string => !!k);
-  if (referrals.length === 0) return;
+  const ending = now.status === 'cancelled' || now.status === 'noshow';
+  // Most Appointment writes are neither under a referral nor a cancellation: nothing to read.
+  if (referrals.length === 0 && !ending) return;
   const before = await previous<Appointment>(t, c);
   const moved = before?.status !== now.status;
+  if (ending && moved) await cancelTransports(t, c.id, now);
   const slots = (now.slot ?? []).map((r) => refKey(r, 'Slot')).filter((k): k is string => !!k);
   const reslotted = before ? JSON.stringify(before.slot ?? []) !== JSON.stringify(now.slot ?? []) : true;
+  const booking = (now.status === 'booked' || now.status === 'pending') && (moved || reslotted);
+  if (!booking && !moved) return;
   for (const key of referrals) {
     const tasks = await referralTasks(t, key);
-    if ((now.status === 'booked' || now.status === 'pending') && (moved || reslotted)) {
+    if (booking) {
       const row = await t.read('ServiceRequest', key.slice('ServiceRequest/'.length));
       if (!row?.content || row.deleted) throw new FhirError(422, 'not-found', 'referrals.unknownReferral', [key]);
       if (!tasks.some((x) => BOOKABLE.has(x.status))) throw new FhirError(422, 'business-rule', 'referrals.notAccepted', [key]);
@@ -116,9 +121,8 @@ async function followAppointment(t: StoreTransaction, c: PendingWrite): Promise<
   }
 }
 
-/** An appointment cancelled or missed: its transports (Tasks `traslado` whose focus it is) not ended are cancelled. */
-async function followTransport(t: StoreTransaction, appointmentId: string, now: Appointment): Promise<void> {
-  if (now.status !== 'cancelled' && now.status !== 'noshow') return;
+/** An appointment just cancelled or missed: its transports (Tasks `traslado` whose focus it is) not ended are cancelled. */
+async function cancelTransports(t: StoreTransaction, appointmentId: string, now: Appointment): Promise<void> {
   const transports = await searchIn<Task>(t, 'Task', { focus: `Appointment/${appointmentId}`, code: `${TASK_TYPE}|traslado` }, 20);
   for (const x of transports) {
     if (taskKind(x) !== 'transport' || !nextStates(x.status).includes('cancelled')) continue;

@@ -33,7 +33,7 @@ export interface FindInput {
   count: number;
 }
 
-const bad = (name: string, value: string): FhirError => new FhirError(400, 'invalid', 'scheduling.badParam', [name, value]);
+const bad = (name: string, value: string): FhirError => new FhirError(400, 'invalid', 'badParam', [name, value]);
 
 function token(call: OperationCall, name: string, re = TOKEN): string | undefined {
   const v = paramString(call.params, name)?.trim();

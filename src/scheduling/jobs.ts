@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Appointment, Schedule } from '@medplum/fhirtypes';
-import type { RequestContext } from '../context.js';
+import { systemContext, type RequestContext } from '../context.js';
 import { update } from '../interactions/write.js';
 import type { Services } from '../rest/services.js';
 import { generateSlots } from './generate.js';
@@ -8,7 +7,7 @@ import { EXT } from './model.js';
 import { searchIn } from '../store/search-in.js';
 
 export function schedulingContext(s: Services): RequestContext {
-  return { requestId: randomUUID(), lang: 'en', baseUrl: s.store.baseUrl, actor: { kind: 'system', id: 'scheduling' }, scopes: [], subsystem: 'scheduling', log: s.log };
+  return systemContext('scheduling', s.store.baseUrl, s.log);
 }
 
 /**

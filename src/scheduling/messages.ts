@@ -12,7 +12,6 @@ defineMessages('scheduling', {
   slotFull: { en: 'The slot {0} is full (capacity {1}, overbooking {2})', es: 'El turno {0} está completo (capacidad {1}, sobreturnos {2})' },
   participantBusy: { en: '{0} is already in {1} from {2} to {3}', es: '{0} ya tiene {1} de {2} a {3}' },
   missingParam: { en: 'Missing parameter: {0}', es: 'Falta el parámetro: {0}' },
-  badParam: { en: 'Invalid parameter {0}: {1}', es: 'Parámetro inválido {0}: {1}' },
   periodTooLong: { en: 'The period from start to end is longer than {0} days', es: 'El período entre start y end supera los {0} días' },
   endBeforeStart: { en: 'end ({1}) is before start ({0})', es: 'end ({1}) es anterior a start ({0})' },
   notAnAppointment: { en: 'The parameter {0} must be an Appointment', es: 'El parámetro {0} debe ser un Appointment' },

@@ -154,12 +154,9 @@ export function proposedFor(slot: Slot, participant: AppointmentParticipant[], e
   };
 }
 
-/** `Type/id` of a literal relative reference; undefined otherwise. */
-export function refKey(r: Reference | undefined, type?: string): string | undefined {
-  const m = r?.reference ? /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(r.reference) : null;
-  if (!m || (type && m[1] !== type)) return undefined;
-  return `${m[1]}/${m[2]}`;
-}
+/** `Type/id` of a literal relative reference (the core's; re-exported for the scheduling modules). */
+export { refKey } from '../fhir/references.js';
+import { refKey } from '../fhir/references.js';
 
 /** The Slots an Appointment holds a place in (none unless its status holds one). */
 export function heldSlots(a: Appointment | undefined): string[] {

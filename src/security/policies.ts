@@ -146,9 +146,12 @@ export const SHARED_TYPES = new Set([
   'Questionnaire', 'PlanDefinition', 'ActivityDefinition', 'Library', 'Measure',
 ]);
 
+/** The guide's label of protected traditional knowledge (a healer who marks it, and the healer's roles: referrals). */
+export const PROTECTED_KNOWLEDGE_LABEL = { system: 'https://fhir.mspbs.gov.py/CodeSystem/py-security-label', code: 'conocimiento-protegido' };
+
 /** Security labels that need a matching permission scope (hms/label.<code>) to be read or written. */
 export const PROTECTED_LABELS: { system: string; code: string }[] = [
   { system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'R' },
   { system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'V' },
-  { system: 'https://fhir.mspbs.gov.py/CodeSystem/py-security-label', code: 'conocimiento-protegido' },
+  PROTECTED_KNOWLEDGE_LABEL,
 ];
