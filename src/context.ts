@@ -15,6 +15,8 @@ export interface RequestContext {
   actor: { kind: 'anonymous' | 'client' | 'user' | 'system'; id?: string };
   scopes: string[];
   facility?: string;
+  /** Health region (py-region-sanitaria code) the requester is bound to. */
+  region?: string;
   subsystem?: string;
   log: Logger;
 }

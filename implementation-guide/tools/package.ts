@@ -8,7 +8,7 @@ export interface Resource { resourceType: string; id: string; url?: string; [k: 
 
 const CONFORMANCE = new Set([
   'StructureDefinition', 'ValueSet', 'CodeSystem', 'ConceptMap', 'NamingSystem', 'SearchParameter',
-  'OperationDefinition', 'CapabilityStatement', 'ImplementationGuide', 'CompartmentDefinition', 'StructureMap',
+  'OperationDefinition', 'CapabilityStatement', 'ImplementationGuide', 'CompartmentDefinition', 'StructureMap', 'Measure',
 ]);
 
 export function isExample(r: Resource): boolean {

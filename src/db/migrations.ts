@@ -388,6 +388,34 @@ DO $$ BEGIN IF version() LIKE '%emscripten%' THEN ALTER TABLE resource ALTER COL
 ALTER TABLE subscription_state ADD COLUMN owner text;
 `,
   },
+  {
+    version: 17,
+    name: 'referrals: one row per referral for the metrics',
+    sql: `
+-- The referral metrics (src/referrals/metrics/): one row per referral Task (code derivacion), written by the
+-- referral workflow in the transaction of every write of the Task or of its appointment, so the metrics over a
+-- year of referrals are one aggregate over this table instead of a scan of the Tasks' history.
+-- origin / destination: the facility as Type/id (an Organization, or a healer's Practitioner) when the
+-- referral was first written; the regions are their py-region-sanitaria codes then. The times are the server's
+-- times of the writes that first reached each step (appointment: the start of the appointment booked now).
+CREATE TABLE referral_fact (
+  task_id            text        PRIMARY KEY,
+  origin             text,
+  destination        text,
+  origin_region      text,
+  destination_region text,
+  priority           text,
+  authored           timestamptz NOT NULL,
+  status             text        NOT NULL,
+  accepted           timestamptz,
+  appointment        timestamptz,
+  escalated          boolean     NOT NULL DEFAULT false,
+  counter_referral   timestamptz,
+  completed          timestamptz
+);
+CREATE INDEX referral_fact_authored ON referral_fact (authored);
+`,
+  },
 ];
 
 const MIGRATION_LOCK = 7_342_001; // advisory lock key for migrations

@@ -2,6 +2,7 @@ import type { Feature } from '../features.js';
 import { defineOperation } from '../operations/registry.js';
 import { healerCoverage } from './coverage.js';
 import { escalateOverdue } from './escalation.js';
+import { evaluateMeasure, referralMetricsOperation } from './metrics/index.js';
 import { defineTopic } from '../subscriptions/topics/index.js';
 import './messages.js';
 import { REFERRAL_TOPICS } from './topics.js';
@@ -11,7 +12,8 @@ import { referralDerivation } from './workflow.js';
  * Referrals (closed loop): the referral (ServiceRequest, py-referral) and its Tasks (py-referral-task,
  * py-counter-referral-task) under FHIR Workflow's Task state machine, bookings under a referral into the
  * destination's schedules, the Task following its appointment and its counter-referral (workflow.ts), and
- * referrals not accepted within their deadline escalated to a coordinator (escalation.ts).
+ * referrals not accepted within their deadline escalated to a coordinator (escalation.ts), and the referral
+ * metrics as numbers and as MeasureReports (metrics/).
  */
 let registered = false;
 
@@ -33,6 +35,24 @@ export function referralsFeature(): Feature {
           affectsState: false,
           documentation: 'Per district, the registered traditional healers of each specialty serving it (0 where none), and the places they serve as GeoJSON.',
           handler: (s, ctx, call) => healerCoverage(s, ctx, call),
+        });
+        defineOperation({
+          name: 'referral-metrics',
+          levels: ['type'],
+          types: ['Task'],
+          definition: 'https://fhir.mspbs.gov.py/OperationDefinition/task-referral-metrics',
+          affectsState: false,
+          documentation: 'Referral metrics per facility or health region over a period: completion rate, time to acceptance and to appointment, shares escalated and with a counter-referral.',
+          handler: (s, ctx, call) => referralMetricsOperation(s, ctx, call),
+        });
+        defineOperation({
+          name: 'evaluate-measure',
+          levels: ['type', 'instance'],
+          types: ['Measure'],
+          definition: 'http://hl7.org/fhir/OperationDefinition/Measure-evaluate-measure',
+          affectsState: false,
+          documentation: 'A summary MeasureReport of one of the guide\'s referral Measures for a period, a facility (reporter) or a health region.',
+          handler: (s, ctx, call) => evaluateMeasure(s, ctx, call),
         });
       }
       // Escalation on the server's own schedule (escalation.ts): once per referral, whichever process sees it first.

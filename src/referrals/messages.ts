@@ -28,4 +28,13 @@ defineMessages('referrals', {
     es: '{0} es un rol de {1}, cuyos conocimientos son protegidos: debe llevar la etiqueta de seguridad {2} en meta.security',
   },
   tooManyRoles: { en: 'More than {0} healer roles match: narrow it (department, specialty)', es: 'Más de {0} roles de agentes coinciden: acótelo (departamento, especialidad)' },
+  missingParam: { en: 'The parameter {0} is required', es: 'Falta el parámetro {0}' },
+  endBeforeStart: { en: 'The period ends ({1}) before it starts ({0})', es: 'El período termina ({1}) antes de empezar ({0})' },
+  periodTooLong: { en: 'The period is longer than {0} days: split it', es: 'El período dura más de {0} días: divídalo' },
+  tooManyFacilities: { en: 'More than {0} facilities named: use a region or several calls', es: 'Más de {0} establecimientos: use una región o varias llamadas' },
+  tooManyGroups: { en: 'More than {0} groups: narrow it (a region, some facilities) or group by region', es: 'Más de {0} grupos: acótelo (una región, algunos establecimientos) o agrupe por región' },
+  metricsForbidden: { en: 'Referral metrics cover many patients: a patient-context client may not ask for them', es: 'Los indicadores de derivación abarcan a muchos pacientes: un cliente en contexto de paciente no puede pedirlos' },
+  unknownMeasure: { en: 'This server evaluates only the referral Measures of the guide ({1}), not {0}', es: 'Este servidor evalúa solo las medidas de derivación de la guía ({1}), no {0}' },
+  reportType: { en: 'reportType {0} is not supported: only population (a summary MeasureReport)', es: 'reportType {0} no está soportado: solo population (un MeasureReport resumen)' },
+  measureParam: { en: 'The parameter {0} is not supported: the referral Measures report on facilities and regions, not on patients', es: 'El parámetro {0} no está soportado: las medidas de derivación informan sobre establecimientos y regiones, no sobre pacientes' },
 });

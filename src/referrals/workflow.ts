@@ -1,4 +1,4 @@
-import type { Appointment, HealthcareService, Location, Practitioner, PractitionerRole, Schedule, ServiceRequest, Slot, Task } from '@medplum/fhirtypes';
+import type { Appointment, Practitioner, PractitionerRole, Schedule, ServiceRequest, Slot, Task } from '@medplum/fhirtypes';
 import { FhirError } from '../fhir/outcome.js';
 import { update } from '../interactions/write.js';
 import { searchIn } from '../store/search-in.js';
@@ -7,6 +7,8 @@ import { refKey } from '../fhir/references.js';
 import { PROTECTED_KNOWLEDGE_LABEL as TK_LABEL } from '../security/policies.js';
 import { STEP_DISPLAY, STEP_SYSTEM, taskKind, TASK_TYPE, type Step } from './model.js';
 import { BOOKABLE, isLegal, nextStates, OWNER_MOVES } from './task-status.js';
+import { facilityOf } from './facility.js';
+import { forgetReferral, recordAppointment, recordReferral } from './metrics/index.js';
 
 /**
  * The referral loop, kept by the store however a Task or an Appointment is written (PUT, PATCH, POST, a
@@ -66,7 +68,7 @@ async function previous<T>(t: StoreTransaction, c: PendingWrite): Promise<T | un
 
 async function followTask(t: StoreTransaction, c: PendingWrite): Promise<void> {
   const now = c.resource as Task | undefined;
-  if (!now || c.method === 'DELETE') return;
+  if (!now || c.method === 'DELETE') return forgetReferral(t, c.id);
   const before = await previous<Task>(t, c);
   if (before && !isLegal(before.status, now.status)) {
     throw new FhirError(422, 'business-rule', 'referrals.illegalMove', [c.id, before.status, now.status, nextStates(before.status).join(', ') || '—']);
@@ -77,6 +79,7 @@ async function followTask(t: StoreTransaction, c: PendingWrite): Promise<void> {
     const owner = await facilityOf(t, refKey(now.owner));
     if (!owner || owner !== t.ctx.facility) throw new FhirError(403, 'forbidden', 'referrals.ownerOnly', [c.id, now.owner?.reference ?? '—', now.status]);
   }
+  if (taskKind(now) === 'referral') await recordReferral(t, c, now, before);
   if (taskKind(now) === 'counter' && (!before || moved)) {
     const referral = refKey(now.partOf?.[0], 'Task');
     if (referral && (!before || now.status === 'completed')) await setStep(t, referral.slice(5), now.status === 'completed' ? 'ciclo-cerrado' : 'contrarreferencia-enviada');
@@ -113,6 +116,7 @@ async function followAppointment(t: StoreTransaction, c: PendingWrite): Promise<
       : now.status === 'cancelled' ? 'cita-cancelada'
       : undefined;
     if (!step) continue;
+    if (step === 'cita-agendada' || step === 'cita-cancelada') await recordAppointment(t, tasks.map((x) => x.id!), step === 'cita-agendada' ? (now.start ?? null) : null);
     for (const task of tasks) {
       if (!nextStates(task.status).length) continue; // ended: left as it is
       const start = step === 'paciente-presente' && (task.status === 'accepted' || task.status === 'ready');
@@ -172,17 +176,4 @@ async function checkDestination(t: StoreTransaction, referral: string, sr: Servi
     }
     if (!there) throw new FhirError(422, 'business-rule', 'referrals.wrongDestination', [referral, slotKey, performers.join(', ') || '—']);
   }
-}
-
-/** The facility (Organization id) of a reference: an Organization, a PractitionerRole's, a Location's or a HealthcareService's. */
-async function facilityOf(t: StoreTransaction, key: string | undefined): Promise<string | undefined> {
-  if (!key) return undefined;
-  const [type, id] = key.split('/');
-  if (type === 'Organization') return id;
-  if (type !== 'PractitionerRole' && type !== 'Location' && type !== 'HealthcareService') return undefined;
-  const row = await t.read(type, id);
-  if (!row?.content || row.deleted) return undefined;
-  const r = JSON.parse(row.content) as PractitionerRole | Location | HealthcareService;
-  const org = type === 'PractitionerRole' ? (r as PractitionerRole).organization : type === 'Location' ? (r as Location).managingOrganization : (r as HealthcareService).providedBy;
-  return refKey(org, 'Organization')?.slice('Organization/'.length);
 }

@@ -29,6 +29,7 @@ export function setPrincipal(ctx: RequestContext, p: Principal): void {
   ctx.actor = { kind: p.kind, id: p.id };
   ctx.scopes = p.scopes;
   ctx.facility = p.facility;
+  ctx.region = p.region;
   ctx.subsystem = p.subsystem;
 }
 
