@@ -5,6 +5,8 @@ Title: "Paciente (Paraguay)"
 Description: """Persona atendida en el sistema de salud del Paraguay. Se identifica, cuando la tiene, con la cédula de identidad paraguaya (slice `cedula`, 0..1: muchos recién nacidos y personas de comunidades rurales o indígenas no la tienen) y, para la atención en frontera, con los documentos nacionales de los países vecinos (DNI, CPF, CNS, RUN, CI). El domicilio lleva el departamento y el distrito codificados (DGEEC); los idiomas de comunicación incluyen castellano, guaraní y lenguas indígenas."""
 * insert MetadatosPY
 * extension contains PYPuebloIndigena named puebloIndigena 0..1 and PYComunidadIndigena named comunidadIndigena 0..1
+* extension contains PYPreferenciaAtencion named preferenciaAtencion 0..1
+* extension[preferenciaAtencion] ^short = "Preferencia sobre la medicina tradicional (atención y compartir información con agentes)"
 * identifier 1..*
 * insert IdentificadorPorSistema
 * identifier contains cedula 0..1 and dniAR 0..1 and cpfBR 0..1 and cnsBR 0..1 and runCL 0..1 and ciUY 0..1 and ciBO 0..1
