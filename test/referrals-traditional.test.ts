@@ -214,6 +214,9 @@ test('traditional → conventional: the healer refers to the hospital through th
 });
 
 test('a patient who does not want traditional care: a referral to a healer, to a role of one or for traditional care is a 422 (en, es) and nothing is stored', async () => {
+  // the preference is checked against py-patient like any extension: a boolean, and only its own parts
+  const malformed = patientWith('Rojas', { url: `${SD}py-preferencia-atencion`, extension: [{ url: 'atencionTradicional', valueString: 'no' }] });
+  expect(expectOutcome(await post('Patient', malformed), 422).diagnostics).toContain('type string is not allowed here; allowed: boolean');
   const before = (await get(`ServiceRequest?subject=${declines}`)).json.entry ?? [];
   expect(before).toEqual([]);
   const toHealer = await post('ServiceRequest', referral(declines, usf, healer));
