@@ -6,6 +6,7 @@ import { evaluateMeasure, referralMetricsOperation } from './metrics/index.js';
 import { defineTopic } from '../subscriptions/topics/index.js';
 import './messages.js';
 import { REFERRAL_TOPICS } from './topics.js';
+import { preferenceDerivation } from './preference.js';
 import { referralDerivation } from './workflow.js';
 
 /**
@@ -24,6 +25,7 @@ export function referralsFeature(): Feature {
     name: 'referrals',
     start(s) {
       s.store.addDerivation((t, changes) => referralDerivation(t, changes));
+      s.store.addDerivation((t, changes) => preferenceDerivation(t, changes));
       for (const topic of REFERRAL_TOPICS) defineTopic(topic);
       if (!registered) {
         registered = true;
