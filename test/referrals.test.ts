@@ -235,17 +235,36 @@ test('a referral not accepted within its deadline goes to the coordinator once (
   await put({ resourceType: 'Organization', id: 'coordinacion-derivaciones', name: 'Coordinación de derivaciones' });
   const hoursAgo = (h: number): string => new Date(Date.now() - h * 3_600_000).toISOString();
   // urgent: 12 h here (REFERRAL_DEADLINE_HOURS); routine: the default 168 h; or a deadline of its own
-  const late = await newReferral({ meta: { profile: [`${SD}py-referral-task`] }, authoredOn: hoursAgo(13), priority: 'urgent' });
-  const recent = await newReferral({ authoredOn: hoursAgo(11), priority: 'urgent' });
-  const routine = await newReferral({ authoredOn: hoursAgo(100), priority: 'routine' });
-  const own = await newReferral({ authoredOn: hoursAgo(1), priority: 'routine', status: 'received', restriction: { period: { end: hoursAgo(0.5) } } });
-  const accepted = await newReferral({ authoredOn: hoursAgo(200), priority: 'stat' });
-  await put({ ...accepted.task, status: 'accepted' });
+  // The second process is up before the referrals exist, so both find them overdue in the same rounds.
   const second = backend() === 'postgres' ? await spawnServer(server.env) : undefined;
   try {
-    await waitFor(async () => step((await get(`Task/${late.task.id}`)).json) === 'escalada' && step((await get(`Task/${own.task.id}`)).json) === 'escalada', 15_000, 'escalated');
+    const late = await newReferral({ meta: { profile: [`${SD}py-referral-task`] }, authoredOn: hoursAgo(13), priority: 'urgent' });
+    const recent = await newReferral({ authoredOn: hoursAgo(11), priority: 'urgent' });
+    const routine = await newReferral({ authoredOn: hoursAgo(100), priority: 'routine' });
+    const own = await newReferral({ authoredOn: hoursAgo(1), priority: 'routine', status: 'received', restriction: { period: { end: hoursAgo(0.5) } } });
+    const accepted = await newReferral({ authoredOn: hoursAgo(200), priority: 'stat' });
+    await put({ ...accepted.task, status: 'accepted' });
+    // 30 more overdue at once: escalating them takes both processes' rounds long enough to overlap
+    const many = await post('', {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: Array.from({ length: 30 }, (_, i) => [
+        { fullUrl: `urn:uuid:00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, request: { method: 'POST', url: 'ServiceRequest' }, resource: { ...late.sr, id: undefined, meta: undefined } },
+        { request: { method: 'POST', url: 'Task' }, resource: { ...late.task, id: undefined, meta: undefined, focus: { reference: `urn:uuid:00000000-0000-4000-8000-${String(i).padStart(12, '0')}` } } },
+      ]).flat(),
+    });
+    expect(many.status).toBe(200);
+    const manyIds: { sr: Json; task: Json }[] = [];
+    for (let i = 0; i < many.json.entry.length; i += 2) {
+      manyIds.push({ sr: { id: many.json.entry[i].response.location.split('/')[1] }, task: { ...late.task, id: many.json.entry[i + 1].response.location.split('/')[1] } });
+    }
+    const lateOnes = [late, own, ...manyIds];
+    await waitFor(async () => {
+      for (const { task } of lateOnes) if (step((await get(`Task/${task.id}`)).json) !== 'escalada') return false;
+      return true;
+    }, 20_000, 'escalated');
     await sleep(1000); // further rounds of both processes change nothing
-    for (const { sr, task } of [late, own]) {
+    for (const { sr, task } of lateOnes) {
       const t = (await get(`Task/${task.id}`)).json;
       expect([t.status, t.owner.reference, step(t)]).toEqual([task.status, 'Organization/coordinacion-derivaciones', 'escalada']);
       const sent = (await get(`Communication?based-on=ServiceRequest/${sr.id}`)).json.entry ?? [];
