@@ -22,8 +22,8 @@ Description: """Plan de cuidados de un paciente que combina actividades de la me
 * activity.reference 0..0
 * activity.detail 1..1
 * activity.detail.code ^short = "Qué se hace (un procedimiento o un remedio de py-remedio-tradicional)"
-* activity.detail.productCodeableConcept ^short = "El medicamento (ATC) o el remedio (py-remedio-tradicional)"
-* activity.detail.scheduledPeriod ^short = "Cuándo (opcional; el orden lo da la posición en activity)"
+* activity.detail.product[x] ^short = "El medicamento (ATC) o el remedio (py-remedio-tradicional)"
+* activity.detail.scheduled[x] ^short = "Cuándo (opcional, p. ej. scheduledPeriod; el orden lo da la posición en activity)"
 * activity obeys py-plan-1
 * obeys py-plan-2
 
