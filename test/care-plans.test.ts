@@ -108,6 +108,9 @@ test('a combined plan with a known conflict gets one DetectedIssue, kept once ov
   found = await issues('cp-ruda');
   expect(found).toHaveLength(1);
   expect(found[0]).toMatchObject({ id: issue.id, status: 'cancelled', severity: 'high' });
+  // a cancelled DetectedIssue is valid R4 (ObservationStatus), also when a client writes it; an R5-only status is not
+  expect((await request('POST', url('DetectedIssue/$validate'), { ...found[0], id: undefined, meta: undefined })).json.issue.filter((i: Json) => i.severity === 'error')).toEqual([]);
+  expect((await request('POST', url('DetectedIssue/$validate'), { ...found[0], id: undefined, meta: undefined, status: 'mitigated' })).json.issue.some((i: Json) => i.severity === 'error' && i.diagnostics.includes('observation-status'))).toBe(true);
   // the rue activity removed, then added back: the same DetectedIssue is final again
   await ok(put(plan('cp-ruda', [remedy('burrito'), warfarin({ status: 'in-progress' })])));
   expect((await issues('cp-ruda')).map((d) => d.status)).toEqual(['cancelled']);

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { CarePlan, CarePlanActivity, CodeableConcept, Coding, ConceptMap, DetectedIssue, Reference } from '@medplum/fhirtypes';
 import { FhirError } from '../fhir/outcome.js';
 import { refKey } from '../fhir/references.js';
-import { stamp } from '../interactions/resource.js';
 import { update } from '../interactions/write.js';
 import { executeSearch } from '../search/engine.js';
 import { parseSearch } from '../search/parse.js';
@@ -21,7 +20,7 @@ const PRACTICE_EXT = 'https://fhir.mspbs.gov.py/StructureDefinition/py-tipo-aten
 const ENDED = new Set(['cancelled', 'stopped', 'entered-in-error']);
 /** Plans no longer in force: none of their activities conflicts. */
 const PLAN_ENDED = new Set(['revoked', 'entered-in-error']);
-/** R4's DetectedIssue.status is an ObservationStatus: `cancelled` is one (@medplum/fhirtypes follows a later edition). */
+/** R4's DetectedIssue.status is an ObservationStatus: `cancelled` is one (@medplum/fhirtypes' type follows a later edition). */
 const CANCELLED = 'cancelled';
 
 /**
@@ -151,21 +150,13 @@ async function followPlan(t: StoreTransaction, c: PendingWrite, rules: RuleIndex
   for (const d of stale) await cancel(t, d);
 }
 
-/**
- * Marks a conflict gone: its DetectedIssue becomes `cancelled` (the lock taken). Staged as the server composes it
- * (as scheduling stages its Slots), not through update(): the base definitions the validator holds bind
- * DetectedIssue.status to a later edition's value set (preliminary, final, entered-in-error, mitigated), which
- * leaves out R4's `cancelled` (R4 binds it to ObservationStatus).
- */
+/** Marks a conflict gone: its DetectedIssue becomes `cancelled` (the lock taken). */
 async function cancel(t: StoreTransaction, d: DetectedIssue): Promise<void> {
   const row = await t.read('DetectedIssue', d.id!);
   if (!row?.content || row.deleted) return;
   const current = JSON.parse(row.content) as DetectedIssue;
   if ((current.status as string) === CANCELLED) return;
-  const version = row.version + 1;
-  const lastUpdated = new Date().toISOString();
-  const resource = stamp({ ...current, status: CANCELLED } as unknown as DetectedIssue, d.id!, version, lastUpdated);
-  t.stage({ type: 'DetectedIssue', id: d.id!, version, lastUpdated, method: 'PUT', resource, content: JSON.stringify(resource), isNew: false, previousVersion: row.version });
+  await update(t, 'DetectedIssue', d.id!, { ...current, status: CANCELLED } as unknown as DetectedIssue);
 }
 
 /** The conflict DetectedIssues implicating a plan (at most a few hundred: MAX_CONFLICTS per version of the plan). */

@@ -6,6 +6,7 @@ import { evaluateMeasure, referralMetricsOperation } from './metrics/index.js';
 import { defineTopic } from '../subscriptions/topics/index.js';
 import './messages.js';
 import { REFERRAL_TOPICS } from './topics.js';
+import { startCarePlans } from './care-plans-start.js';
 import { preferenceDerivation } from './preference.js';
 import { referralDerivation } from './workflow.js';
 
@@ -23,9 +24,10 @@ export function referralsFeature(): Feature {
   let running: Promise<unknown> = Promise.resolve();
   return {
     name: 'referrals',
-    start(s) {
+    async start(s) {
       s.store.addDerivation((t, changes) => referralDerivation(t, changes));
       s.store.addDerivation((t, changes) => preferenceDerivation(t, changes));
+      await startCarePlans(s);
       for (const topic of REFERRAL_TOPICS) defineTopic(topic);
       if (!registered) {
         registered = true;
