@@ -98,7 +98,9 @@ async function onBackend(backend: Backend, env: Record<string, string>): Promise
     const now = Date.now();
     for (let i = 0; i < REFERRALS; i += BUNDLE) {
       const entry = Array.from({ length: Math.min(BUNDLE, REFERRALS - i) }, (_, k) => referralEntries(i + k, now)).flat();
-      const r = await call('POST', base, { resourceType: 'Bundle', type: 'transaction', entry });
+      const r = await call('POST', base, { resourceType: 'Bundle', type: 'transaction', entry }).catch((err: Error) => {
+        throw new Error(`seeding referrals at ${i}: ${err.message} ${String((err as { cause?: unknown }).cause)} (server exit code ${server.child.exitCode}, signal ${server.child.signalCode})`);
+      });
       if (r.status !== 200) throw new Error(`seeding referrals: ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`);
     }
     console.log(`seeded ${REFERRALS} referrals between ${FACILITIES} facilities in ${fmt((performance.now() - t0) / 1000, 1)} s`);
