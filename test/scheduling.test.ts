@@ -99,6 +99,15 @@ test('a Schedule becomes its Slots: blocks, breaks, unavailable days, horizon, c
   }
   expect(slots.filter((x) => x.start.startsWith(closed))).toEqual([]);
   expect(slots.some((x) => x.start.startsWith(localDate(5)))).toBe(false);
+  // every generated slot is found by its own start, schedule, status, and in start order both ways
+  for (const x of [slots[0], slots[1], slots[Math.floor(slots.length / 2)], slots[slots.length - 1]]) {
+    const found = await get(`Slot?schedule=Schedule/${sc.id}&start=${encodeURIComponent(x.start)}&status=free`);
+    expect(found.json.entry.map((e: Json) => e.resource.id)).toEqual([x.id]);
+  }
+  const later = await get(`Slot?schedule=Schedule/${sc.id}&start=gt${encodeURIComponent(slots[slots.length - 2].start)}`);
+  expect(later.json.entry.map((e: Json) => e.resource.id)).toEqual([slots[slots.length - 1].id]);
+  const latest = await get(`Slot?schedule=Schedule/${sc.id}&_sort=-start&_count=2`);
+  expect(latest.json.entry.map((e: Json) => e.resource.id)).toEqual([slots[slots.length - 1].id, slots[slots.length - 2].id]);
   const first = slots.find((x) => x.start.startsWith(localDate(1)));
   expect(first.status).toBe('free');
   expect(first.start.endsWith('-03:00')).toBe(true);

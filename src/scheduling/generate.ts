@@ -5,6 +5,7 @@ import { remove, update } from '../interactions/write.js';
 import type { StoreTransaction } from '../store/store.js';
 import { EXT, MAX_SLOTS_PER_SCHEDULE, PROFILE, quotaExtension, quotaStatus, readAvailability, readQuota } from './model.js';
 import { searchIn } from '../store/search-in.js';
+import { SlotIndexer } from './slot-index.js';
 import { isGenerated, localDay, localInstant, slotId, slotsFor, type SlotSpec } from './slots.js';
 
 export interface GenerationReport {
@@ -70,6 +71,7 @@ export async function generateSlots(t: StoreTransaction, scheduleId: string, sch
   if (fresh.length === 0) return report;
   const rows = await t.readMany('Slot', fresh.map(([id]) => id)); // deleted earlier: a new version on top
   const lastUpdated = new Date().toISOString();
+  const indexer = new SlotIndexer(t.baseUrl);
   for (const [i, [id, spec]] of fresh.entries()) {
     const prior = rows.get(id);
     if (prior && !prior.deleted) {
@@ -79,7 +81,7 @@ export async function generateSlots(t: StoreTransaction, scheduleId: string, sch
     const version = (prior?.version ?? 0) + 1;
     const resource = stamp(slotResource(scheduleId, schedule!, spec, id, 0), id, version, lastUpdated);
     if (i === 0) await validate(resource, t.ctx, t);
-    t.stage({ type: 'Slot', id, version, lastUpdated, method: 'PUT', resource, content: JSON.stringify(resource), isNew: !prior, previousVersion: prior?.version });
+    t.stage({ type: 'Slot', id, version, lastUpdated, method: 'PUT', resource, content: JSON.stringify(resource), isNew: !prior, previousVersion: prior?.version, index: indexer.rows(resource) });
     report.created++;
   }
   return report;

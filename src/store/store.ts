@@ -317,7 +317,8 @@ export class StoreTransaction {
   constructor(
     private readonly raw: Queryable,
     readonly ctx: RequestContext,
-    private readonly baseUrl: string,
+    /** The store's base URL (absolute references to it are indexed as relative ones). */
+    readonly baseUrl: string,
     private readonly guard?: AccessGuard,
     private readonly derivations: readonly Derivation[] = [],
   ) {
