@@ -48,6 +48,7 @@ export async function loadFeatures(): Promise<Feature[]> {
   features.push((await import('./subscriptions/index.js')).subscriptionsFeature());
   features.push((await import('./scheduling/index.js')).schedulingFeature());
   features.push((await import('./referrals/index.js')).referralsFeature());
+  features.push((await import('./supply/index.js')).supplyFeature());
   return features;
 }
 

@@ -416,6 +416,39 @@ CREATE TABLE referral_fact (
 CREATE INDEX referral_fact_authored ON referral_fact (authored);
 `,
   },
+  {
+    version: 18,
+    name: 'supply: the stock ledger (movements and balances per place, item and lot)',
+    sql: `
+-- The stock ledger (src/supply/): every stock movement resource (a completed SupplyDelivery, a completed
+-- MedicationDispense, a py-movimiento-stock Basic) is kept here as movement lines in the transaction of its
+-- write, and the balance of each place, item and lot follows them. A change of the resource replaces its lines
+-- (the old ones reversed); deleting it or marking it entered-in-error removes them.
+-- location: Location id; item: 'system|code'; lot: '' when the item has none.
+CREATE TABLE stock_balance (
+  location text    NOT NULL,
+  item     text    NOT NULL,
+  lot      text    NOT NULL DEFAULT '',
+  expiry   date,
+  quantity numeric NOT NULL DEFAULT 0,
+  PRIMARY KEY (location, item, lot)
+);
+CREATE TABLE stock_movement (
+  seq      bigserial   PRIMARY KEY,
+  res_type text        NOT NULL,
+  res_id   text        NOT NULL,
+  location text        NOT NULL,
+  item     text        NOT NULL,
+  lot      text        NOT NULL DEFAULT '',
+  occurred timestamptz NOT NULL,
+  delta    numeric     NOT NULL,
+  reason   text        NOT NULL,
+  counted  numeric
+);
+CREATE INDEX stock_movement_card ON stock_movement (location, item, lot, occurred, seq);
+CREATE INDEX stock_movement_res ON stock_movement (res_id, res_type);
+`,
+  },
 ];
 
 const MIGRATION_LOCK = 7_342_001; // advisory lock key for migrations

@@ -1,0 +1,54 @@
+import type { Feature } from '../features.js';
+import { defineOperation } from '../operations/registry.js';
+import { fefo } from './fefo.js';
+import { ledgerDerivation } from './ledger.js';
+import './messages.js';
+import { stockCard } from './stock-card.js';
+import { stockOnHand } from './stock-on-hand.js';
+
+/**
+ * Supply (the stock ledger on the Paraguay profiles): every stock movement — a completed SupplyDelivery
+ * (receipt, transfer), a completed MedicationDispense, a py-movimiento-stock Basic (adjustment, count) — kept
+ * as ledger lines and balances in the transaction of its write (ledger.ts), and read back as stock on hand,
+ * the stock card and first-expiry-first-out suggestions.
+ */
+const OD = 'https://fhir.mspbs.gov.py/OperationDefinition/';
+let registered = false;
+
+export function supplyFeature(): Feature {
+  return {
+    name: 'supply',
+    start(s) {
+      s.store.addDerivation((t, changes) => ledgerDerivation(t, changes));
+      if (registered) return;
+      registered = true;
+      defineOperation({
+        name: 'stock-on-hand',
+        levels: ['type', 'instance'],
+        types: ['Location'],
+        definition: `${OD}location-stock-on-hand`,
+        affectsState: false,
+        documentation: 'Stock on hand per place, item and lot (with expiry): of one Location, of some, of an organization\'s, or of all the requester may see.',
+        handler: (s, ctx, call) => stockOnHand(s, ctx, call),
+      });
+      defineOperation({
+        name: 'stock-card',
+        levels: ['instance'],
+        types: ['Location'],
+        definition: `${OD}location-stock-card`,
+        affectsState: false,
+        documentation: 'The stock card of an item at a place: every movement in order with its running balance.',
+        handler: (s, ctx, call) => stockCard(s, ctx, call),
+      });
+      defineOperation({
+        name: 'fefo',
+        levels: ['instance'],
+        types: ['Location'],
+        definition: `${OD}location-fefo`,
+        affectsState: false,
+        documentation: 'Which lots of an item to issue at a place, first expiry first out, for a quantity.',
+        handler: (s, ctx, call) => fefo(s, ctx, call),
+      });
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import { defineMessages } from '../fhir/messages.js';
+
+/** Texts of the supply chain (en / es). */
+defineMessages('supply', {
+  noPlace: { en: '{0} moves stock but names no store (Location) in {1}', es: '{0} mueve stock pero no indica el depósito (Location) en {1}' },
+  noItem: { en: '{0} moves stock but names no item (a coding) in {1}', es: '{0} mueve stock pero no indica el artículo (un código) en {1}' },
+  badQuantity: { en: '{0}: {1} must be a number above 0 (a count: 0 or more), not {2}', es: '{0}: {1} debe ser un número mayor que 0 (un recuento: 0 o más), no {2}' },
+  badReason: { en: '{0}: the reason {1} is not one of py-motivo-movimiento-stock: {2}', es: '{0}: el motivo {1} no es de py-motivo-movimiento-stock: {2}' },
+  belowZero: {
+    en: '{0} would leave the stock of {1} (lot {2}) at {3} below zero: {4}',
+    es: '{0} dejaría bajo cero el stock de {1} (lote {2}) en {3}: {4}',
+  },
+  missingParam: { en: 'The parameter {0} is required', es: 'Falta el parámetro {0}' },
+  tooManyLines: { en: 'More than {0} lines: narrow it (an item, a place)', es: 'Más de {0} líneas: acótelo (un artículo, un lugar)' },
+});
