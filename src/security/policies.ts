@@ -32,6 +32,11 @@ const byEncounter = (encounter: string, ...others: string[]): string[] => [
 /** An Organization, or the organization of a PractitionerRole, named by a reference parameter. */
 const party = (param: string): string[] => [`${param}:Organization`, `${param}:PractitionerRole.organization`];
 
+/** A stock movement belongs to the facility of its store (a Location) and to the facility that supplies it (partOf). */
+function store(param: string): string[] {
+  return [`${param}.organization`, `${param}.organization.partof`];
+}
+
 export const POLICIES: Record<string, TypePolicy> = {
   // --- Directory data: everyone reads it, only the facility (region, subsystem) it belongs to writes it.
   Organization: { paths: ['', 'partof'], read: ['*'] },
@@ -74,7 +79,8 @@ export const POLICIES: Record<string, TypePolicy> = {
   // A request belongs to the encounter's facility, to its requester and to whom it asks to act (performer, owner, dispenser, supplier).
   ServiceRequest: { paths: [...byEncounter('encounter', 'patient.organization'), ...party('requester'), ...party('performer')] },
   MedicationRequest: { paths: [...byEncounter('encounter', 'patient.organization'), ...party('requester'), 'intended-dispenser'] },
-  MedicationDispense: { paths: ['context:Encounter.service-provider', ...party('performer'), 'destination.organization'] },
+  // A dispense also belongs to the store it leaves (location: the stock ledger), and to the facility that supplies that store's.
+  MedicationDispense: { paths: ['context:Encounter.service-provider', ...party('performer'), 'destination.organization', ...store('location')] },
   MedicationAdministration: { paths: ['context:Encounter.service-provider', 'context:Encounter.location.organization', 'context:missing=true&patient.organization', 'performer:PractitionerRole.organization'] },
   // A Task belongs to its encounter's facility, its owner and requester, and to the facilities of the
   // ServiceRequest it acts on (focus: a referral's Task is seen by both ends even when it names neither).
@@ -90,7 +96,9 @@ export const POLICIES: Record<string, TypePolicy> = {
   Schedule: { paths: ['actor:Location.organization'] },
   Slot: { paths: ['schedule.actor:Location.organization'] },
   SupplyRequest: { paths: [...party('requester'), 'supplier:Organization'] },
-  SupplyDelivery: { paths: ['supplier:Organization', 'supplier:PractitionerRole.organization', 'receiver:PractitionerRole.organization'] },
+  SupplyDelivery: { paths: ['supplier:Organization', 'supplier:PractitionerRole.organization', 'receiver:PractitionerRole.organization', ...store('destination'), ...store('origen')] },
+  // Stock adjustments and counts (py-movimiento-stock): the store where they happen. Other Basics have no facility.
+  Basic: { paths: store('ubicacion') },
   NutritionOrder: { paths: byEncounter('encounter', 'patient.organization') },
   VisionPrescription: { paths: byEncounter('encounter', 'patient.organization') },
   DeviceRequest: { paths: [...byEncounter('encounter', 'patient.organization'), ...party('requester'), ...party('performer')] },

@@ -38,24 +38,47 @@ export function required(call: OperationCall, name: string): string {
 }
 
 /**
+ * The stores whose stock a bound requester sees: a facility's own places and those of the facilities it
+ * supplies (Organizations `partOf` it: a regional warehouse and its posts); a region's places (the Location's
+ * region, or its Organization's). Undefined for an unbound requester: every place.
+ */
+async function visiblePlaces(s: Services, ctx: RequestContext): Promise<Set<string> | undefined> {
+  const queries: [string, string][][] = [];
+  if (ctx.facility) queries.push([['organization', `Organization/${ctx.facility}`]], [['organization.partof', `Organization/${ctx.facility}`]]);
+  if (ctx.region) queries.push([['region-sanitaria', ctx.region]], [['organization.region-sanitaria', ctx.region]]);
+  if (queries.length === 0) return undefined;
+  const seen = new Set<string>();
+  for (const q of queries) {
+    const found = await searchStore(s, ctx, 'Location', [...q, ['_elements', 'id']], MAX_PLACES + 1);
+    if (found.length > MAX_PLACES) throw new FhirError(422, 'too-costly', 'supply.tooManyLines', [MAX_PLACES]);
+    for (const l of found) seen.add(l.id!);
+  }
+  return seen;
+}
+
+/**
  * The places (Location ids) an operation covers: the instance; else `location` (at most MAX_NAMED), else the
- * places of `organization`, else — for a requester bound to a facility or region — the places it may see; for
- * an unbound requester undefined (every place). Places named are read as the requester (404 if hidden).
+ * places of `organization`, else every place the requester sees (undefined: every place, for an unbound
+ * requester). A bound requester covers only the places it sees (visiblePlaces): another one is a 404.
  */
 export async function places(s: Services, ctx: RequestContext, call: OperationCall): Promise<string[] | undefined> {
-  if (call.id) return [call.id];
+  const visible = await visiblePlaces(s, ctx);
+  const hidden = (ids: string[]): string | undefined => (visible ? ids.find((id) => !visible.has(id)) : undefined);
+  if (call.id) {
+    if (hidden([call.id])) throw new FhirError(404, 'not-found', 'notFound', [`Location/${call.id}`]);
+    return [call.id];
+  }
   const named = all(call, 'location').map((l) => (l.startsWith('Location/') ? l.slice('Location/'.length) : l));
   if (named.length > MAX_NAMED) throw new FhirError(400, 'too-costly', 'badParam', ['location', `${named.length} > ${MAX_NAMED}`]);
   for (const id of named) if (!ID.test(id)) throw bad('location', id);
   const organization = paramString(call.params, 'organization');
   if (organization !== undefined && !/^(Organization\/)?[A-Za-z0-9\-.]{1,64}$/.test(organization)) throw bad('organization', organization);
   const query: [string, string][] = named.length ? [['_id', named.join(',')]] : organization ? [['organization', organization.startsWith('Organization/') ? organization : `Organization/${organization}`]] : [];
-  if (query.length === 0 && !ctx.facility && !ctx.region) return undefined;
+  if (query.length === 0) return visible ? [...visible] : undefined;
   const found = await searchStore(s, ctx, 'Location', [...query, ['_elements', 'id']], MAX_PLACES + 1);
   if (found.length > MAX_PLACES) throw new FhirError(422, 'too-costly', 'supply.tooManyLines', [MAX_PLACES]);
-  if (named.length && found.length < new Set(named).size) {
-    const seen = new Set(found.map((l) => l.id));
-    throw new FhirError(404, 'not-found', 'notFound', [`Location/${named.find((x) => !seen.has(x))}`]);
-  }
-  return found.map((l) => l.id!);
+  const ids = found.map((l) => l.id!);
+  const missing = named.find((x) => !ids.includes(x)) ?? (named.length ? hidden(named) : undefined);
+  if (missing) throw new FhirError(404, 'not-found', 'notFound', [`Location/${missing}`]);
+  return visible ? ids.filter((id) => visible.has(id)) : ids;
 }
