@@ -10,18 +10,33 @@ Title: "Remedios de la medicina tradicional (plantas medicinales)"
 Description: """Plantas medicinales y remedios de uso tradicional en el Paraguay (pohã ñana), para nombrar la actividad de un plan de cuidados (CarePlan.activity.detail.productCodeableConcept o detail.code). Lista inicial propuesta por HMS-OPS, a ampliar y validar con la DINASAPI, los agentes de medicina tradicional y la Dirección Nacional de Vigilancia Sanitaria; el nombre científico va en la definición. Los términos en guaraní son propuestas pendientes de revisión por hablantes (extensión py-revision-pendiente)."""
 * insert CodeSystemPY
 * ^url = "https://fhir.mspbs.gov.py/CodeSystem/py-remedio-tradicional"
+* ^property[0].code = #disponibilidadEstacional
+* ^property[0].description = "Meses en que se consigue la planta fresca (cosecha), como `mmm-mmm` con los meses abreviados en castellano (ene, feb, mar, abr, may, jun, jul, ago, sep, oct, nov, dic), inclusive y pudiendo pasar de diciembre a enero (p. ej. `oct-mar`); `ene-dic`: todo el año. Orienta la reposición del stock (página Suministros y stock)."
+* ^property[0].type = #string
 * #ruda "Ruda" "Ruta chalepensis L. (y R. graveolens): hojas en infusión o en el tereré. Contiene cumarinas y furanocumarinas."
 * insert DesignacionesEsEn(ruda, Ruda, Rue)
+* #ruda ^property[0].code = #disponibilidadEstacional
+* #ruda ^property[0].valueString = "ene-dic"
 * #kaa-hee "Ka'a he'ẽ (estevia)" "Stevia rebaudiana (Bertoni) Bertoni: hojas como endulzante o en infusión; efecto hipoglucemiante descrito."
 * insert Designaciones(kaa-hee, Ka'a he'ẽ (estevia\), Ka'a he'ẽ, Stevia)
+* #kaa-hee ^property[0].code = #disponibilidadEstacional
+* #kaa-hee ^property[0].valueString = "dic-abr"
 * #paico "Paico" "Dysphania ambrosioides (L.) Mosyakin & Clemants: infusión usada como antiparasitario (vermífugo)."
 * insert Designaciones(paico, Paico, Ka'arê, Mexican tea (wormseed\))
+* #paico ^property[0].code = #disponibilidadEstacional
+* #paico ^property[0].valueString = "sep-abr"
 * #ajo "Ajo" "Allium sativum L.: crudo o en preparados, como remedio; efecto antiagregante plaquetario descrito."
 * insert Designaciones(ajo, Ajo, Áho, Garlic)
+* #ajo ^property[0].code = #disponibilidadEstacional
+* #ajo ^property[0].valueString = "oct-mar"
 * #burrito "Burrito" "Aloysia polystachya (Griseb.) Moldenke: infusión digestiva y calmante, frecuente en el tereré y el mate."
 * insert DesignacionesEsEn(burrito, Burrito, Burrito (Aloysia polystachya\))
+* #burrito ^property[0].code = #disponibilidadEstacional
+* #burrito ^property[0].valueString = "ene-dic"
 * #jaguarete-kaa "Jaguarete ka'a (carqueja)" "Baccharis trimera (Less.) DC.: infusión digestiva y hepática."
 * insert Designaciones(jaguarete-kaa, Jaguarete ka'a (carqueja\), Jaguarete ka'a, Carqueja)
+* #jaguarete-kaa ^property[0].code = #disponibilidadEstacional
+* #jaguarete-kaa ^property[0].valueString = "ene-dic"
 
 ValueSet: PYRemedioTradicionalVS
 Id: py-remedio-tradicional
