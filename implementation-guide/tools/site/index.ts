@@ -80,11 +80,15 @@ export async function buildSite(input: SiteInput): Promise<number> {
   for (const ns of of('NamingSystem')) write(pageName(ns), ns.name, namingSystemBody(ns));
   for (const sp of of('SearchParameter')) write(pageName(sp), sp.name, searchParameterBody(sp));
   for (const ex of examples) write(pageName(ex), ex.__title ?? `${ex.resourceType}/${ex.id}`, exampleBody(ex, links));
+  // Operations and measures: their definition as it is (description, parameters or populations in the JSON).
+  for (const r of [...of('OperationDefinition'), ...of('Measure')]) write(pageName(r), r.title ?? r.name ?? `${r.resourceType}/${r.id}`, exampleBody(r, links));
 
   // Index pages.
   write('profiles.html', 'Perfiles y extensiones', `<h2>Perfiles</h2><div class="cards">${profiles.map(card).join('')}</div>
 <h2>Extensiones</h2><div class="cards">${extensions.map(card).join('')}</div>
-<h2>Parámetros de búsqueda</h2>${table(['Código', 'Recursos', 'Descripción'], of('SearchParameter').map((s) => [`<a href="${esc(pageName(s))}"><code>${esc(s.code)}</code></a>`, esc((s.base ?? []).join(', ')), esc(s.description ?? '')]))}`);
+<h2>Parámetros de búsqueda</h2>${table(['Código', 'Recursos', 'Descripción'], of('SearchParameter').map((s) => [`<a href="${esc(pageName(s))}"><code>${esc(s.code)}</code></a>`, esc((s.base ?? []).join(', ')), esc(s.description ?? '')]))}
+<h2>Operaciones</h2>${table(['Operación', 'Recurso', 'Descripción'], of('OperationDefinition').map((o) => [`<a href="${esc(pageName(o))}"><code>$${esc(o.code)}</code></a>`, esc((o.resource ?? []).join(', ')), esc(String(o.description ?? '').split('\n')[0].slice(0, 200))]))}
+<h2>Medidas (Measure)</h2>${table(['Medida', 'URL canónica', 'Descripción'], of('Measure').map((m) => [`<a href="${esc(pageName(m))}">${esc(m.title ?? m.id)}</a>`, `<code>${esc(m.url ?? '')}</code>`, esc(String(m.description ?? '').slice(0, 200))]))}`);
   const list = (rs: R[]): string => table(['Nombre', 'URL canónica', 'Descripción'], rs.map((r) => [`<a href="${esc(pageName(r))}">${esc(r.title ?? r.name ?? r.id)}</a>`, `<code>${esc(r.url ?? '')}</code>`, esc(String(r.description ?? '').split('\n')[0].slice(0, 200))]));
   write('terminology.html', 'Terminología', `<p>Sistemas de códigos con designaciones en castellano, guaraní e inglés, conjuntos de valores, mapas de conceptos y sistemas de identificadores.</p>
 <h2>Sistemas de identificadores (NamingSystem)</h2>${table(['Nombre', 'Identifier.system', 'Descripción'], of('NamingSystem').map((n) => [`<a href="${esc(pageName(n))}">${esc(n.name)}</a>`, ((n.uniqueId ?? []) as R[]).map((u) => `<code>${esc(u.type === 'oid' ? `urn:oid:${u.value}` : u.value)}</code>`).join('<br>'), esc(String(n.description ?? '').slice(0, 200))]))}
