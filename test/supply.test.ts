@@ -145,9 +145,9 @@ test('bad movements and bad operation input are 4xx OperationOutcomes that name 
   const noPlace = await post('MedicationDispense', { ...dispense(s, AMOX, 1), location: undefined });
   expect(expectOutcome(noPlace, 422).diagnostics).toContain('names no store (Location) in MedicationDispense.location');
   const zero = await post('Basic', movement(s, AMOX, 0, 'perdida'));
-  expect(expectOutcome(zero, 422).diagnostics).toContain('py-movimiento-stock.cantidad must be a number above 0');
+  expect(expectOutcome(zero, 422).diagnostics).toMatch(/py-sum-4 failed: La cantidad es mayor que 0|py-movimiento-stock.cantidad must be a number above 0/);
   const reason = await post('Basic', movement(s, AMOX, 3, 'regalo'));
-  expect(expectOutcome(reason, 422).diagnostics).toContain('the reason https://fhir.mspbs.gov.py/CodeSystem/py-motivo-movimiento-stock|regalo is not one of');
+  expect(expectOutcome(reason, 422).diagnostics).toMatch(/py-motivo-movimiento-stock.regalo is not (in the required value set|one of)/);
   expect((await ok(get(`Basic?_summary=count`))).total).toBe(basics);
   for (const [path, status, text] of [
     [`${s}/$stock-card`, 400, 'item'],

@@ -86,6 +86,32 @@ async function createTargets(resource: unknown): Promise<void> {
   }
 }
 
+/**
+ * A stock movement that takes stock away (a dispense, a transfer out of a store, an adjustment) is refused when
+ * the store has none (the stock ledger): the store gets the item and lot first, by a receipt.
+ */
+async function stockFor(resource: Record<string, any>): Promise<void> {
+  const SD = 'https://fhir.mspbs.gov.py/StructureDefinition/';
+  const lotOf = (exts: any[] | undefined): any => (exts ?? []).find((e) => e.url === `${SD}py-lote`);
+  let store: string | undefined;
+  let item: any;
+  let lot: any;
+  if (resource.resourceType === 'MedicationDispense') [store, item, lot] = [resource.location?.reference, resource.medicationCodeableConcept, lotOf(resource.extension)];
+  else if (resource.resourceType === 'SupplyDelivery') {
+    store = (resource.extension ?? []).find((e: any) => e.url === `${SD}py-origen`)?.valueReference?.reference;
+    [item, lot] = [resource.suppliedItem?.itemCodeableConcept, lotOf(resource.suppliedItem?.extension)];
+  } else if (resource.resourceType === 'Basic') {
+    const m = (resource.extension ?? []).find((e: any) => e.url === `${SD}py-movimiento-stock`)?.extension ?? [];
+    [store, item, lot] = [m.find((e: any) => e.url === 'ubicacion')?.valueReference?.reference, m.find((e: any) => e.url === 'articulo')?.valueCodeableConcept, lotOf(resource.extension)];
+  }
+  if (!store?.startsWith('Location/') || !item) return;
+  const receipt = {
+    resourceType: 'SupplyDelivery', status: 'completed', destination: { reference: store }, occurrenceDateTime: '2026-01-01T00:00:00Z',
+    suppliedItem: { itemCodeableConcept: item, quantity: { value: 1_000_000 }, ...(lot ? { extension: [lot] } : {}) },
+  };
+  expect((await request('POST', `${server.base}/SupplyDelivery`, receipt)).status).toBe(201);
+}
+
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
@@ -126,6 +152,7 @@ describe.each(fixtures.map((f) => [f.file, f] as const))('%s', (file, f) => {
     const { id: _id, ...body } = resource as Record<string, unknown>;
     const claimed = { ...body, meta: { ...(resource.meta ?? {}), profile: [f.profile] } };
     await createTargets(claimed);
+    await stockFor(claimed);
     const r = await request('POST', `${server.base}/${resource.resourceType}`, claimed);
     const valid = known ? known.valid : f.valid;
     expect(r.status).toBe(valid ? 201 : 422);

@@ -1,0 +1,67 @@
+import { request, type Reply } from './helpers/http.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
+import { expectOutcome, type Json } from './rest-util.js';
+import { bearer, bootstrapAdmin, getToken, newClient, register } from './security-util.js';
+
+/**
+ * Stock belongs to its store's facility and to the facility that supplies it (Organization.partOf): a
+ * facility-bound client sees and moves its own stock, a regional warehouse sees its posts' stock, and neither
+ * sees another facility's — in searches of the movements and in the stock operations.
+ */
+const CS = 'https://fhir.mspbs.gov.py/CodeSystem/';
+const AMOX = { coding: [{ system: `${CS}py-medicamento-esencial`, code: 'amoxicilina-500-cap' }] };
+
+let server: TestServer;
+const tokens = new Map<string, string>();
+beforeAll(async () => {
+  server = await startTestServer({ AUTH_MODE: 'on', AUDIT: 'off' });
+  const admin = await bootstrapAdmin(server);
+  const adminToken = await getToken(server.base, admin);
+  tokens.set('admin', adminToken);
+  for (const [id, facility] of [['post', 'post'], ['warehouse', 'warehouse'], ['other', 'other']]) {
+    const c = await newClient(id);
+    await register(server.base, adminToken, c, 'system/*.cruds', { facility });
+    tokens.set(id, await getToken(server.base, c));
+  }
+  const put = async (r: Json): Promise<void> => {
+    const res = await as('admin', 'PUT', `${r.resourceType}/${r.id}`, r);
+    if (res.status >= 300) throw new Error(res.text);
+  };
+  await put({ resourceType: 'Organization', id: 'warehouse', name: 'Parque Sanitario Regional' });
+  await put({ resourceType: 'Organization', id: 'post', name: 'Puesto de Salud', partOf: { reference: 'Organization/warehouse' } });
+  await put({ resourceType: 'Organization', id: 'other', name: 'Otro hospital' });
+  await put({ resourceType: 'Location', id: 'store-post', name: 'Depósito del puesto', managingOrganization: { reference: 'Organization/post' } });
+  await put({ resourceType: 'Location', id: 'store-other', name: 'Depósito ajeno', managingOrganization: { reference: 'Organization/other' } });
+  for (const store of ['store-post', 'store-other']) {
+    const r = await as('admin', 'POST', 'SupplyDelivery', receipt(store, 100));
+    if (r.status !== 201) throw new Error(r.text);
+  }
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const as = (who: string, method: string, path: string, body?: unknown): Promise<Reply> => request(method, `${server.base}/${path}`, body, bearer(tokens.get(who)!));
+function receipt(store: string, qty: number): Json {
+  return { resourceType: 'SupplyDelivery', status: 'completed', occurrenceDateTime: '2026-12-01T10:00:00Z', destination: { reference: `Location/${store}` }, suppliedItem: { itemCodeableConcept: AMOX, quantity: { value: qty } } };
+}
+const stores = (out: Json): string[] => (out.parameter ?? []).map((p: Json) => p.part.find((x: Json) => x.name === 'location').valueReference.reference);
+
+test('a facility sees and moves its own stock only; the warehouse sees the posts it supplies', async () => {
+  expect(stores((await as('post', 'GET', 'Location/$stock-on-hand')).json)).toEqual(['Location/store-post']);
+  expect(stores((await as('warehouse', 'GET', 'Location/$stock-on-hand')).json)).toEqual(['Location/store-post']);
+  expect(stores((await as('other', 'GET', 'Location/$stock-on-hand')).json)).toEqual(['Location/store-other']);
+  expect(stores((await as('admin', 'GET', 'Location/$stock-on-hand')).json)).toEqual(['Location/store-other', 'Location/store-post']);
+  expectOutcome(await as('post', 'GET', 'Location/store-other/$stock-on-hand'), 404);
+  expectOutcome(await as('post', 'GET', `Location/store-other/$stock-card?item=${encodeURIComponent(`${CS}py-medicamento-esencial|amoxicilina-500-cap`)}`), 404);
+  expect((await as('warehouse', 'GET', `Location/store-post/$fefo?item=${encodeURIComponent(`${CS}py-medicamento-esencial|amoxicilina-500-cap`)}&quantity=5`)).status).toBe(200);
+  // the movements themselves
+  const seen = (await as('post', 'GET', 'SupplyDelivery')).json.entry.map((e: Json) => e.resource.destination.reference);
+  expect(seen).toEqual(['Location/store-post']);
+  const dispense = (store: string): Json => ({ resourceType: 'MedicationDispense', status: 'completed', medicationCodeableConcept: AMOX, quantity: { value: 1 }, location: { reference: `Location/${store}` }, whenHandedOver: '2026-12-02T10:00:00Z' });
+  expect((await as('post', 'POST', 'MedicationDispense', dispense('store-post'))).status).toBe(201);
+  const foreign = await as('post', 'POST', 'MedicationDispense', dispense('store-other'));
+  expect([403, 404]).toContain(foreign.status);
+  expect(foreign.json.resourceType).toBe('OperationOutcome');
+  expect((await as('admin', 'GET', 'Location/store-other/$stock-on-hand')).json.parameter[0].part.find((x: Json) => x.name === 'quantity').valueDecimal).toBe(100);
+});
