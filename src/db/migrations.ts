@@ -449,6 +449,33 @@ CREATE INDEX stock_movement_card ON stock_movement (location, item, lot, occurre
 CREATE INDEX stock_movement_res ON stock_movement (res_id, res_type);
 `,
   },
+  {
+    version: 19,
+    name: 'supply: cold-chain readings and excursions, quarantined lots',
+    sql: `
+-- The cold chain (src/supply/cold-chain/): each temperature reading Observation (py-cadena-frio
+-- temperatura-equipo) of a fridge or freezer (Device) is kept here in the transaction of its write, and its
+-- device's excursions are evaluated there, once each (an excursion found again overlaps the one recorded).
+CREATE TABLE cold_chain_reading (
+  device  text        NOT NULL,
+  at      timestamptz NOT NULL,
+  celsius numeric     NOT NULL,
+  res_id  text        NOT NULL,
+  PRIMARY KEY (device, at, res_id)
+);
+CREATE INDEX cold_chain_reading_res ON cold_chain_reading (res_id);
+CREATE TABLE cold_chain_excursion (
+  issue    text        PRIMARY KEY,
+  device   text        NOT NULL,
+  kind     text        NOT NULL,
+  start_at timestamptz NOT NULL,
+  end_at   timestamptz NOT NULL
+);
+CREATE INDEX cold_chain_excursion_device ON cold_chain_excursion (device, kind, end_at);
+-- A lot in quarantine (the DetectedIssue of the excursion that put it there) is not issued until released.
+ALTER TABLE stock_balance ADD COLUMN quarantine text;
+`,
+  },
 ];
 
 const MIGRATION_LOCK = 7_342_001; // advisory lock key for migrations

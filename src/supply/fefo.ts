@@ -8,7 +8,7 @@ import { items, places, required } from './input.js';
 
 /**
  * Location/[id]/$fefo?item=…&quantity=N[&date=]: which lots to issue, first expiry first out — the lots of the
- * item in stock at the place that have not expired by `date` (today by default), earliest expiry first (lots
+ * item in stock at the place, not in quarantine, that have not expired by `date` (today by default), earliest expiry first (lots
  * without expiry last), each with what to take from it; `shortfall` when they do not cover the quantity.
  */
 export async function fefo(s: Services, ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
@@ -23,7 +23,7 @@ export async function fefo(s: Services, ctx: RequestContext, call: OperationCall
   const [location] = (await places(s, ctx, call))!;
   const { rows } = await s.db.query<{ lot: string; expiry: string | null; quantity: string }>(
     `SELECT lot, expiry::text AS expiry, quantity::text AS quantity FROM stock_balance
-     WHERE location = $1 AND item = $2 AND quantity > 0 AND (expiry IS NULL OR expiry > $3::date)
+     WHERE location = $1 AND item = $2 AND quantity > 0 AND quarantine IS NULL AND (expiry IS NULL OR expiry > $3::date)
      ORDER BY expiry NULLS LAST, lot LIMIT 1000`,
     [location, item, date],
   );

@@ -1,5 +1,6 @@
 import type { Feature } from '../features.js';
 import { defineOperation } from '../operations/registry.js';
+import { coldChainDerivation } from './cold-chain/excursions.js';
 import { fefo } from './fefo.js';
 import { ledgerDerivation } from './ledger.js';
 import './messages.js';
@@ -20,6 +21,7 @@ export function supplyFeature(): Feature {
     name: 'supply',
     start(s) {
       s.store.addDerivation((t, changes) => ledgerDerivation(t, changes));
+      s.store.addDerivation(coldChainDerivation(s.config.coldChainOutOfRangeMinutes));
       if (registered) return;
       registered = true;
       defineOperation({

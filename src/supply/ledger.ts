@@ -2,13 +2,16 @@ import { FhirError } from '../fhir/outcome.js';
 import type { PendingWrite, StoreTransaction } from '../store/store.js';
 import { isMovementType, linesOf, MovementError, type Line } from './model.js';
 
+/** Movements that hand stock out for use: refused from a lot in quarantine (writing it off is not). */
+const ISSUES = new Set(['dispensacion', 'consumo', 'transferencia-salida']);
+
 /**
  * The stock ledger, kept by the store however a movement is written (POST, PUT, PATCH, DELETE, a bundle), in
  * the same transaction: a movement's lines (model.ts) replace its previous ones in stock_movement, and each
  * balance in stock_balance follows — the old lines reversed, the new ones applied (a count sets the balance:
  * its line records the difference). Each balance changes under its own advisory lock (`stock:place|item|lot`),
  * so writers in several processes take turns. A balance left below zero refuses the whole write (422 naming
- * the place, item, lot, balance and what was asked), unless a count set it.
+ * the place, item, lot and balance), unless a count set it. A lot in quarantine (cold chain) is not issued (422).
  */
 export async function ledgerDerivation(t: StoreTransaction, changes: readonly PendingWrite[]): Promise<void> {
   for (const c of changes) {
@@ -32,6 +35,10 @@ export async function ledgerDerivation(t: StoreTransaction, changes: readonly Pe
     if (old.length) await t.tx.query('DELETE FROM stock_movement WHERE res_id = $1 AND res_type = $2', [c.id, c.type], 'stock_movement_forget');
     const counted = new Set<string>();
     for (const l of next) {
+      if (ISSUES.has(l.reason)) {
+        const { rows } = await t.tx.query<{ quarantine: string | null }>('SELECT quarantine FROM stock_balance WHERE location = $1 AND item = $2 AND lot = $3', [l.location, l.item, l.lot], 'stock_balance_quarantine');
+        if (rows[0]?.quarantine) throw new FhirError(422, 'business-rule', 'supply.quarantined', [`${c.type}/${c.id}`, l.item, l.lot || '—', `Location/${l.location}`, `DetectedIssue/${rows[0].quarantine}`]);
+      }
       let delta: string;
       if (l.counted !== undefined) {
         const { rows } = await t.tx.query<{ quantity: string }>('SELECT quantity FROM stock_balance WHERE location = $1 AND item = $2 AND lot = $3', [l.location, l.item, l.lot], 'stock_balance_of');

@@ -12,4 +12,11 @@ defineMessages('supply', {
   },
   missingParam: { en: 'The parameter {0} is required', es: 'Falta el parámetro {0}' },
   tooManyLines: { en: 'More than {0} lines: narrow it (an item, a place)', es: 'Más de {0} líneas: acótelo (un artículo, un lugar)' },
+  readingNoDevice: { en: '{0} is a temperature reading (py-cadena-frio temperatura-equipo) without its Device (subject or device)', es: '{0} es una lectura de temperatura (py-cadena-frio temperatura-equipo) sin su Device (subject o device)' },
+  readingNoTime: { en: '{0} is a temperature reading without its time (effectiveDateTime or effectiveInstant)', es: '{0} es una lectura de temperatura sin su hora (effectiveDateTime o effectiveInstant)' },
+  readingNotCelsius: { en: '{0} is a temperature reading whose valueQuantity is not in degrees Celsius (UCUM Cel)', es: '{0} es una lectura de temperatura cuyo valueQuantity no está en grados Celsius (UCUM Cel)' },
+  quarantined: {
+    en: '{0} issues {1} (lot {2}) at {3}, which is in quarantine after the excursion {4}: release it first (a mitigation liberar-lotes on that DetectedIssue)',
+    es: '{0} entrega {1} (lote {2}) en {3}, que está en cuarentena por la excursión {4}: libérelo antes (una mitigación liberar-lotes en ese DetectedIssue)',
+  },
 });

@@ -29,8 +29,8 @@ export async function stockOnHand(s: Services, ctx: RequestContext, call: Operat
   if (at) where.push(`location = ANY($${params.push(at)}::text[])`);
   if (wanted.length) where.push(`item = ANY($${params.push(wanted)}::text[])`);
   if (zero !== 'true') where.push('quantity <> 0');
-  const { rows } = await s.db.query<{ location: string; item: string; lot: string; expiry: string | null; quantity: string }>(
-    `SELECT location, item, lot, expiry::text AS expiry, quantity::text AS quantity FROM stock_balance
+  const { rows } = await s.db.query<{ location: string; item: string; lot: string; expiry: string | null; quantity: string; quarantine: string | null }>(
+    `SELECT location, item, lot, expiry::text AS expiry, quantity::text AS quantity, quarantine FROM stock_balance
      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY location, item, expiry NULLS LAST, lot LIMIT ${MAX_LINES + 1}`,
     params,
   );
@@ -45,6 +45,7 @@ export async function stockOnHand(s: Services, ctx: RequestContext, call: Operat
         ...(r.lot ? [{ name: 'lot', valueString: r.lot }] : []),
         ...(r.expiry ? [{ name: 'expiry', valueDate: r.expiry }] : []),
         { name: 'quantity', valueDecimal: Number(r.quantity) },
+        ...(r.quarantine ? [{ name: 'quarantine', valueReference: { reference: `DetectedIssue/${r.quarantine}` } }] : []),
       ],
     })),
   };
