@@ -32,27 +32,38 @@ const KIND_TEXT: Record<Kind, string> = {
 export function coldChainDerivation(outOfRangeMinutes: number) {
   const rules = runRules(outOfRangeMinutes);
   return async (t: StoreTransaction, changes: readonly PendingWrite[]): Promise<void> => {
-    const touched = new Map<string, { from: number; to: number }>();
+    const touched = new Map<string, Span>();
     for (const c of changes) {
       if (c.type === 'DetectedIssue' && c.resource && !c.isNew) await releaseIfMitigated(t, c.resource as DetectedIssue);
       if (c.type !== 'Observation') continue;
       const r = readingOf(c.resource as Observation | undefined, c.id, c.method === 'DELETE');
-      const old = c.isNew ? [] : (await t.tx.query<{ device: string; at: Date | string }>('DELETE FROM cold_chain_reading WHERE res_id = $1 RETURNING device, at', [c.id], 'cold_chain_forget')).rows;
-      for (const o of old) mark(touched, o.device, Date.parse(String(o.at instanceof Date ? o.at.toISOString() : o.at)));
+      if (!c.isNew) await t.tx.query('DELETE FROM cold_chain_reading WHERE res_id = $1', [c.id], 'cold_chain_forget');
       if (!r) continue;
       await t.tx.query('INSERT INTO cold_chain_reading (device, at, celsius, res_id) VALUES ($1, $2::timestamptz, $3::numeric, $4) ON CONFLICT DO NOTHING', [r.device, new Date(r.at).toISOString(), String(r.celsius), c.id], 'cold_chain_keep');
-      mark(touched, r.device, r.at);
+      mark(touched, r.device, r.at, r.celsius);
     }
+    // A reading removed or within every rule's bounds cannot start or lengthen an excursion: only a reading in a
+    // rule's condition can, and only that rule is evaluated.
     for (const [device, span] of [...touched].sort(([a], [b]) => a.localeCompare(b))) await evaluate(t, rules, device, span);
   };
 }
 
-function mark(m: Map<string, { from: number; to: number }>, device: string, at: number): void {
+/** The readings written for one device: their time span and their temperatures' extremes. */
+interface Span {
+  from: number;
+  to: number;
+  min: number;
+  max: number;
+}
+
+function mark(m: Map<string, Span>, device: string, at: number, celsius: number): void {
   const s = m.get(device);
-  if (!s) m.set(device, { from: at, to: at });
+  if (!s) m.set(device, { from: at, to: at, min: celsius, max: celsius });
   else {
     s.from = Math.min(s.from, at);
     s.to = Math.max(s.to, at);
+    s.min = Math.min(s.min, celsius);
+    s.max = Math.max(s.max, celsius);
   }
 }
 
@@ -80,10 +91,12 @@ async function readingsOf(t: StoreTransaction, device: string, from: number, to:
   return rows.map((r) => ({ at: Date.parse(r.at), celsius: Number(r.celsius) }));
 }
 
-async function evaluate(t: StoreTransaction, rules: ReturnType<typeof runRules>, device: string, span: { from: number; to: number }): Promise<void> {
+async function evaluate(t: StoreTransaction, rules: ReturnType<typeof runRules>, device: string, span: Span): Promise<void> {
+  const kinds = (Object.keys(rules) as RunKind[]).filter((k) => rules[k].test(span.min) || rules[k].test(span.max));
+  if (kinds.length === 0 && span.max <= 8) return;
   await t.lock([`coldchain:${device}`]);
-  const around = await readingsOf(t, device, span.from - DAY, span.to + DAY);
-  for (const kind of Object.keys(rules) as RunKind[]) {
+  const around = kinds.length ? await readingsOf(t, device, span.from - DAY, span.to + DAY) : [];
+  for (const kind of kinds) {
     const rule = rules[kind];
     for (const ep of episodes(around, rule.test, rule.minMs, rule.extreme)) {
       if (ep.end < span.from - rule.minMs || ep.start > span.to) continue; // not touched by these readings
@@ -91,6 +104,7 @@ async function evaluate(t: StoreTransaction, rules: ReturnType<typeof runRules>,
     }
   }
   // Heat in all: since the previous such alarm, over the last 30 days up to the latest reading written.
+  if (span.max <= 8) return;
   const { rows } = await t.tx.query<{ end_at: string | null }>(
     `SELECT to_char(max(end_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS end_at FROM cold_chain_excursion WHERE device = $1 AND kind = 'calor-acumulado'`,
     [device],
