@@ -1,0 +1,100 @@
+// El pronóstico de demanda: Location/$forecast. Ver la página "Suministros y stock" (Pronóstico de demanda).
+
+Instance: location-forecast
+InstanceOf: OperationDefinition
+Title: "Pronóstico de demanda (Location/$forecast)"
+Description: "El consumo mensual previsto de un artículo en un depósito (o en varios, sumados), con intervalos de predicción."
+Usage: #definition
+* insert MetadatosOperacionPY
+* url = "https://fhir.mspbs.gov.py/OperationDefinition/location-forecast"
+* name = "LocationForecast"
+* title = "Pronóstico de demanda (Location/$forecast)"
+* description = """El consumo de un artículo por mes calendario en Paraguay (UTC−03:00), tomado del libro de stock — las dispensaciones y los consumos (`dispensacion`, `consumo`); no cuentan recepciones, transferencias, pérdidas, vencimientos ni recuentos; un mes sin consumo vale 0 —, desde el mes del primer movimiento del artículo en el depósito (o `history` meses atrás) hasta el último mes completo, y su pronóstico para los `horizon` meses siguientes. La serie se clasifica por ADI (meses por mes con consumo) y CV² (de las cantidades no nulas) con los cortes de Syntetos–Boylan 1,32 y 0,49: suave, errática, intermitente o irregular (*lumpy*). Con `method=auto` se usa el método estacional si la serie cubre al menos dos temporadas (24 meses) y su autocorrelación a 12 meses supera 0,3; si no, Croston con la corrección SBA (α = 0,1) para las intermitentes e irregulares y el suavizado exponencial simple (α elegido entre 0,05 y 0,5) para las suaves y erráticas. El método estacional es el ingenuo estacional con el nivel medio: el promedio de los últimos 12 meses más el índice estacional aditivo del mes (su desvío medio respecto del promedio de su año). Los intervalos de 80 % y 95 % salen de los cuantiles empíricos de los errores a un paso de la historia (ensayo con origen móvil), ensanchados con el horizonte (√(1 + (h − 1)α²)) para SES y Croston; nunca bajo 0. `mase`: el error absoluto medio de esos pronósticos a un paso dividido por el del método ingenuo a un paso (el ingenuo estacional para el método estacional). A nivel de tipo suma los depósitos nombrados en `location` (o los de `organization`, o todos los que el solicitante ve). Errores: 400 sin `item` o con un parámetro inválido; 404 si el depósito no existe o no es visible; 422 si la historia tiene menos de 3 meses con consumo, o menos de 24 meses con `method=seasonal`."""
+* affectsState = false
+* code = #forecast
+* resource = #Location
+* system = false
+* type = true
+* instance = true
+* parameter[0].name = #item
+* parameter[0].use = #in
+* parameter[0].min = 1
+* parameter[0].max = "1"
+* parameter[0].type = #string
+* parameter[0].documentation = "El artículo, `system|code` (py-articulo-suministro)."
+* parameter[1].name = #location
+* parameter[1].use = #in
+* parameter[1].min = 0
+* parameter[1].max = "*"
+* parameter[1].type = #Reference
+* parameter[1].documentation = "A nivel de tipo: los depósitos (Location) cuyo consumo se suma, 100 como máximo."
+* parameter[2].name = #organization
+* parameter[2].use = #in
+* parameter[2].min = 0
+* parameter[2].max = "1"
+* parameter[2].type = #Reference
+* parameter[2].documentation = "A nivel de tipo: los depósitos de este establecimiento (Location.managingOrganization), sumados."
+* parameter[3].name = #horizon
+* parameter[3].use = #in
+* parameter[3].min = 0
+* parameter[3].max = "1"
+* parameter[3].type = #integer
+* parameter[3].documentation = "Meses a pronosticar, de 1 a 24 (6 por omisión)."
+* parameter[4].name = #method
+* parameter[4].use = #in
+* parameter[4].min = 0
+* parameter[4].max = "1"
+* parameter[4].type = #code
+* parameter[4].documentation = "`auto` (por omisión), `croston-sba`, `ses` o `seasonal`."
+* parameter[5].name = #history
+* parameter[5].use = #in
+* parameter[5].min = 0
+* parameter[5].max = "1"
+* parameter[5].type = #integer
+* parameter[5].documentation = "Cuántos meses de historia usar como máximo, de 3 a 120 (36 por omisión)."
+* parameter[6].name = #method
+* parameter[6].use = #out
+* parameter[6].min = 1
+* parameter[6].max = "1"
+* parameter[6].type = #code
+* parameter[6].documentation = "El método usado: `croston-sba`, `ses` o `seasonal`."
+* parameter[7].name = #class
+* parameter[7].use = #out
+* parameter[7].min = 1
+* parameter[7].max = "1"
+* parameter[7].type = #code
+* parameter[7].documentation = "La clase de demanda por ADI/CV²: `smooth`, `erratic`, `intermittent` o `lumpy`."
+* parameter[8].name = #adi
+* parameter[8].use = #out
+* parameter[8].min = 1
+* parameter[8].max = "1"
+* parameter[8].type = #decimal
+* parameter[8].documentation = "Intervalo medio entre demandas: meses de la serie / meses con consumo."
+* parameter[9].name = #cv2
+* parameter[9].use = #out
+* parameter[9].min = 1
+* parameter[9].max = "1"
+* parameter[9].type = #decimal
+* parameter[9].documentation = "Cuadrado del coeficiente de variación de las cantidades de los meses con consumo."
+* parameter[10].name = #mase
+* parameter[10].use = #out
+* parameter[10].min = 0
+* parameter[10].max = "1"
+* parameter[10].type = #decimal
+* parameter[10].documentation = "Error absoluto medio escalado de los pronósticos a un paso sobre la historia (origen móvil); falta si la historia es constante."
+* parameter[11].name = #alpha
+* parameter[11].use = #out
+* parameter[11].min = 0
+* parameter[11].max = "1"
+* parameter[11].type = #decimal
+* parameter[11].documentation = "El α de suavizado usado (Croston-SBA y SES)."
+* parameter[12].name = #history
+* parameter[12].use = #out
+* parameter[12].min = 1
+* parameter[12].max = "1"
+* parameter[12].documentation = "La serie usada: `start` y `end` (AAAA-MM), `months` y `monthsWithDemand` (integer)."
+* parameter[13].name = #forecast
+* parameter[13].use = #out
+* parameter[13].min = 1
+* parameter[13].max = "*"
+* parameter[13].documentation = "Un mes pronosticado: `month` (string AAAA-MM), `value`, `lo80`, `hi80`, `lo95`, `hi95` (decimal, nunca bajo 0; lo95 ≤ lo80 ≤ value ≤ hi80 ≤ hi95)."
