@@ -2,6 +2,7 @@ import type { Feature } from '../features.js';
 import { defineOperation } from '../operations/registry.js';
 import { coldChainDerivation } from './cold-chain/excursions.js';
 import { fefo } from './fefo.js';
+import { forecastOperation } from './forecast/operation.js';
 import { ledgerDerivation } from './ledger.js';
 import './messages.js';
 import { stockCard } from './stock-card.js';
@@ -50,6 +51,15 @@ export function supplyFeature(): Feature {
         affectsState: false,
         documentation: 'Which lots of an item to issue at a place, first expiry first out, for a quantity.',
         handler: (s, ctx, call) => fefo(s, ctx, call),
+      });
+      defineOperation({
+        name: 'forecast',
+        levels: ['type', 'instance'],
+        types: ['Location'],
+        definition: `${OD}location-forecast`,
+        affectsState: false,
+        documentation: 'Monthly demand forecast of an item at a place (or several, summed): Croston-SBA, SES or seasonal, with 80 %/95 % intervals and the backtest MASE.',
+        handler: (s, ctx, call) => forecastOperation(s, ctx, call),
       });
     },
   };
