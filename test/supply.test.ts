@@ -142,8 +142,13 @@ test('a delivery counts once completed; an adjustment by reason; the whole trans
 test('bad movements and bad operation input are 4xx OperationOutcomes that name the problem; nothing is stored', async () => {
   const s = await store('Puesto de Salud Fuerte Olimpo');
   const basics = (await ok(get(`Basic?_summary=count`))).total;
-  const noPlace = await post('MedicationDispense', { ...dispense(s, AMOX, 1), location: undefined });
-  expect(expectOutcome(noPlace, 422).diagnostics).toContain('names no store (Location) in MedicationDispense.location');
+  // a dispense from no store of ours moves no stock; a transfer out of a store into none cannot be read
+  expect((await post('MedicationDispense', { ...dispense(s, AMOX, 1), location: undefined })).status).toBe(201);
+  expect(await soh(s, '?zero=true')).toEqual([]);
+  const noPlace = await post('SupplyDelivery', { ...receipt(s, AMOX, 1), destination: undefined, extension: [{ url: `${SD}py-origen`, valueReference: { reference: s } }] });
+  expect(expectOutcome(noPlace, 422).diagnostics).toContain('names no store (Location) in SupplyDelivery.destination');
+  const noItem = await post('MedicationDispense', { ...dispense(s, AMOX, 1), medicationCodeableConcept: { text: 'amoxicilina' } });
+  expect(expectOutcome(noItem, 422).diagnostics).toContain('names no item (a coding) in MedicationDispense.medicationCodeableConcept');
   const zero = await post('Basic', movement(s, AMOX, 0, 'perdida'));
   expect(expectOutcome(zero, 422).diagnostics).toMatch(/py-sum-4 failed: La cantidad es mayor que 0|py-movimiento-stock.cantidad must be a number above 0/);
   const reason = await post('Basic', movement(s, AMOX, 3, 'regalo'));

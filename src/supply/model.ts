@@ -76,6 +76,9 @@ function deliveryLines(d: SupplyDelivery, lastUpdated: string): Line[] {
   if (d.status !== 'completed') return [];
   const key = `SupplyDelivery/${d.id}`;
   const to = locationId(d.destination);
+  const from = locationId((Array.isArray(d.extension) ? d.extension : []).find((e) => e?.url === EXT.origin)?.valueReference);
+  // A delivery to no store of ours (to a patient, to an address) moves no stock the ledger keeps.
+  if (!to && !from) return [];
   const item = itemOf(d.suppliedItem?.itemCodeableConcept);
   const qty = d.suppliedItem?.quantity?.value;
   if (!to) throw new MovementError('supply.noPlace', [key, 'SupplyDelivery.destination']);
@@ -83,7 +86,6 @@ function deliveryLines(d: SupplyDelivery, lastUpdated: string): Line[] {
   if (!positive(qty)) throw new MovementError('supply.badQuantity', [key, 'SupplyDelivery.suppliedItem.quantity.value', String(qty)]);
   const { lot, expiry } = lotOf(d.suppliedItem?.extension);
   const occurred = typeof d.occurrenceDateTime === 'string' ? d.occurrenceDateTime : lastUpdated;
-  const from = locationId((Array.isArray(d.extension) ? d.extension : []).find((e) => e?.url === EXT.origin)?.valueReference);
   const lines: Line[] = [{ location: to, item, lot, expiry, occurred, reason: from ? 'transferencia-entrada' : 'recepcion', delta: qty }];
   if (from) lines.push({ location: from, item, lot, expiry, occurred, reason: 'transferencia-salida', delta: -qty });
   return lines;
@@ -93,9 +95,10 @@ function dispenseLines(m: MedicationDispense, lastUpdated: string): Line[] {
   if (m.status !== 'completed') return [];
   const key = `MedicationDispense/${m.id}`;
   const at = locationId(m.location);
+  // A dispense from no store of ours (an outside pharmacy, a record of history) moves no stock the ledger keeps.
+  if (!at) return [];
   const item = itemOf(m.medicationCodeableConcept);
   const qty = m.quantity?.value;
-  if (!at) throw new MovementError('supply.noPlace', [key, 'MedicationDispense.location']);
   if (!item) throw new MovementError('supply.noItem', [key, 'MedicationDispense.medicationCodeableConcept']);
   if (!positive(qty)) throw new MovementError('supply.badQuantity', [key, 'MedicationDispense.quantity.value', String(qty)]);
   const { lot, expiry } = lotOf(m.extension);
