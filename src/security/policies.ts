@@ -67,7 +67,8 @@ export const POLICIES: Record<string, TypePolicy> = {
   QuestionnaireResponse: { paths: byEncounter('encounter', ...party('author'), 'patient.organization') },
   Immunization: { paths: ['location.organization', ...party('performer').map((x) => `location:missing=true&${x}`), 'location:missing=true&patient.organization'] },
   Consent: { paths: ['organization', 'organization:missing=true&patient.organization'] },
-  Flag: { paths: byEncounter('encounter', 'author:Organization', 'patient.organization') },
+  // A Flag about a store (a stock alert, supply) also belongs to the store's facility and to the one that supplies it.
+  Flag: { paths: byEncounter('encounter', 'author:Organization', 'patient.organization', ...store('subject:Location')) },
   List: { paths: byEncounter('encounter', 'patient.organization', 'subject:Location.organization') },
   Composition: { paths: byEncounter('encounter', ...party('author'), 'patient.organization') },
   DocumentReference: { paths: ['encounter:Encounter.service-provider', 'encounter:Encounter.location.organization', 'custodian', 'encounter:missing=true&custodian:missing=true&patient.organization'] },
