@@ -6,7 +6,8 @@ import { bearer, bootstrapAdmin, getToken, newClient, register } from './securit
 /**
  * Stock belongs to its store's facility and to the facility that supplies it (Organization.partOf): a
  * facility-bound client sees and moves its own stock, a regional warehouse sees its posts' stock, and neither
- * sees another facility's — in searches of the movements and in the stock operations.
+ * sees another facility's — in searches of the movements and in the stock operations, replenishment (the
+ * supplier approves) and stock alerts.
  */
 const CS = 'https://fhir.mspbs.gov.py/CodeSystem/';
 const AMOX = { coding: [{ system: `${CS}py-medicamento-esencial`, code: 'amoxicilina-500-cap' }] };
@@ -64,4 +65,45 @@ test('a facility sees and moves its own stock only; the warehouse sees the posts
   expect([403, 404]).toContain(foreign.status);
   expect(foreign.json.resourceType).toBe('OperationOutcome');
   expect((await as('admin', 'GET', 'Location/store-other/$stock-on-hand')).json.parameter[0].part.find((x: Json) => x.name === 'quantity').valueDecimal).toBe(100);
+});
+
+test('replenishment and stock alerts follow the same facilities: the post proposes, only its supplier approves, a stranger sees nothing', async () => {
+  // Four months of history at the post (months before the current one, Paraguay time): 700 received, 200
+  // dispensed in each of the last three months (never out of stock) → AMC 200; with this month's 100 received
+  // and 1 dispensed, E = 700 − 600 + 100 − 1 = 199 (MOS 0.995); H = 600 → I = 401.
+  const [y, m] = ((d) => [d.getUTCFullYear(), d.getUTCMonth()])(new Date(Date.now() - 3 * 3_600_000));
+  const at = (back: number): string => `${new Date(Date.UTC(y, m - back, 10)).toISOString().slice(0, 10)}T12:00:00-03:00`;
+  const bundle = await as('admin', 'POST', '', {
+    resourceType: 'Bundle', type: 'transaction',
+    entry: [
+      { ...receipt('store-post', 700), resourceType: 'SupplyDelivery', occurrenceDateTime: at(4) },
+      ...[3, 2, 1].map((back) => ({ resourceType: 'MedicationDispense', status: 'completed', medicationCodeableConcept: AMOX, quantity: { value: 200 }, location: { reference: 'Location/store-post' }, whenHandedOver: at(back) })),
+    ].map((resource) => ({ request: { method: 'POST', url: resource.resourceType }, resource })),
+  });
+  expect(bundle.status).toBe(200);
+  expectOutcome(await as('other', 'POST', 'Location/store-post/$replenish'), 404);
+  const out = (await as('post', 'POST', 'Location/store-post/$replenish')).json;
+  const part = (p: Json, name: string): Json => p.part.find((x: Json) => x.name === name);
+  const line = out.parameter.find((p: Json) => p.name === 'item');
+  expect([part(line, 'amc').valueDecimal, part(line, 'onHand').valueDecimal, part(line, 'quantity').valueDecimal]).toEqual([200, 199, 401]);
+  const sr = part(line, 'supplyRequest').valueReference.reference;
+  const task = out.parameter.find((p: Json) => p.name === 'task').valueReference.reference;
+  let current = (await as('post', 'GET', task)).json;
+  expect(current).toMatchObject({ owner: { reference: 'Organization/warehouse' }, requester: { reference: 'Organization/post' } });
+  expect((await as('post', 'GET', sr)).json).toMatchObject({ status: 'draft', requester: { reference: 'Organization/post' }, supplier: [{ reference: 'Organization/warehouse' }] });
+  // The post cannot approve its own order; the warehouse (the Task's owner) can.
+  expectOutcome(await as('post', 'PUT', task, { ...current, status: 'accepted' }), 403);
+  for (const status of ['accepted', 'in-progress', 'completed']) {
+    const r = await as('warehouse', 'PUT', task, { ...current, status });
+    expect(r.status).toBe(200);
+    current = r.json;
+  }
+  expect((await as('post', 'GET', sr)).json.status).toBe('active');
+  expect((await as('other', 'GET', sr)).status).toBe(404);
+  // The warehouse raises the post's alerts (MOS 199 / 200 < 1); the post sees the Flag, the stranger does not.
+  const raised = await as('warehouse', 'POST', 'Location/store-post/$stock-alerts?raise=true');
+  expect(raised.status).toBe(200);
+  expect((await as('post', 'GET', 'Flag?subject=Location/store-post')).json.entry.map((e: Json) => e.resource.category[0].coding[0].code)).toEqual(['stock-bajo']);
+  expect((await as('other', 'GET', 'Flag?subject=Location/store-post')).json.entry ?? []).toEqual([]);
+  expectOutcome(await as('other', 'GET', 'Location/store-post/$stock-alerts'), 404);
 });
