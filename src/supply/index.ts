@@ -5,6 +5,9 @@ import { fefo } from './fefo.js';
 import { forecastOperation } from './forecast/operation.js';
 import { ledgerDerivation } from './ledger.js';
 import './messages.js';
+import { stockAlerts } from './replenishment/alerts.js';
+import { approvalDerivation } from './replenishment/approval.js';
+import { replenish } from './replenishment/operation.js';
 import { stockCard } from './stock-card.js';
 import { stockOnHand } from './stock-on-hand.js';
 
@@ -12,7 +15,9 @@ import { stockOnHand } from './stock-on-hand.js';
  * Supply (the stock ledger on the Paraguay profiles): every stock movement — a completed SupplyDelivery
  * (receipt, transfer), a completed MedicationDispense, a py-movimiento-stock Basic (adjustment, count) — kept
  * as ledger lines and balances in the transaction of its write (ledger.ts), and read back as stock on hand,
- * the stock card and first-expiry-first-out suggestions.
+ * the stock card and first-expiry-first-out suggestions; replenishment by OpenLMIS's formulas with an approval
+ * Task, and early-warning alerts as Flags (replenishment/); demand forecasts (forecast/); the vaccine cold chain
+ * (cold-chain/).
  */
 const OD = 'https://fhir.mspbs.gov.py/OperationDefinition/';
 let registered = false;
@@ -22,6 +27,7 @@ export function supplyFeature(): Feature {
     name: 'supply',
     start(s) {
       s.store.addDerivation((t, changes) => ledgerDerivation(t, changes));
+      s.store.addDerivation((t, changes) => approvalDerivation(t, changes));
       s.store.addDerivation(coldChainDerivation(s.config.coldChainOutOfRangeMinutes));
       if (registered) return;
       registered = true;
@@ -60,6 +66,24 @@ export function supplyFeature(): Feature {
         affectsState: false,
         documentation: 'Monthly demand forecast of an item at a place (or several, summed): Croston-SBA, SES or seasonal, with 80 %/95 % intervals and the backtest MASE.',
         handler: (s, ctx, call) => forecastOperation(s, ctx, call),
+      });
+      defineOperation({
+        name: 'replenish',
+        levels: ['instance'],
+        types: ['Location'],
+        definition: `${OD}location-replenish`,
+        affectsState: true,
+        documentation: 'Replenishment by OpenLMIS\'s formulas (AMC adjusted for stock-out days, maximum stock, order quantity less stock on hand and on order): a draft SupplyRequest per item to order and one approval Task; dry-run=true only computes.',
+        handler: (s, ctx, call, t) => replenish(s, ctx, call, t),
+      });
+      defineOperation({
+        name: 'stock-alerts',
+        levels: ['instance'],
+        types: ['Location'],
+        definition: `${OD}location-stock-alerts`,
+        affectsState: false,
+        documentation: 'Early warnings of a store: items below `mos` months of stock, lots expiring within `days`; with raise=true (POST) a Flag per alert, once while active.',
+        handler: (s, ctx, call, t) => stockAlerts(s, ctx, call, t),
       });
     },
   };
