@@ -107,3 +107,22 @@ test('replenishment and stock alerts follow the same facilities: the post propos
   expect((await as('other', 'GET', 'Flag?subject=Location/store-post')).json.entry ?? []).toEqual([]);
   expectOutcome(await as('other', 'GET', 'Location/store-post/$stock-alerts'), 404);
 });
+
+test('a transfer belongs to both stores\' facilities: the origin sees it in searches and in history (no 5xx)', async () => {
+  const transfer = {
+    resourceType: 'SupplyDelivery', status: 'completed', occurrenceDateTime: '2026-12-03T10:00:00Z', destination: { reference: 'Location/store-other' },
+    extension: [{ url: 'https://fhir.mspbs.gov.py/StructureDefinition/py-origen', valueReference: { reference: 'Location/store-post' } }],
+    suppliedItem: { itemCodeableConcept: AMOX, quantity: { value: 2 } },
+  };
+  const r = await as('admin', 'POST', 'SupplyDelivery', transfer);
+  expect(r.status).toBe(201);
+  for (const who of ['post', 'warehouse', 'other']) {
+    const found = await as(who, 'GET', `SupplyDelivery?_id=${r.json.id}`);
+    expect(found.status).toBe(200);
+    expect(found.json.entry?.length ?? 0).toBe(1);
+    const history = await as(who, 'GET', `SupplyDelivery/_history`);
+    expect(history.status).toBe(200);
+    expect(history.json.entry.some((e: Json) => e.resource?.id === r.json.id)).toBe(true);
+  }
+});
+

@@ -97,10 +97,9 @@ export const POLICIES: Record<string, TypePolicy> = {
   Schedule: { paths: ['actor:Location.organization'] },
   Slot: { paths: ['schedule.actor:Location.organization'] },
   SupplyRequest: { paths: [...party('requester'), 'supplier:Organization'] },
-  // A delivery belongs to its supplier and receiver and to the store it goes to (the stock ledger's destination,
-  // and the facility that supplies that store). Not yet to a transfer's origin store (py-origen): a policy
-  // path through that extension's parameter makes the search SQL leave a parameter unused (PostgreSQL 42P18).
-  SupplyDelivery: { paths: ['supplier:Organization', 'supplier:PractitionerRole.organization', 'receiver:PractitionerRole.organization', ...store('destination')] },
+  // A delivery belongs to its supplier and receiver and to the stores it enters and leaves (the stock ledger's
+  // destination and a transfer's origin, py-origen), and to the facilities that supply them.
+  SupplyDelivery: { paths: ['supplier:Organization', 'supplier:PractitionerRole.organization', 'receiver:PractitionerRole.organization', ...store('destination'), ...store('origen')] },
   // Stock adjustments and counts (py-movimiento-stock): the store where they happen. Other Basics have no facility.
   Basic: { paths: store('ubicacion') },
   NutritionOrder: { paths: byEncounter('encounter', 'patient.organization') },

@@ -46,9 +46,15 @@ async function condition(type: string, f: Filter, fb: FilterBuilder, row: string
     }
     case 'any': {
       const parts: string[] = [];
+      const mark = p.values.length;
       for (const x of f.filters) {
         const c = await condition(type, x, fb, row);
-        if (c === undefined) return undefined; // one alternative without a condition: the whole OR is true
+        if (c === undefined) {
+          // One alternative without a condition: the whole OR is true, and the earlier alternatives' parameters
+          // are taken back (PostgreSQL refuses a parameter the statement does not use: 42P18).
+          p.values.length = mark;
+          return undefined;
+        }
         parts.push(`(${c})`);
       }
       return parts.join(' OR ');
