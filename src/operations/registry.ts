@@ -138,3 +138,19 @@ export function paramString(params: Parameters, name: string): string | undefine
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
   throw errors.badRequest('invalidParam', name, JSON.stringify(v));
 }
+
+/**
+ * Every value of a repeating parameter: one per part (a reference's `reference`, a Coding as `system|code`, a
+ * primitive as text), and the comma-separated values of a query parameter; 400 for any other type.
+ */
+export function paramValues(params: Parameters, name: string): string[] {
+  const out: string[] = [];
+  for (const p of params.parameter ?? []) {
+    if (p.name !== name) continue;
+    const v: unknown = p.valueReference?.reference ?? (p.valueCoding ? `${p.valueCoding.system}|${p.valueCoding.code}` : paramValue({ resourceType: 'Parameters', parameter: [p] }, name));
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') throw errors.badRequest('invalidParam', name, JSON.stringify(v));
+    out.push(...String(v).split(',').filter((x) => x !== ''));
+  }
+  return out;
+}
+

@@ -1,6 +1,6 @@
 import type { RequestContext } from '../context.js';
 import { FhirError } from '../fhir/outcome.js';
-import { paramString, paramValue, type OperationCall } from '../operations/registry.js';
+import { paramString, paramValues, type OperationCall } from '../operations/registry.js';
 import type { Services } from '../rest/services.js';
 import { searchStore } from '../store/search-in.js';
 
@@ -11,21 +11,9 @@ const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 const TOKEN = /^[^|\s]{1,256}\|[^|\s]{1,256}$/;
 const bad = (name: string, value: string): FhirError => new FhirError(400, 'invalid', 'badParam', [name, value]);
 
-/** Every value of a repeating parameter (a Parameters part each, or comma-separated in the query). */
-export function all(call: OperationCall, name: string): string[] {
-  const out: string[] = [];
-  for (const p of call.params.parameter ?? []) {
-    if (p.name !== name) continue;
-    const v: unknown = p.valueReference?.reference ?? (p.valueCoding ? `${p.valueCoding.system}|${p.valueCoding.code}` : paramValue({ resourceType: 'Parameters', parameter: [p] }, name));
-    if (typeof v !== 'string') throw bad(name, JSON.stringify(v));
-    out.push(...v.split(',').filter((x) => x !== ''));
-  }
-  return out;
-}
-
 /** Items as `system|code` (at most MAX_NAMED). */
 export function items(call: OperationCall, name = 'item'): string[] {
-  const list = all(call, name);
+  const list = paramValues(call.params, name);
   if (list.length > MAX_NAMED) throw new FhirError(400, 'too-costly', 'badParam', [name, `${list.length} > ${MAX_NAMED}`]);
   for (const x of list) if (!TOKEN.test(x)) throw bad(name, x);
   return list;
@@ -59,16 +47,17 @@ async function visiblePlaces(s: Services, ctx: RequestContext): Promise<Set<stri
 /**
  * The places (Location ids) an operation covers: the instance; else `location` (at most MAX_NAMED), else the
  * places of `organization`, else every place the requester sees (undefined: every place, for an unbound
- * requester). A bound requester covers only the places it sees (visiblePlaces): another one is a 404.
+ * requester). A place that does not exist, or that a bound requester does not see (visiblePlaces), is a 404.
  */
 export async function places(s: Services, ctx: RequestContext, call: OperationCall): Promise<string[] | undefined> {
   const visible = await visiblePlaces(s, ctx);
   const hidden = (ids: string[]): string | undefined => (visible ? ids.find((id) => !visible.has(id)) : undefined);
   if (call.id) {
-    if (hidden([call.id])) throw new FhirError(404, 'not-found', 'notFound', [`Location/${call.id}`]);
+    const row = hidden([call.id]) ? undefined : await s.store.read(ctx, 'Location', call.id);
+    if (!row || row.deleted) throw new FhirError(404, 'not-found', 'notFound', [`Location/${call.id}`]);
     return [call.id];
   }
-  const named = all(call, 'location').map((l) => (l.startsWith('Location/') ? l.slice('Location/'.length) : l));
+  const named = paramValues(call.params, 'location').map((l) => (l.startsWith('Location/') ? l.slice('Location/'.length) : l));
   if (named.length > MAX_NAMED) throw new FhirError(400, 'too-costly', 'badParam', ['location', `${named.length} > ${MAX_NAMED}`]);
   for (const id of named) if (!ID.test(id)) throw bad('location', id);
   const organization = paramString(call.params, 'organization');

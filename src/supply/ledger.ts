@@ -29,40 +29,43 @@ export async function ledgerDerivation(t: StoreTransaction, changes: readonly Pe
     if (old.length === 0 && next.length === 0) continue;
     const key = (l: { location: string; item: string; lot: string }): string => `stock:${l.location}|${l.item}|${l.lot}`;
     await t.lock([...old, ...next].map(key));
+    // Each statement returns the balance it leaves: the last one per balance is checked at the end.
+    const after = new Map<string, { line: { location: string; item: string; lot: string }; quantity: string }>();
     for (const l of old) {
-      await t.tx.query('UPDATE stock_balance SET quantity = quantity - $4::numeric WHERE location = $1 AND item = $2 AND lot = $3', [l.location, l.item, l.lot, l.delta], 'stock_balance_reverse');
+      const { rows } = await t.tx.query<{ quantity: string }>(
+        'UPDATE stock_balance SET quantity = quantity - $4::numeric WHERE location = $1 AND item = $2 AND lot = $3 RETURNING quantity::text AS quantity',
+        [l.location, l.item, l.lot, l.delta],
+        'stock_balance_reverse',
+      );
+      if (rows[0]) after.set(key(l), { line: l, quantity: rows[0].quantity });
     }
     if (old.length) await t.tx.query('DELETE FROM stock_movement WHERE res_id = $1 AND res_type = $2', [c.id, c.type], 'stock_movement_forget');
     const counted = new Set<string>();
     for (const l of next) {
-      if (ISSUES.has(l.reason)) {
-        const { rows } = await t.tx.query<{ quarantine: string | null }>('SELECT quarantine FROM stock_balance WHERE location = $1 AND item = $2 AND lot = $3', [l.location, l.item, l.lot], 'stock_balance_quarantine');
-        if (rows[0]?.quarantine) throw new FhirError(422, 'business-rule', 'supply.quarantined', [`${c.type}/${c.id}`, l.item, l.lot || '—', `Location/${l.location}`, `DetectedIssue/${rows[0].quarantine}`]);
-      }
-      let delta: string;
-      if (l.counted !== undefined) {
-        const { rows } = await t.tx.query<{ quantity: string }>('SELECT quantity FROM stock_balance WHERE location = $1 AND item = $2 AND lot = $3', [l.location, l.item, l.lot], 'stock_balance_of');
-        const { rows: d } = await t.tx.query<{ d: string }>('SELECT ($1::numeric - $2::numeric)::text AS d', [String(l.counted), rows[0]?.quantity ?? '0'], 'stock_count_delta');
-        delta = d[0].d;
-        counted.add(key(l));
-      } else delta = String(l.delta);
-      await t.tx.query(
-        `INSERT INTO stock_balance (location, item, lot, expiry, quantity) VALUES ($1, $2, $3, $4::date, $5::numeric)
-         ON CONFLICT (location, item, lot) DO UPDATE SET quantity = stock_balance.quantity + EXCLUDED.quantity, expiry = COALESCE(stock_balance.expiry, EXCLUDED.expiry)`,
-        [l.location, l.item, l.lot, l.expiry ?? null, delta],
-        'stock_balance_apply',
+      const count = l.counted !== undefined;
+      // A count sets the balance and records the difference from the balance before this statement.
+      const { rows } = await t.tx.query<{ quantity: string; quarantine: string | null; delta: string }>(
+        `WITH before AS (SELECT quantity FROM stock_balance WHERE location = $1 AND item = $2 AND lot = $3)
+         INSERT INTO stock_balance AS b (location, item, lot, expiry, quantity) VALUES ($1, $2, $3, $4::date, $5::numeric)
+         ON CONFLICT (location, item, lot) DO UPDATE SET quantity = ${count ? 'EXCLUDED.quantity' : 'b.quantity + EXCLUDED.quantity'}, expiry = COALESCE(b.expiry, EXCLUDED.expiry)
+         RETURNING b.quantity::text AS quantity, b.quarantine, ${count ? '($5::numeric - COALESCE((SELECT quantity FROM before), 0))' : '$5::numeric'}::text AS delta`,
+        [l.location, l.item, l.lot, l.expiry ?? null, String(count ? l.counted : l.delta)],
+        count ? 'stock_balance_count' : 'stock_balance_apply',
       );
+      const r = rows[0];
+      if (ISSUES.has(l.reason) && r.quarantine) {
+        throw new FhirError(422, 'business-rule', 'supply.quarantined', [`${c.type}/${c.id}`, l.item, l.lot || '—', `Location/${l.location}`, `DetectedIssue/${r.quarantine}`]);
+      }
+      if (count) counted.add(key(l));
+      after.set(key(l), { line: l, quantity: r.quantity });
       await t.tx.query(
         'INSERT INTO stock_movement (res_type, res_id, location, item, lot, occurred, delta, reason, counted) VALUES ($1, $2, $3, $4, $5, $6::timestamptz, $7::numeric, $8, $9::numeric)',
-        [c.type, c.id, l.location, l.item, l.lot, l.occurred, delta, l.reason, l.counted === undefined ? null : String(l.counted)],
+        [c.type, c.id, l.location, l.item, l.lot, l.occurred, r.delta, l.reason, count ? String(l.counted) : null],
         'stock_movement_add',
       );
     }
-    const touched = [...new Map([...old, ...next].map((l) => [key(l), l])).values()].filter((l) => !counted.has(key(l)));
-    for (const l of touched) {
-      const { rows } = await t.tx.query<{ quantity: string }>('SELECT quantity FROM stock_balance WHERE location = $1 AND item = $2 AND lot = $3', [l.location, l.item, l.lot], 'stock_balance_of');
-      const q = rows[0]?.quantity ?? '0';
-      if (Number(q) < 0) throw new FhirError(422, 'business-rule', 'supply.belowZero', [`${c.type}/${c.id}`, l.item, l.lot || '—', `Location/${l.location}`, q]);
+    for (const [k, { line: l, quantity }] of after) {
+      if (!counted.has(k) && Number(quantity) < 0) throw new FhirError(422, 'business-rule', 'supply.belowZero', [`${c.type}/${c.id}`, l.item, l.lot || '—', `Location/${l.location}`, quantity]);
     }
   }
 }

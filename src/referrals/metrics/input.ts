@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../context.js';
 import { FhirError } from '../../fhir/outcome.js';
-import { paramString, paramValue, type OperationCall } from '../../operations/registry.js';
+import { paramString, paramValues, type OperationCall } from '../../operations/registry.js';
 
 /** The inputs of the referral metrics ($referral-metrics, $evaluate-measure), checked here in one place. */
 export interface MetricsInput {
@@ -48,18 +48,6 @@ function instant(call: OperationCall, name: string, end: boolean): number {
   return t;
 }
 
-/** Every value of a repeating parameter (a Parameters part each, or a comma-separated query value). */
-function all(call: OperationCall, name: string): string[] {
-  const out: string[] = [];
-  for (const p of call.params.parameter ?? []) {
-    if (p.name !== name) continue;
-    const v: unknown = p.valueReference?.reference ?? paramValue({ resourceType: 'Parameters', parameter: [p] }, name);
-    if (typeof v !== 'string') throw bad(name, JSON.stringify(v));
-    out.push(...v.split(',').filter((x) => x !== ''));
-  }
-  return out;
-}
-
 function oneOf<T extends string>(call: OperationCall, name: string, allowed: readonly T[], fallback: T): T {
   const v = paramString(call.params, name);
   if (v === undefined || v === '') return fallback;
@@ -77,7 +65,7 @@ export function metricsInput(call: OperationCall, ctx: RequestContext, names = {
   const end = instant(call, names.end, true);
   if (end <= start) throw new FhirError(400, 'invalid', 'referrals.endBeforeStart', [paramString(call.params, names.start)!, paramString(call.params, names.end)!]);
   if (end - start > MAX_PERIOD_DAYS * DAY) throw new FhirError(400, 'too-costly', 'referrals.periodTooLong', [MAX_PERIOD_DAYS]);
-  const facilities = all(call, names.facility);
+  const facilities = paramValues(call.params, names.facility);
   if (facilities.length > MAX_FACILITIES) throw new FhirError(400, 'too-costly', 'referrals.tooManyFacilities', [MAX_FACILITIES]);
   for (const f of facilities) if (!REF.test(f)) throw bad(names.facility, f);
   const region = paramString(call.params, 'region');

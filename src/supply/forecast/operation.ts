@@ -4,7 +4,6 @@ import { FhirError } from '../../fhir/outcome.js';
 import { paramString, type OperationCall } from '../../operations/registry.js';
 import type { FhirResponse } from '../../rest/request.js';
 import type { Services } from '../../rest/services.js';
-import { searchStore } from '../../store/search-in.js';
 import '../forecast-messages.js';
 import { items, places, required } from '../input.js';
 import { forecast, METHODS, SEASON, type Method } from './methods.js';
@@ -53,9 +52,6 @@ const round = (v: number): number => Math.round(v * 10_000) / 10_000;
 export async function forecastOperation(s: Services, ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
   const input = forecastInput(call);
   const at = await places(s, ctx, call);
-  if (call.id && (await searchStore(s, ctx, 'Location', [['_id', call.id], ['_elements', 'id']], 1)).length === 0) {
-    throw new FhirError(404, 'not-found', 'notFound', [`Location/${call.id}`]);
-  }
   const series = await consumptionSeries(s, at, input.item, input.history);
   const y = series.values;
   const demandMonths = y.filter((v) => v > 0).length;
