@@ -71,6 +71,7 @@ export interface Config {
   referralCoordinator?: string;
   coldChainOutOfRangeMinutes: number;
   shutdownGraceMs: number;
+  memoryReleaseIntervalMs: number;
 }
 
 /** Environment variable → config key, with its documentation (rendered into the README). */
@@ -141,12 +142,13 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
   { env: 'REFERRAL_COORDINATOR', key: 'referralCoordinator', type: 'string', doc: 'Who an escalated referral goes to: the new owner of its Task and the recipient of the Communication (`Organization/{id}`, `PractitionerRole/{id}`, `Practitioner/{id}` or `CareTeam/{id}`). Unset: the Task keeps its owner, who receives the Communication.' },
   { env: 'QUERY_TIMEOUT_MS', key: 'queryTimeoutMs', type: 'integer', doc: 'Longest a database statement of a request may run, in milliseconds; a statement past it is cancelled and the request answered 422 too-costly (default 5000; 0 = no limit, otherwise at least 100). PostgreSQL: statement_timeout. Embedded PGlite on its own thread (PGLITE_THREAD=worker): the thread is stopped and restarted on the same data folder. PGLITE_THREAD=main cannot be interrupted: no limit there. Migrations, ANALYZE, building search links and reindexing are exempt.' },
   { env: 'SHUTDOWN_GRACE_MS', key: 'shutdownGraceMs', type: 'integer', doc: 'On SIGTERM or SIGINT, how long requests in flight may finish (default 3000); then the database is closed (statements still running are cut off and their transactions roll back) and the process exits at the latest 2 s later. A second signal exits at once.' },
+  { env: 'MEMORY_RELEASE_INTERVAL_MS', key: 'memoryReleaseIntervalMs', type: 'integer', doc: 'After a busy period, once this long has passed with no request, the server gives memory back to the system: one full collection if V8\'s heap grew by more than 32 MB, and glibc\'s free pages returned (malloc_trim, through the optional native module native/malloc-trim). Default 5000; 0 turns it off.' },
 ];
 
 const schema = {
   type: 'object',
   additionalProperties: false,
-  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'maxLargeBodies', 'maxJsonDepth', 'maxJsonWidth', 'maxStringLength', 'maxResourceElements', 'maxBundleEntries', 'searchMaxParams', 'searchMaxValues', 'searchMaxChainDepth', 'searchMaxIncludes', 'searchMaxIncluded', 'logLevel', 'defaultPageSize', 'maxPageSize', 'searchHasHashLimit', 'searchLinks', 'subscriptionAllowedHosts', 'subscriptionTimeoutMs', 'subscriptionMaxPayloadBytes', 'subscriptionRetryBaseMs', 'subscriptionRetryMaxMs', 'subscriptionErrorAfter', 'subscriptionConcurrency', 'subscriptionPollMs', 'subscriptionEventRetentionS', 'queryTimeoutMs', 'pgliteRecycleMb', 'pgliteRecycleIdleMs', 'schedulingHoldSeconds', 'schedulingHoldCheckMs', 'schedulingReminderHours', 'schedulingReminderCheckMs', 'referralEscalationCheckMs', 'referralDeadlineHours', 'coldChainOutOfRangeMinutes', 'shutdownGraceMs'],
+  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'maxLargeBodies', 'maxJsonDepth', 'maxJsonWidth', 'maxStringLength', 'maxResourceElements', 'maxBundleEntries', 'searchMaxParams', 'searchMaxValues', 'searchMaxChainDepth', 'searchMaxIncludes', 'searchMaxIncluded', 'logLevel', 'defaultPageSize', 'maxPageSize', 'searchHasHashLimit', 'searchLinks', 'subscriptionAllowedHosts', 'subscriptionTimeoutMs', 'subscriptionMaxPayloadBytes', 'subscriptionRetryBaseMs', 'subscriptionRetryMaxMs', 'subscriptionErrorAfter', 'subscriptionConcurrency', 'subscriptionPollMs', 'subscriptionEventRetentionS', 'queryTimeoutMs', 'pgliteRecycleMb', 'pgliteRecycleIdleMs', 'schedulingHoldSeconds', 'schedulingHoldCheckMs', 'schedulingReminderHours', 'schedulingReminderCheckMs', 'referralEscalationCheckMs', 'referralDeadlineHours', 'coldChainOutOfRangeMinutes', 'shutdownGraceMs', 'memoryReleaseIntervalMs'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -214,6 +216,7 @@ const schema = {
     referralCoordinator: { type: 'string', pattern: '^(Organization|PractitionerRole|Practitioner|CareTeam)/[A-Za-z0-9.-]{1,64}$' },
     coldChainOutOfRangeMinutes: { type: 'integer', minimum: 1, maximum: 10080 },
     shutdownGraceMs: { type: 'integer', minimum: 0, maximum: 600000 },
+    memoryReleaseIntervalMs: { type: 'integer', minimum: 0, maximum: 3600000 },
   },
 } as const;
 
@@ -276,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     referralDeadlineHours: 'stat=2,asap=8,urgent=24,routine=168',
     coldChainOutOfRangeMinutes: 60,
     shutdownGraceMs: 3000,
+    memoryReleaseIntervalMs: 5000,
   };
   for (const s of SETTINGS) {
     const v = env[s.env];

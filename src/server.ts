@@ -1,3 +1,4 @@
+import { releaseMemoryWhenIdle } from './memory-release.js';
 import type { Server, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino, type Logger } from 'pino';
@@ -78,10 +79,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
   server.requestTimeout = 120_000;
   answerClientErrors(server);
   let inFlight = 0;
+  let started = 0;
   server.on('request', (_req, res: ServerResponse) => {
     inFlight++;
+    started++;
     res.once('close', () => inFlight--);
   });
+  const stopReleasing = releaseMemoryWhenIdle({ quiet: () => inFlight === 0, started: () => started }, log, config.memoryReleaseIntervalMs);
   for (const f of services.features) f.listening?.(server, services);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -95,6 +99,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     log,
     async close(graceMs = config.shutdownGraceMs) {
       searchParameters.stop();
+      stopReleasing();
       server.close();
       // Idle keep-alive connections close now, and each one as soon as its request is answered.
       const deadline = Date.now() + graceMs;

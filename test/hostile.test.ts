@@ -8,7 +8,8 @@ import { FHIR_JSON, type Json } from './rest-util.js';
  * Hostile requests: a seeded stream of malformed, truncated, oversized, badly escaped and wrongly typed
  * requests against one server. Every request must be answered, never with a 5xx, and every 4xx must be an
  * OperationOutcome with diagnostics; afterwards the server is healthy, a Patient written before the stream
- * reads back byte for byte with its two versions, and the process's RSS stayed under a ceiling.
+ * reads back byte for byte with its two versions, the process's RSS stayed under a ceiling, and once quiet it
+ * comes back to within IDLE_MARGIN_MB of its size before the stream.
  *
  *   HOSTILE_SEED        the run's seed (default 20240611); failures print it
  *   HOSTILE_REQUESTS    how many requests (default 3000)
@@ -27,6 +28,9 @@ const ONLY = process.env.HOSTILE_ONLY
     })
   : undefined;
 const MAX_RSS_MB = Number(process.env.HOSTILE_MAX_RSS_MB ?? 1024);
+/** After the stream, RSS must come back to within this much of its size before the stream. */
+const IDLE_MARGIN_MB = 64;
+const RELEASE_MS = 1000;
 const TIMEOUT_MS = 15_000;
 const EXAMPLES_PER_KIND = 5;
 /** Stop sending new requests after this many seconds (the run is reported as cut short). */
@@ -34,7 +38,9 @@ const DEADLINE_S = Number(process.env.HOSTILE_DEADLINE_S ?? 600);
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  // The server gives freed memory back after a quiet second (MEMORY_RELEASE_INTERVAL_MS), so that the test
+  // need not wait the default 5 s.
+  server = await startTestServer({ MEMORY_RELEASE_INTERVAL_MS: String(RELEASE_MS) });
 });
 afterAll(async () => {
   if (!server) return;
@@ -171,11 +177,17 @@ describe('hostile requests', () => {
     const historyAfter = await tryRequest(`${base}/Patient/${known}/_history`);
     const rssAfter = rssMb(pid);
     rssPeak = Math.max(rssPeak, rssAfter);
+    // quiet now: the process gives back what it freed (checked every RELEASE_MS; allow ten checks)
+    let rssIdle = rssAfter;
+    for (let i = 0; i < 50 && rssIdle > rssBefore + IDLE_MARGIN_MB; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      rssIdle = rssMb(pid);
+    }
 
     // the report
     const lines: string[] = [];
     lines.push(`hostile: seed=${SEED} requests=${indices.length} concurrency=${CONCURRENCY} backend=${server.backend} time=${seconds.toFixed(1)} s`);
-    lines.push(`hostile: server RSS before=${rssBefore.toFixed(0)} MB peak=${rssPeak.toFixed(0)} MB after=${rssAfter.toFixed(0)} MB (ceiling ${MAX_RSS_MB} MB)`);
+    lines.push(`hostile: server RSS before=${rssBefore.toFixed(0)} MB peak=${rssPeak.toFixed(0)} MB after=${rssAfter.toFixed(0)} MB, quiet=${rssIdle.toFixed(0)} MB (ceiling ${MAX_RSS_MB} MB, back within ${IDLE_MARGIN_MB} MB of before)`);
     if (exited) lines.push(`hostile: ${exited}`);
     if (health.status !== 200) lines.push(`hostile: /healthz after the run: ${health.status} ${health.text.slice(0, 200)}`);
     const errorLines = output.split('\n').filter((l) => /"level":(50|60)|FATAL|heap|Error/i.test(l));
@@ -221,6 +233,7 @@ describe('hostile requests', () => {
     expect(historyAfter.status).toBe(200);
     expect((historyAfter.json?.entry as Json[]).map((e) => e.resource)).toEqual((historyBefore.json.entry as Json[]).map((e) => e.resource));
     expect(rssPeak).toBeLessThan(MAX_RSS_MB);
+    expect(rssIdle).toBeLessThanOrEqual(rssBefore + IDLE_MARGIN_MB);
     expect(`${failures.length} failing requests (listed above)`).toBe('0 failing requests (listed above)');
     expect(sent).toBe(indices.length);
     // a sanity check on the judge: an OperationOutcome body is recognised
