@@ -15,6 +15,12 @@ const TYPES: Record<string, string> = {
   '.tgz': 'application/gzip',
 };
 
+/**
+ * The Content-Security-Policy of the guide's files: the site's own stylesheet and images (no scripts; the site
+ * generator writes no inline styles), replacing the FHIR API's `default-src 'none'` set by the security headers.
+ */
+const GUIDE_CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 /** Maps a URL path under /ig/ to a file inside the site folder, or undefined (outside the folder, hidden, missing). */
 export function resolveSitePath(siteDir: string, urlPath: string): string | undefined {
   let rel: string;
@@ -38,6 +44,7 @@ export function guideRoutes(app: express.Express, s: Services): void {
   const sendFile = (res: express.Response, file: string, download?: string): void => {
     res.setHeader('Content-Type', TYPES[path.extname(file)] ?? 'application/octet-stream');
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', GUIDE_CSP);
     res.setHeader('Cache-Control', 'no-cache');
     if (download) res.setHeader('Content-Disposition', `attachment; filename="${download}"`);
     res.sendFile(file, { dotfiles: 'allow', headers: {} });

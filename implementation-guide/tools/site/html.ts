@@ -1,4 +1,7 @@
-/** HTML helpers and the page layout of the guide site (no external assets; responsive). */
+/**
+ * HTML helpers and the page layout of the guide site: no external assets, no scripts, no inline styles (the
+ * server's Content-Security-Policy for /ig/ allows the site's own stylesheet only); responsive.
+ */
 
 export function esc(s: unknown): string {
   return String(s ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -38,8 +41,19 @@ export function table(headers: string[], rows: string[][], cls = ''): string {
     rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n')}</tbody></table></div>`;
 }
 
+/** Indentation levels of nested elements and concepts, as classes of the stylesheet (a style attribute would be inline style). */
+const INDENT_LEVELS = 8;
+
+/** The class that indents a row's first cell by its nesting depth (deeper levels share the last one). */
+export function indent(depth: number): string {
+  return `in${Math.max(0, Math.min(depth, INDENT_LEVELS))}`;
+}
+
+const INDENT_CSS = Array.from({ length: INDENT_LEVELS }, (_, i) => `.in${i + 1}{padding-left:${(i + 1) * 0.8}em}`).join('');
+
 export const CSS = `*{box-sizing:border-box}
-body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2430;background:#fff}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2430;background:#fff;overflow-wrap:break-word}
+header>*,.card{min-width:0;overflow-wrap:anywhere}
 header{background:#0b3d6b;color:#fff;padding:.5rem 1rem;display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1.5rem}
 header a{color:#fff;text-decoration:none}
 .brand{font-weight:600}.ver{font-weight:400;opacity:.8;font-size:.85em}
@@ -53,6 +67,7 @@ table{border-collapse:collapse;width:100%;font-size:.92rem}
 th,td{border:1px solid #dde3ea;padding:.3rem .45rem;text-align:left;vertical-align:top}
 th{background:#eef2f7}
 td.path{white-space:nowrap}
+${INDENT_CSS}
 .muted{color:#5b6675}.tag{display:inline-block;font-size:.78em;padding:0 .35em;border-radius:3px;background:#eef2f7;margin-right:.25em}
 .review{background:#fff3cd;color:#6b4e00}.req{background:#fde2e1;color:#8a1c15}.ext{background:#e1f0fd}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:.75rem}

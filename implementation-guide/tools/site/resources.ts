@@ -1,5 +1,5 @@
 /** Pages for the conformance resources and examples of the guide. */
-import { esc, table } from './html.ts';
+import { esc, indent, table } from './html.ts';
 
 export type R = Record<string, any>;
 
@@ -56,7 +56,7 @@ export function elementTable(elements: R[], links: Links, snapshotById: Map<stri
     const name = el.id.split('.').slice(-1)[0];
     const slicing = el.slicing ? `<br><span class="muted">slicing: ${esc((el.slicing.discriminator ?? []).map((d: R) => `${d.type}:${d.path}`).join(', '))} (${esc(el.slicing.rules)})</span>` : '';
     return [
-      `<span style="padding-left:${depth * 0.8}em" title="${esc(el.id)}">${esc(name)}</span>${slicing}`,
+      `<span class="${indent(depth)}" title="${esc(el.id)}">${esc(name)}</span>${slicing}`,
       min !== undefined || max !== undefined ? `${esc(min ?? '')}..${esc(max ?? '')}` : '',
       typeCell(el.type ? el : snap, links),
       b,
@@ -111,7 +111,7 @@ function flatten(concepts: R[] = [], depth = 0): [R, number][] {
 export function codeSystemBody(cs: R, links: Links): string {
   const props: R[] = cs.property ?? [];
   const rows = flatten(cs.concept).map(([c, depth]) => [
-    `<code style="padding-left:${depth}em">${esc(c.code)}</code>`,
+    `<code class="${indent(depth)}">${esc(c.code)}</code>`,
     esc(c.display),
     designation(c, 'es'), designation(c, 'gn'), designation(c, 'en'),
     ...props.map((p) => esc((c.property ?? []).filter((x: R) => x.code === p.code).map((x: R) => x.valueCode ?? x.valueString ?? x.valueInteger ?? x.valueBoolean ?? x.valueCoding?.code).join(', '))),
