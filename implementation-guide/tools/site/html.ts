@@ -20,6 +20,7 @@ export function page(layout: Layout, title: string, body: string, lang = 'es'): 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)} — ${esc(layout.siteTitle)}</title>
 <link rel="stylesheet" href="style.css">
+<link rel="icon" href="icon.svg" type="image/svg+xml">
 </head>
 <body>
 <header><div class="brand"><a href="index.html">${esc(layout.siteTitle)}</a> <span class="ver">${esc(layout.version)}</span></div>
@@ -41,6 +42,10 @@ export function table(headers: string[], rows: string[][], cls = ''): string {
     rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n')}</tbody></table></div>`;
 }
 
+/** The site's icon (browsers ask for /favicon.ico when a page names none). */
+export const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0b3d6b"/><path d="M4 8h8M8 4v8" stroke="#fff" stroke-width="2.5"/></svg>
+`;
+
 /** Indentation levels of nested elements and concepts, as classes of the stylesheet (a style attribute would be inline style). */
 const INDENT_LEVELS = 8;
 
@@ -49,7 +54,7 @@ export function indent(depth: number): string {
   return `in${Math.max(0, Math.min(depth, INDENT_LEVELS))}`;
 }
 
-const INDENT_CSS = Array.from({ length: INDENT_LEVELS }, (_, i) => `.in${i + 1}{padding-left:${(i + 1) * 0.8}em}`).join('');
+const INDENT_CSS = Array.from({ length: INDENT_LEVELS }, (_, i) => `.in${i + 1}{padding-left:${((i + 1) * 0.8).toFixed(1)}em}`).join('');
 
 export const CSS = `*{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2430;background:#fff;overflow-wrap:break-word}

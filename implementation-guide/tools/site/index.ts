@@ -4,7 +4,7 @@ import path from 'node:path';
 import { marked } from 'marked';
 import type { PackageManifest, Resource } from '../package.ts';
 import { isExample } from '../package.ts';
-import { CSS, esc, page, table, type Layout, type MenuItem } from './html.ts';
+import { CSS, esc, ICON, page, table, type Layout, type MenuItem } from './html.ts';
 import {
   codeSystemBody, conceptMapBody, exampleBody, jsonName, Links, namingSystemBody, pageName, type R,
   searchParameterBody, stripPrivate, structureDefinitionBody, valueSetBody,
@@ -44,6 +44,7 @@ export async function buildSite(input: SiteInput): Promise<number> {
     pages++;
   };
   fs.writeFileSync(path.join(out, 'style.css'), CSS);
+  fs.writeFileSync(path.join(out, 'icon.svg'), ICON);
   fs.copyFileSync(input.tgz, path.join(out, 'package.tgz'));
 
   // Descriptions of examples come from the ImplementationGuide resource (SUSHI copies Title/Description there).
