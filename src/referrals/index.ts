@@ -2,7 +2,7 @@ import type { Feature } from '../features.js';
 import { defineOperation } from '../operations/registry.js';
 import { healerCoverage } from './coverage.js';
 import { escalateOverdue } from './escalation.js';
-import { evaluateMeasure, referralMetricsOperation } from './metrics/index.js';
+import { defineReferralMeasures, referralMetricsOperation } from './metrics/index.js';
 import { defineTopic } from '../subscriptions/topics/index.js';
 import './messages.js';
 import { REFERRAL_TOPICS } from './topics.js';
@@ -49,15 +49,7 @@ export function referralsFeature(): Feature {
           documentation: 'Referral metrics per facility or health region over a period: completion rate, time to acceptance and to appointment, shares escalated and with a counter-referral.',
           handler: (s, ctx, call) => referralMetricsOperation(s, ctx, call),
         });
-        defineOperation({
-          name: 'evaluate-measure',
-          levels: ['type', 'instance'],
-          types: ['Measure'],
-          definition: 'http://hl7.org/fhir/OperationDefinition/Measure-evaluate-measure',
-          affectsState: false,
-          documentation: 'A summary MeasureReport of one of the guide\'s referral Measures for a period, a facility (reporter) or a health region.',
-          handler: (s, ctx, call) => evaluateMeasure(s, ctx, call),
-        });
+        defineReferralMeasures();
       }
       // Escalation on the server's own schedule (escalation.ts): once per referral, whichever process sees it first.
       timer = setInterval(() => {

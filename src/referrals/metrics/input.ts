@@ -56,18 +56,19 @@ function oneOf<T extends string>(call: OperationCall, name: string, allowed: rea
 }
 
 /**
- * The period (`start`/`end`, or `periodStart`/`periodEnd` for $evaluate-measure: required, end after start,
- * at most MAX_PERIOD_DAYS), the side, the facilities (at most MAX_FACILITIES), the region and the grouping;
- * 400 naming the parameter otherwise. The requester's facility or region binding comes from its context.
+ * The period (`start`/`end`: required, end after start, at most MAX_PERIOD_DAYS), the side, the facilities (at
+ * most MAX_FACILITIES), the region and the grouping; 400 naming the parameter otherwise. $evaluate-measure gives
+ * the period and the facility (its `reporter`) as the measure registry checked them (`given`). The requester's
+ * facility or region binding comes from its context.
  */
-export function metricsInput(call: OperationCall, ctx: RequestContext, names = { start: 'start', end: 'end', facility: 'facility' }): MetricsInput {
-  const start = instant(call, names.start, false);
-  const end = instant(call, names.end, true);
-  if (end <= start) throw new FhirError(400, 'invalid', 'referrals.endBeforeStart', [paramString(call.params, names.start)!, paramString(call.params, names.end)!]);
+export function metricsInput(call: OperationCall, ctx: RequestContext, given?: { start: number; end: number; facilities: string[] }): MetricsInput {
+  const start = given?.start ?? instant(call, 'start', false);
+  const end = given?.end ?? instant(call, 'end', true);
+  if (end <= start) throw new FhirError(400, 'invalid', 'referrals.endBeforeStart', [paramString(call.params, 'start')!, paramString(call.params, 'end')!]);
   if (end - start > MAX_PERIOD_DAYS * DAY) throw new FhirError(400, 'too-costly', 'referrals.periodTooLong', [MAX_PERIOD_DAYS]);
-  const facilities = paramValues(call.params, names.facility);
+  const facilities = given?.facilities ?? paramValues(call.params, 'facility');
   if (facilities.length > MAX_FACILITIES) throw new FhirError(400, 'too-costly', 'referrals.tooManyFacilities', [MAX_FACILITIES]);
-  for (const f of facilities) if (!REF.test(f)) throw bad(names.facility, f);
+  for (const f of facilities) if (!REF.test(f)) throw bad('facility', f);
   const region = paramString(call.params, 'region');
   if (region !== undefined && !/^[A-Za-z0-9-]{1,16}$/.test(region)) throw bad('region', region);
   return {
