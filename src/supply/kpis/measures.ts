@@ -70,7 +70,7 @@ function evaluator(group: Group): MeasureEvaluator {
     const input = { ...kpiInput(call, period), groupBy: 'none' as const };
     const stores = await population(s, ctx, reporterCall(call, reporter), input.region);
     let total = emptySums();
-    for (const x of (await kpiSums(s.db, input.period, input.days, stores, input.items)).values()) total = addSums(total, x);
+    for (const x of (await kpiSums(s.db.costly, input.period, input.days, stores, input.items)).values()) total = addSums(total, x);
     const by: MeasureReport['reporter'] = reporter
       ? { reference: reporter }
       : input.region ? { identifier: { system: REGION_SYSTEM, value: input.region }, display: `Región Sanitaria ${input.region}` } : undefined;

@@ -47,7 +47,7 @@ export async function supplyKpis(s: Services, ctx: RequestContext, call: Operati
   assertPopulationAccess(ctx);
   const input = kpiInput(call);
   const stores = await population(s, ctx, call, input.region);
-  const perStore = await kpiSums(s.db, input.period, input.days, stores, input.items);
+  const perStore = await kpiSums(s.db.costly, input.period, input.days, stores, input.items);
   let total = emptySums();
   for (const x of perStore.values()) total = addSums(total, x);
   const keys = await groupKeys(s, ctx, [...perStore.keys()], input.groupBy);

@@ -10,10 +10,12 @@ export const MAX_STORES = 5_000;
 /**
  * The sums behind the KPIs (formulas.ts) per store, in one statement over the ledger (stock_movement) of the
  * stores covered (`stores`; undefined: every store) and the items named (none: every item), up to the period's
- * end. Days are Paraguay days (UTC−03:00; `period.start` is a Paraguay midnight), numbered from 0; every movement
- * before the period falls in day −1, so that day's net is the balance at the period's start.
+ * end. Days are Paraguay days (UTC−03:00; `period.start` is a Paraguay midnight), numbered from 0. It runs on the
+ * costly lane (`Database.costly`: on PGlite, one costly statement at a time).
  *
- * 1. `d`: per store, item and day, the net change (all lots), the consumption and the quantity written off.
+ * 1. `d`: per store and item, the balance at the period's start (its movements before it, summed: day −1, a hash
+ *    aggregate); and per store, item and day of the period, the net change (all lots), the consumption and the
+ *    quantity written off.
  * 2. `runs`: per store-item pair in day order, the balance at the end of each day with movements (a running sum)
  *    and for how many days of the period it holds: until the next day with movements, or the period's end. So
  *    the work grows with the days that have movements, not with stores × items × days (no series of days).
@@ -23,29 +25,34 @@ export const MAX_STORES = 5_000;
  * 4. per store: the sums of its pairs.
  */
 export async function kpiSums(q: Queryable, period: Period, days: number, stores: readonly string[] | undefined, items: readonly string[]): Promise<Map<string, KpiSums>> {
-  const params: unknown[] = [period.start / 1000, new Date(period.end).toISOString(), days, CONSUMPTION_REASONS, WASTAGE_REASONS];
-  const where = ['occurred < $2::timestamptz'];
+  const params: unknown[] = [period.start / 1000, new Date(period.start).toISOString(), new Date(period.end).toISOString(), days, CONSUMPTION_REASONS, WASTAGE_REASONS];
+  const where: string[] = [];
   if (stores) where.push(`location = ANY($${params.push(stores)}::text[])`);
   if (items.length) where.push(`item = ANY($${params.push(items)}::text[])`);
+  const and = where.map((w) => ` AND ${w}`).join('');
   const sql = `WITH d AS (
-  SELECT location, item, GREATEST(floor((extract(epoch FROM occurred) - $1::float8) / 86400), -1)::int AS day,
+  SELECT location, item, -1 AS day, sum(delta) AS net, 0::numeric AS consumed, 0::numeric AS wasted
+  FROM stock_movement WHERE occurred < $2::timestamptz${and}
+  GROUP BY 1, 2
+  UNION ALL
+  SELECT location, item, floor((extract(epoch FROM occurred) - $1::float8) / 86400)::int AS day,
          sum(delta) AS net,
-         COALESCE(sum(-delta) FILTER (WHERE reason = ANY($4::text[])), 0) AS consumed,
-         COALESCE(sum(-delta) FILTER (WHERE reason = ANY($5::text[])), 0) AS wasted
-  FROM stock_movement WHERE ${where.join(' AND ')}
+         COALESCE(sum(-delta) FILTER (WHERE reason = ANY($5::text[])), 0) AS consumed,
+         COALESCE(sum(-delta) FILTER (WHERE reason = ANY($6::text[])), 0) AS wasted
+  FROM stock_movement WHERE occurred >= $2::timestamptz AND occurred < $3::timestamptz${and}
   GROUP BY 1, 2, 3
 ), runs AS (
   SELECT location, item, day, net, consumed, wasted,
          sum(net) OVER w AS balance,
-         COALESCE(lead(day) OVER w, $3::int) - GREATEST(day, 0) AS span
+         COALESCE(lead(day) OVER w, $4::int) - GREATEST(day, 0) AS span
   FROM d WINDOW w AS (PARTITION BY location, item ORDER BY day)
 ), pairs AS (
   SELECT location,
-         $3::int - GREATEST(min(day), 0) AS item_days,
+         $4::int - GREATEST(min(day), 0) AS item_days,
          COALESCE(sum(span) FILTER (WHERE balance <= 0), 0) AS zero_days,
          sum(GREATEST(balance, 0) * span) AS stock_days,
-         COALESCE(sum(consumed) FILTER (WHERE day >= 0), 0) AS consumed,
-         COALESCE(sum(wasted) FILTER (WHERE day >= 0), 0) AS wasted,
+         sum(consumed) AS consumed,
+         sum(wasted) AS wasted,
          GREATEST(sum(net), 0) AS closing
   FROM runs GROUP BY location, item
 )
