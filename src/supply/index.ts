@@ -3,6 +3,7 @@ import { defineOperation } from '../operations/registry.js';
 import { coldChainDerivation } from './cold-chain/excursions.js';
 import { fefo } from './fefo.js';
 import { forecastOperation } from './forecast/operation.js';
+import { registerKpis } from './kpis/index.js';
 import { ledgerDerivation } from './ledger.js';
 import './messages.js';
 import { stockAlerts } from './replenishment/alerts.js';
@@ -31,6 +32,7 @@ export function supplyFeature(): Feature {
       s.store.addDerivation(coldChainDerivation(s.config.coldChainOutOfRangeMinutes));
       if (registered) return;
       registered = true;
+      registerKpis();
       defineOperation({
         name: 'stock-on-hand',
         levels: ['type', 'instance'],
