@@ -141,6 +141,9 @@ Description: """Insumos médicos y equipos de la cadena de suministro y de la ca
 * #termometro-registrador-30d "Termómetro registrador de 30 días" "Registrador electrónico de temperatura de 30 días para refrigeradores de vacunas (cadena de frío)."
 * insert DesignacionesEsEn(termometro-registrador-30d, Termómetro registrador de 30 días, 30-day temperature logger)
 * insert Unidad(termometro-registrador-30d, unidad)
+* #refrigerador-vacunas "Refrigerador de vacunas" "Refrigerador para vacunas (de 2 a 8 °C) precalificado por la OMS (PQS E003), eléctrico o solar, del vacunatorio (cadena de frío)."
+* insert DesignacionesEsEn(refrigerador-vacunas, Refrigerador de vacunas, Vaccine refrigerator)
+* insert Unidad(refrigerador-vacunas, unidad)
 
 ValueSet: PYInsumoVS
 Id: py-insumo
