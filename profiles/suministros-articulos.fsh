@@ -46,7 +46,7 @@ Context: Medication
 
 Invariant: py-art-1
 Description: "Cada mes se nombra una sola vez."
-Expression: "extension('mes').value.isDistinct()"
+Expression: "extension.where(url = 'mes').value.isDistinct()"
 Severity: #error
 
 Profile: PYMedicamento
