@@ -11,7 +11,15 @@ export const EXT = {
 } as const;
 export const REASON_SYSTEM = `${CS}py-motivo-movimiento-stock`;
 export const MOVEMENT_TYPE_SYSTEM = `${CS}py-tipo-movimiento-stock`;
-/** The item catalogues: a movement's item is its first coding from one of them, else its first coding. */
+/**
+ * The item catalogues: a movement's item is its first coding from one of them, else its first coding. A movement
+ * names its item by that code only (SupplyDelivery.suppliedItem.itemCodeableConcept,
+ * MedicationDispense.medicationCodeableConcept, py-movimiento-stock.articulo): the item resources of the guide
+ * (Medication py-medicamento, py-vacuna — one per lot — and py-remedio-tradicional, DeviceDefinition py-insumo)
+ * carry the same code and are never read by the ledger. A dispense that names its medicine only by
+ * medicationReference (even to a contained Medication) has no item here and is refused: its lot would have two
+ * sources (py-lote and Medication.batch) and a search by code would not find it.
+ */
 export const ITEM_SYSTEMS = [`${CS}py-medicamento-esencial`, `${CS}py-vacuna`, `${CS}py-insumo`, `${CS}py-remedio-tradicional`];
 
 /** Reasons that add (credito), take away (debito) or set the balance (recuento). */
