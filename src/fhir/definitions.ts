@@ -36,6 +36,12 @@ export interface IndexedParam {
    * (which allocates a typed value per reference and dominates indexing of AuditEvent, Appointment, …).
    */
   parts?: { atom: FhirPathAtom; refType?: string }[];
+  /**
+   * The top-level elements the expression starts from (`value` for `(Observation.value as Quantity)`), when
+   * every path of it starts at the resource: a resource that has none of them gives no value, and the
+   * expression need not be evaluated. Undefined: always evaluate.
+   */
+  roots?: string[];
   targets?: string[];
   definition: SearchParameter;
 }
@@ -96,7 +102,7 @@ export function getIndexedParams(resourceType: string): IndexedParam[] {
       } catch {
         continue;
       }
-      plan.push({ code, type: sp.type as SearchParamType, expression, atom, parts: resolveParts(expression), targets: sp.target, definition: sp });
+      plan.push({ code, type: sp.type as SearchParamType, expression, atom, parts: resolveParts(expression), roots: rootsOf(resourceType, expression), targets: sp.target, definition: sp });
     }
     plans.set(resourceType, plan);
   }
@@ -119,6 +125,69 @@ let generation = 0;
 /** Changes whenever the set of search parameters changes (for caches such as the CapabilityStatement). */
 export function definitionsGeneration(): number {
   return generation;
+}
+
+const NAVIGATION = /^\(*([A-Z][A-Za-z]+)\.([a-z][A-Za-z0-9]*)(?:\.(?:[a-z][A-Za-z0-9]*|where\(\)|ofType\([A-Za-z]+\)|as\([A-Za-z]+\)|resolve\(\)|extension\('[^']*'\))|\s+as\s+[A-Za-z]+|\))*$/;
+
+/** `where(…)` with its argument removed (a where() of nothing is nothing, whatever it tests). */
+function stripWhereArguments(path: string): string {
+  let out = '';
+  for (let i = 0; i < path.length; i++) {
+    if (path.startsWith('where(', i)) {
+      let depth = 0;
+      let j = i + 'where'.length;
+      for (; j < path.length; j++) {
+        if (path[j] === '(') depth++;
+        else if (path[j] === ')' && --depth === 0) break;
+      }
+      out += 'where()';
+      i = j;
+    } else out += path[i];
+  }
+  return out;
+}
+
+/** The top-level elements a union of paths starts from; undefined when a path does not plainly start at the resource. */
+function rootsOf(resourceType: string, expression: string): string[] | undefined {
+  const paths: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < expression.length; i++) {
+    const c = expression[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) {
+      paths.push(expression.slice(from, i));
+      from = i + 1;
+    }
+  }
+  paths.push(expression.slice(from));
+  const roots = new Set<string>();
+  for (const path of paths) {
+    // Only plain navigation is sure to give nothing from a missing element: names, where(…), ofType(T),
+    // as T, resolve(), extension('url'). Anything else (exists(), and, !=, …) may give a value from nothing
+    // (Patient.deceased: "deceased.exists() and deceased != false" is false for a Patient without it).
+    const plain = stripWhereArguments(path.trim());
+    const m = NAVIGATION.exec(plain);
+    if (!m || (m[1] !== resourceType && m[1] !== 'Resource' && m[1] !== 'DomainResource')) return undefined;
+    roots.add(m[2]);
+  }
+  return [...roots];
+}
+
+/**
+ * The names under which a resource has top-level elements: each key, without a leading `_` (a primitive's
+ * extension), and a choice element's name (`value` for `valueQuantity`).
+ */
+export function presentRoots(resource: object): Set<string> {
+  const names = new Set<string>();
+  for (const key of Object.keys(resource)) {
+    const k = key.startsWith('_') ? key.slice(1) : key;
+    names.add(k);
+    const upper = k.search(/[A-Z]/);
+    if (upper > 0) names.add(k.slice(0, upper));
+  }
+  return names;
 }
 
 const RESOLVE_IS = /^(.+)\.where\(\(?resolve\(\) is ([A-Za-z]+)\)?\)$/;

@@ -1,6 +1,6 @@
 import { evalFhirPathTyped, toTypedValue, type TypedValue } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
-import { evalParam, getIndexedParams, getParamByUrl, type IndexedParam } from '../fhir/definitions.js';
+import { evalParam, getIndexedParams, getParamByUrl, presentRoots, type IndexedParam } from '../fhir/definitions.js';
 import { extractDates } from './params/date.js';
 import { extractGeo } from './params/geo.js';
 import { extractNumbers } from './params/number.js';
@@ -45,8 +45,11 @@ export function indexResource(resource: Resource, rows: IndexRows, baseUrl?: str
   const vars = { '%resource': typed, '%rootResource': typed };
   const sort = new SortKeys();
   let group = 0;
+  // A parameter whose paths start from elements the resource does not have gives nothing: not evaluated.
+  const present = presentRoots(resource);
   for (const p of getIndexedParams(rt)) {
     if (p.code === '_id' || p.code === '_lastUpdated') continue;
+    if (p.roots && !p.roots.some((r) => present.has(r))) continue;
     let values: TypedValue[];
     try {
       values = evalParam(p, typed, vars);
