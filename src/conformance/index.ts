@@ -12,3 +12,4 @@ export {
   removeStructureDefinition,
 } from './registry.js';
 export { StoredDefinitions } from './stored.js';
+export { packageResources, SERVED_TYPES } from './served.js';

@@ -2,6 +2,7 @@ import type { Resource, SearchParameter, StructureDefinition } from '@medplum/fh
 import { registerSearchParameter } from '../fhir/definitions.js';
 import { readPackage, type FhirPackage } from './package.js';
 import { addStructureDefinition, getStructureDefinition } from './registry.js';
+import { packageResources } from './served.js';
 
 /** Receives a package's CodeSystems, ValueSets, ConceptMaps and NamingSystems (the terminology module). */
 export type TerminologySink = (resources: Resource[], source: string) => void;
@@ -20,9 +21,13 @@ export interface PackageReport {
   error?: string;
 }
 
-/** Loads one package: StructureDefinitions into the registry, terminology to the sink, SearchParameters to search. */
+/**
+ * Loads one package: StructureDefinitions into the registry, terminology to the sink, SearchParameters to search,
+ * and every conformance resource to the package resources the server serves read-only (served.ts).
+ */
 export function installPackage(pkg: FhirPackage, terminology: TerminologySink): PackageReport {
   const source = `${pkg.name}#${pkg.version}`;
+  packageResources.addPackage(pkg.resources, source);
   const report: PackageReport = { name: pkg.name, version: pkg.version, path: pkg.path, profiles: 0, terminology: 0, searchParameters: 0, unresolved: [] };
   const terms: Resource[] = [];
   for (const r of pkg.resources) {

@@ -8,6 +8,8 @@ import type { Bundle, StructureDefinition } from '@medplum/fhirtypes';
  */
 const byUrl = new Map<string, StructureDefinition>();
 const sources = new Map<string, string>();
+/** The packages' definitions by url, so a stored one with the same url that is deleted gives way to them again. */
+const fromPackages = new Map<string, { sd: StructureDefinition; source: string }>();
 let baseLoaded = false;
 let generation = 0;
 
@@ -18,7 +20,10 @@ function loadBase(): void {
   baseLoaded = true;
   for (const file of BASE_FILES) {
     for (const e of readBaseBundle<Bundle<StructureDefinition>>(file).entry ?? []) {
-      if (e.resource?.resourceType === 'StructureDefinition' && e.resource.url) put(e.resource, 'hl7.fhir.r4.core');
+      if (e.resource?.resourceType === 'StructureDefinition' && e.resource.url) {
+        fromPackages.set(e.resource.url, { sd: e.resource, source: 'hl7.fhir.r4.core' });
+        put(e.resource, 'hl7.fhir.r4.core');
+      }
     }
   }
 }
@@ -33,6 +38,7 @@ function put(sd: StructureDefinition, source: string): void {
 export function addStructureDefinition(sd: StructureDefinition, source: string): void {
   loadBase();
   if (!sd.url) return;
+  if (source !== 'server') fromPackages.set(sd.url, { sd, source });
   put(sd, source);
   generation++;
 }
@@ -43,6 +49,8 @@ export function removeStructureDefinition(url: string): void {
   byUrl.delete(url);
   if (sd.version) byUrl.delete(`${url}|${sd.version}`);
   sources.delete(url);
+  const pkg = fromPackages.get(url);
+  if (pkg) put(pkg.sd, pkg.source);
   generation++;
 }
 

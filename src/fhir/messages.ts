@@ -12,6 +12,8 @@ export const MESSAGES = {
   unknownType: { en: 'Unknown resource type "{0}"', es: 'Tipo de recurso desconocido "{0}"' },
   unknownRoute: { en: 'No such endpoint: {0} {1}', es: 'No existe el punto de acceso: {0} {1}' },
   methodNotAllowed: { en: 'Method {0} is not allowed on {1}', es: 'El método {0} no está permitido en {1}' },
+  readOnlyResource: { en: '{1} comes from the package {2} and is read-only: method {0} is not allowed (store a resource of your own, with its own id, to change it)', es: '{1} proviene del paquete {2} y es de solo lectura: el método {0} no está permitido (guarde un recurso propio, con su propio id, para modificarlo)' },
+  packageSearchUnsupported: { en: 'Parameter "{0}" cannot be evaluated on the resources of loaded packages: only stored resources were searched', es: 'El parámetro "{0}" no puede evaluarse sobre los recursos de los paquetes cargados: solo se buscó en los recursos guardados' },
   invalidJson: { en: 'The body is not valid JSON: {0}', es: 'El cuerpo no es JSON válido: {0}' },
   bodyRequired: { en: 'A resource body is required', es: 'Se requiere un recurso en el cuerpo' },
   notAResource: { en: 'The body is not a FHIR resource (resourceType missing)', es: 'El cuerpo no es un recurso FHIR (falta resourceType)' },

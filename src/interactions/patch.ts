@@ -16,6 +16,7 @@ export type PatchBody = { kind: 'json-patch'; ops: unknown } | { kind: 'fhirpath
 export async function patch(t: StoreTransaction, type: string, id: string, body: PatchBody, opts: { ifMatch?: number } = {}): Promise<InteractionResult> {
   await t.lock([`${type}/${id}`]);
   const existing = await t.read(type, id);
+  t.refuseReadOnly('PATCH', type, id, existing);
   if (!existing) throw errors.notFound('notFound', `${type}/${id}`);
   if (existing.deleted || !existing.content) throw errors.gone(`${type}/${id}`);
   const patched = applyPatchBody(JSON.parse(existing.content) as Resource, body);

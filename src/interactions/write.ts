@@ -34,6 +34,7 @@ export async function update(
 ): Promise<InteractionResult> {
   await t.lock([`${type}/${id}`]);
   const existing = await t.read(type, id);
+  t.refuseReadOnly(opts.method ?? 'PUT', type, id, existing);
   const live = existing && !existing.deleted ? existing : undefined;
   if (opts.ifMatch !== undefined && (!live || live.version !== opts.ifMatch)) {
     throw errors.preconditionFailed('versionConflict', `${type}/${id}`, live?.version ?? 0, opts.ifMatch);
@@ -75,6 +76,7 @@ export async function conditionalUpdate(
 export async function remove(t: StoreTransaction, type: string, id: string, opts: { ifMatch?: number } = {}): Promise<InteractionResult> {
   await t.lock([`${type}/${id}`]);
   const existing = await t.read(type, id);
+  t.refuseReadOnly('DELETE', type, id, existing);
   if (!existing) throw errors.notFound('notFound', `${type}/${id}`);
   if (opts.ifMatch !== undefined && (existing.deleted || existing.version !== opts.ifMatch)) {
     throw errors.preconditionFailed('versionConflict', `${type}/${id}`, existing.version, opts.ifMatch);

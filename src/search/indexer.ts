@@ -38,7 +38,8 @@ export function emptyIndexRows(): IndexRows {
   return { token: [], string: [], reference: [], date: [], number: [], quantity: [], uri: [], geo: [], sort: [] };
 }
 
-export function indexResource(resource: Resource, rows: IndexRows, baseUrl?: string): void {
+/** `only`: index just these parameter codes (in-memory search of package resources, search/memory.ts). */
+export function indexResource(resource: Resource, rows: IndexRows, baseUrl?: string, only?: ReadonlySet<string>): void {
   const rt = resource.resourceType;
   const id = resource.id as string;
   const typed = toTypedValue(resource);
@@ -48,7 +49,7 @@ export function indexResource(resource: Resource, rows: IndexRows, baseUrl?: str
   // A parameter whose paths start from elements the resource does not have gives nothing: not evaluated.
   const present = presentRoots(resource);
   for (const p of getIndexedParams(rt)) {
-    if (p.code === '_id' || p.code === '_lastUpdated') continue;
+    if (p.code === '_id' || p.code === '_lastUpdated' || (only && !only.has(p.code))) continue;
     if (p.roots && !p.roots.some((r) => present.has(r))) continue;
     let values: TypedValue[];
     try {

@@ -11,8 +11,10 @@ import { checkReferences } from './references.js';
 import type { Derivation, PendingWrite, StoredResource, TransactionHook } from './types.js';
 import { writeChanges } from './write.js';
 import { maintainLinks } from '../search/links.js';
+import { readOnlyError, searchWithReadOnly, type ReadOnlyResources } from './read-only.js';
 
 export type { Derivation, PendingWrite, StoredResource, TransactionHook } from './types.js';
+export type { ReadOnlyResources } from './read-only.js';
 
 /** One part of what a requester sees of the history (see AccessGuard.historyCondition). */
 export interface HistoryBranch {
@@ -97,6 +99,7 @@ export class ResourceStore {
   /** Only for the embedded backend, whose data belongs to this one process (see cache.ts). */
   private readonly cache?: ResourceCache;
   private guard?: AccessGuard;
+  private readOnly?: ReadOnlyResources;
   /** The running compaction of resource_count, if any (see counts.ts). */
   private compaction?: Promise<void>;
   private commitsSinceCompaction = 0;
@@ -121,6 +124,17 @@ export class ResourceStore {
     this.guard = guard;
   }
 
+  /** The read-only resources served beside the stored ones (the loaded packages' conformance resources). */
+  setReadOnly(source: ReadOnlyResources): void {
+    this.readOnly = source;
+  }
+
+  /** A read-only resource where no live stored one has that id. */
+  private readOnlyRow(type: string, id: string, stored: StoredResource | undefined): StoredResource | undefined {
+    if (stored && !stored.deleted) return undefined;
+    return this.readOnly?.holds(type) ? this.readOnly.read(type, id) : undefined;
+  }
+
   addTransactionHook(hook: TransactionHook): void {
     this.hooks.push(hook);
   }
@@ -142,7 +156,8 @@ export class ResourceStore {
   }
 
   async read(ctx: RequestContext, type: string, id: string, t?: StoreTransaction): Promise<StoredResource | undefined> {
-    const row = await this.readUnguarded(type, id, t);
+    const stored = await this.readUnguarded(type, id, t);
+    const row = this.readOnlyRow(type, id, stored) ?? stored;
     if (row && this.guard) this.guard.readable(ctx, row);
     return row;
   }
@@ -190,13 +205,31 @@ export class ResourceStore {
        FROM resource_history r WHERE r.res_type = $1 AND r.res_id = $2 AND r.version = $3`,
       [type, id, version],
     );
-    const row = rows[0] ? toStored(rows[0]) : undefined;
+    let row = rows[0] ? toStored(rows[0]) : undefined;
+    if (!row && this.readOnly?.holds(type)) {
+      const current = this.readOnlyRow(type, id, await this.readUnguarded(type, id, t));
+      if (current?.version === version) row = current;
+    }
     if (row && this.guard) this.guard.readable(ctx, row);
     return row;
   }
 
-  async search(ctx: RequestContext, req: SearchRequest, t?: StoreTransaction): Promise<SearchResult> {
+  /**
+   * A search of stored resources and, for the types the read-only source holds, of those too (read-only.ts):
+   * `unsupported` names a filter the read-only resources could not be tested on (they were left out).
+   */
+  async search(ctx: RequestContext, req: SearchRequest, t?: StoreTransaction): Promise<SearchResult & { unsupported?: string }> {
     const q = t ? await this.on(t) : isCostlySearch(req) ? this.db.costly : this.db;
+    const readOnly = this.readOnly;
+    if (readOnly && req.types.some((type) => readOnly.holds(type))) {
+      const restricted = { ...req, types: req.types.filter((type) => readOnly.holds(type)) };
+      this.guard?.restrict(ctx, restricted);
+      return searchWithReadOnly(readOnly, q, req, restricted, (r) => this.searchStored(ctx, q, r));
+    }
+    return this.searchStored(ctx, q, req);
+  }
+
+  private async searchStored(ctx: RequestContext, q: Queryable, req: SearchRequest): Promise<SearchResult> {
     if (!this.guard) return executeSearch(q, req, this.baseUrl);
     this.guard.restrict(ctx, req);
     const result = await executeSearch(q, req, this.baseUrl);
@@ -236,14 +269,21 @@ export class ResourceStore {
     else if (branches?.length === 1) sql = page(branches[0]);
     else if (branches) sql = `SELECT * FROM (${branches.map((b) => `(${page(b)})`).join(' UNION ALL ')}) u ORDER BY u.seqn DESC LIMIT ${limit}`;
     const { rows } = await q.query(sql, params.values);
-    return rows.map((row) => ({ ...toStored(row), seq: row.seq as string, method: row.method as string }));
+    const entries = rows.map((row) => ({ ...toStored(row), seq: row.seq as string, method: row.method as string }));
+    if (entries.length === 0 && o.type && o.id && !o.before && this.readOnly?.holds(o.type)) {
+      // a package resource's history: its one version (unless a stored resource has that id)
+      const row = this.readOnlyRow(o.type, o.id, await readRow(q, o.type, o.id));
+      const inRange = row && (!o.since || row.lastUpdated >= o.since) && (!o.at || row.lastUpdated <= o.at);
+      if (row && inRange) entries.push({ ...row, seq: '0', method: 'POST' });
+    }
+    return entries;
   }
 
   /** Runs fn in one database transaction; staged writes are flushed, checked and hooked before commit. */
   async transaction<T>(ctx: RequestContext, fn: (t: StoreTransaction) => Promise<T>): Promise<T> {
     let written: readonly PendingWrite[] = [];
     const result = await this.db.transaction(async (tx) => {
-      const t = new StoreTransaction(tx, ctx, this.baseUrl, this.guard, this.derivations);
+      const t = new StoreTransaction(tx, ctx, this.baseUrl, this.guard, this.derivations, this.readOnly);
       const r = await fn(t);
       await t.derive();
       await t.checkWritten();
@@ -321,6 +361,7 @@ export class StoreTransaction {
     readonly baseUrl: string,
     private readonly guard?: AccessGuard,
     private readonly derivations: readonly Derivation[] = [],
+    private readonly readOnly?: ReadOnlyResources,
   ) {
     this.tx = {
       query: async <T>(sql: string, params?: unknown[], name?: string) => {
@@ -379,6 +420,15 @@ export class StoreTransaction {
     const row = await readRow(this.tx, type, id);
     if (this.held.has(key)) this.lockedRows.set(key, row);
     return row;
+  }
+
+  /**
+   * Throws the 405 of a write (PUT, PATCH, DELETE) to a read-only package resource: one with this id where no
+   * live stored resource has it (`existing`, as read).
+   */
+  refuseReadOnly(method: string, type: string, id: string, existing: StoredResource | undefined): void {
+    if (existing && !existing.deleted) return;
+    if (this.readOnly?.holds(type) && this.readOnly.read(type, id)) throw readOnlyError(this.readOnly, method, type, id);
   }
 
   /** The current rows (deleted ones too) of several resources of one type, in one statement; staged ones as staged. */

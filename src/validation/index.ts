@@ -6,7 +6,7 @@ import type { Queryable } from '../db/database.js';
 import type { Feature } from '../features.js';
 import { guidePackageDir, guidePackagePath } from '../ig/index.js';
 import { addResourceValidator, setBaseValidation } from '../interactions/resource.js';
-import { getStructureDefinition, listLoadedDefinitions, loadPackages, preloadBaseDefinitions, StoredDefinitions } from '../conformance/index.js';
+import { getStructureDefinition, listLoadedDefinitions, loadPackages, packageResources, preloadBaseDefinitions, StoredDefinitions } from '../conformance/index.js';
 import { addTerminologyResources, validateCode } from '../terminology/index.js';
 import { currentGeneration } from '../terminology/sources.js';
 import type { CodeValidator } from './bindings.js';
@@ -81,6 +81,8 @@ export const validationFeature: Feature = {
       else s.log.info({ package: `${r.name}#${r.version}`, profiles: r.profiles, terminology: r.terminology, searchParameters: r.searchParameters }, 'FHIR package loaded');
       if (r.unresolved.length) s.log.warn({ package: r.name, unresolved: r.unresolved }, 'FHIR package refers to definitions not available here; those parts are not checked');
     }
+    if (packageResources.collisions.length) s.log.warn({ resources: packageResources.collisions }, 'FHIR packages share a type and id: the first loaded is served, the others only by their canonical');
+    s.store.setReadOnly(packageResources);
     stored = new StoredDefinitions(s.db, s.store, s.log);
     await stored.start();
     const required = parseRequiredProfiles(s.config.requiredProfiles);

@@ -51,6 +51,9 @@ export async function search(s: Services, ctx: RequestContext, req: FhirRequest,
   if (result.includeLimited !== undefined) {
     warnings.push({ severity: 'warning', code: 'too-costly', diagnostics: formatMessage('tooManyIncluded', [result.includeLimited, 'SEARCH_MAX_INCLUDED'], ctx.lang) });
   }
+  if (result.unsupported !== undefined) {
+    warnings.push({ severity: 'warning', code: 'not-supported', diagnostics: formatMessage('packageSearchUnsupported', [result.unsupported], ctx.lang) });
+  }
   if (warnings.length > 0) extra.push({ resource: { resourceType: 'OperationOutcome', issue: warnings } satisfies OperationOutcome, search: { mode: 'outcome' } });
   const head: Bundle = { resourceType: 'Bundle', type: 'searchset', ...(result.total !== undefined ? { total: result.total } : {}), link: links };
   const subsetting = (summary && summary !== 'false') || elements;
