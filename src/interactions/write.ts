@@ -30,11 +30,12 @@ export async function update(
   type: string,
   id: string,
   resource: Resource,
-  opts: { ifMatch?: number; ifNoneMatch?: '*' | number[]; method?: 'PUT' | 'PATCH' } = {},
+  /** storeCopy: the server itself stores a copy of a read-only package resource at its id (the copy wins from then on). */
+  opts: { ifMatch?: number; ifNoneMatch?: '*' | number[]; method?: 'PUT' | 'PATCH'; storeCopy?: boolean } = {},
 ): Promise<InteractionResult> {
   await t.lock([`${type}/${id}`]);
   const existing = await t.read(type, id);
-  t.refuseReadOnly(opts.method ?? 'PUT', type, id, existing);
+  if (!opts.storeCopy) t.refuseReadOnly(opts.method ?? 'PUT', type, id, existing);
   const live = existing && !existing.deleted ? existing : undefined;
   if (opts.ifMatch !== undefined && (!live || live.version !== opts.ifMatch)) {
     throw errors.preconditionFailed('versionConflict', `${type}/${id}`, live?.version ?? 0, opts.ifMatch);

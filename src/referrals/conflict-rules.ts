@@ -96,7 +96,8 @@ export async function readRules(q: Queryable): Promise<RuleIndex> {
 
 /**
  * Puts the guide's rule table in the store (ConceptMap/py-conflictos-terapeuticos) when the store never held
- * one with its id or url, so operators read it and change it there (PUT). Under the ConceptMap's lock: with
+ * one with its id or url, so operators read it and change it there (PUT): the stored copy takes the id of the
+ * guide's read-only one (which the server serves until then). Under the ConceptMap's lock: with
  * several processes starting together, one stores it. A table an operator changed or deleted is left alone.
  */
 export async function storeGuideConflictRules(s: Services): Promise<void> {
@@ -113,6 +114,6 @@ export async function storeGuideConflictRules(s: Services): Promise<void> {
     const guide = await find<ConceptMap>(t.tx, 'ConceptMap', RULES_URL);
     if (!guide) return;
     const { meta, ...rest } = guide;
-    await update(t, 'ConceptMap', RULES_ID, { ...rest, id: RULES_ID, ...(meta?.source ? { meta: { source: meta.source } } : {}) });
+    await update(t, 'ConceptMap', RULES_ID, { ...rest, id: RULES_ID, ...(meta?.source ? { meta: { source: meta.source } } : {}) }, { storeCopy: true });
   });
 }
