@@ -126,19 +126,24 @@ test('package resources are read-only: PUT, PATCH and DELETE answer 405 with an 
   expect((await get('StructureDefinition/py-patient/_history/2')).status).toBe(404);
 });
 
-test('a stored ValueSet with a new canonical is found by the same search as the guide ones, pages across both', async () => {
-  const url = `${PY}/ValueSet/zz-conformance-test`;
-  const created = await request('POST', `${server.base}/ValueSet`, { resourceType: 'ValueSet', url, name: 'ZzConformanceTest', status: 'draft', compose: { include: [{ system: 'http://example.org/cs', concept: [{ code: 'a' }] }] } });
-  expect(created.status).toBe(201);
+test('stored ValueSets with new canonicals are found by the same search as the guide ones, pages across both', async () => {
+  const stored: string[] = [];
+  for (const n of [1, 2, 3]) {
+    const url = `${PY}/ValueSet/zz-conformance-test-${n}`;
+    const created = await request('POST', `${server.base}/ValueSet`, { resourceType: 'ValueSet', url, name: `ZzConformanceTest${n}`, status: 'draft', compose: { include: [{ system: 'http://example.org/cs', concept: [{ code: 'a' }] }] } });
+    expect(created.status).toBe(201);
+    stored.push(created.json.id);
+  }
   const query = `ValueSet?url:below=${encodeURIComponent(`${PY}/ValueSet/`)}&_elements=id`;
   const all = await get(`${query}&_count=1000`);
-  expect(all.json.total).toBe(guideValueSets + 1);
-  expect(ids(all.json)).toContain(created.json.id);
-  expect(ids(all.json)).toContain('py-distrito');
-  // pages of 10 cross from the guide's ValueSets to the stored one
+  expect(all.json.total).toBe(guideValueSets + 3);
+  expect(ids(all.json)).toEqual(expect.arrayContaining([...stored, 'py-distrito']));
+  // a page size whose page at the border holds the last guide ones and one or two stored ones, so the next
+  // page continues in the stored ones
+  const size = [6, 7, 8, 9, 10, 11].find((n) => n - (guideValueSets % n) >= 1 && n - (guideValueSets % n) <= 2) as number;
   const seen: string[] = [];
-  let page = await get(`${query}&_count=10`);
-  expect(page.json.total).toBe(guideValueSets + 1);
+  let page = await get(`${query}&_count=${size}`);
+  expect(page.json.total).toBe(guideValueSets + 3);
   for (;;) {
     seen.push(...ids(page.json));
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -147,10 +152,14 @@ test('a stored ValueSet with a new canonical is found by the same search as the 
     page = await request('GET', next.url);
   }
   expect(seen).toEqual(ids(all.json));
-  // the last link's page ends with the stored one
+  // the last link's page ends with the stored ones
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const last = await request('GET', page.json.link.find((l: any) => l.relation === 'last').url);
-  expect(ids(last.json)).toEqual(seen.slice(-10));
+  expect(ids(last.json)).toEqual(seen.slice(-size));
+  // and its previous link goes back into the guide's
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const before = await request('GET', last.json.link.find((l: any) => l.relation === 'previous').url);
+  expect(ids(before.json)).toEqual(seen.slice(-2 * size, -size));
 });
 
 test('a stored ValueSet with the canonical of a guide one answers for it in search and $expand; deleted, the guide one is back', async () => {
