@@ -117,3 +117,43 @@ test('a movement refused for taking stock below zero leaves a failure AuditEvent
   // nothing was written
   expect((await as('farmacia', 'GET', 'MedicationDispense?location=Location/farmacia-audit&_summary=count')).json.total).toBe(1);
 });
+
+test('movements written by a transaction and a batch are each named in the bundle\'s AuditEvent', async () => {
+  const receipt = (qty: number): Json => ({
+    resourceType: 'SupplyDelivery', status: 'completed', occurrenceDateTime: '2026-12-05T10:00:00-03:00', destination: STORE,
+    suppliedItem: { itemCodeableConcept: SRO, quantity: { value: qty } },
+  });
+  const dispense = (qty: number): Json => ({
+    resourceType: 'MedicationDispense', status: 'completed', medicationCodeableConcept: SRO, quantity: { value: qty }, location: STORE, whenHandedOver: '2026-12-05T11:00:00-03:00',
+  });
+  const tx = await as('farmacia', 'POST', '', {
+    resourceType: 'Bundle', type: 'transaction',
+    entry: [{ request: { method: 'POST', url: 'SupplyDelivery' }, resource: receipt(10) }, { request: { method: 'POST', url: 'MedicationDispense' }, resource: dispense(4) }],
+  });
+  expect(tx.status).toBe(200);
+  const written: string[] = tx.json.entry.map((e: Json) => e.response.location.split('/_history/')[0]);
+  expect(written).toHaveLength(2);
+  // a batch: one dispense that succeeds, one refused (below zero), one read
+  const batch = await as('farmacia', 'POST', '', {
+    resourceType: 'Bundle', type: 'batch',
+    entry: [
+      { request: { method: 'POST', url: 'MedicationDispense' }, resource: dispense(1) },
+      { request: { method: 'POST', url: 'MedicationDispense' }, resource: dispense(10_000) },
+      { request: { method: 'GET', url: 'Location/farmacia-audit' } },
+    ],
+  });
+  expect(batch.status).toBe(200);
+  expect(batch.json.entry.map((e: Json) => e.response.status.slice(0, 3))).toEqual(['201', '422', '200']);
+  const dispensed = batch.json.entry[0].response.location.split('/_history/')[0];
+  for (const [ref, subtype] of [...written.map((w) => [w, 'transaction']), [dispensed, 'batch']]) {
+    const [event, more] = await events(`entity=${ref}`);
+    expect(more).toBeUndefined();
+    expect(event.subtype[0].code).toBe(subtype);
+    expect(event.agent[0].who.identifier.value).toBe('farmacia-usf');
+  }
+  const [tEvent] = await events(`entity=${written[0]}`);
+  expect(tEvent.entity.map((en: Json) => en.what?.reference).sort()).toEqual([...written].sort());
+  const [bEvent] = await events(`entity=${dispensed}`);
+  // the refused entry and the read are not named as changed
+  expect(bEvent.entity.filter((en: Json) => en.what?.reference).map((en: Json) => en.what.reference)).toEqual([dispensed]);
+});

@@ -188,6 +188,9 @@ function toFhirRequest(req: Request): FhirRequest {
       // Every other JSON body is a resource: an object with a resourceType (checked by the input guard).
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw errors.badRequest('notAResource');
       body = parsed as FhirRequest['body'];
+      // the audit names a batch or a transaction by what was posted (the body itself is not kept)
+      const bundle = parsed as { resourceType?: unknown; type?: unknown };
+      if (bundle.resourceType === 'Bundle' && typeof bundle.type === 'string' && req.res) req.res.locals.bundleType = bundle.type;
     }
   }
   return {
@@ -214,6 +217,7 @@ function checkAccept(req: Request): void {
 
 function send(res: Response, req: Request, result: FhirResponse): void {
   for (const [k, v] of Object.entries(result.headers)) res.setHeader(k, v);
+  if (result.changed) res.locals.changed = result.changed;
   let status = result.status;
   if (!result.body && status === 200 && req.method === 'DELETE') status = 204;
   res.status(status);

@@ -31,6 +31,11 @@ export interface FhirResponse {
   headers: Record<string, string>;
   /** A resource to serialise, or JSON text already serialised. */
   body?: Resource | RawJson;
+  /**
+   * What a batch or transaction changed, entry by entry (`Type/id`, and whether it was deleted): the audit
+   * names each one in the request's AuditEvent.
+   */
+  changed?: { ref: string; deleted: boolean }[];
 }
 
 /** Prefer: return=minimal | representation | OperationOutcome, and handling=strict | lenient. */

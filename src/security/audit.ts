@@ -115,6 +115,12 @@ interface ReadGroup {
   requests: number;
 }
 
+/** What the HTTP layer notes of a batch or transaction (res.locals): its type as posted, and what it changed. */
+interface BundleNotes {
+  bundleType?: string;
+  changed?: { ref: string; deleted: boolean }[];
+}
+
 const SYSTEM_OBJECT = { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2', display: 'System Object' };
 
 /** What a read names: `Type/id` (a reference) or `Type?<base64 query>` (a search or history). */
@@ -248,7 +254,7 @@ export class AuditTrail {
       this.read(req, ctx, i, started);
       return;
     }
-    const e = this.event(req, status, ctx, i, new Date(started).toISOString(), res.getHeader('location'));
+    const e = this.event(req, status, ctx, i, new Date(started).toISOString(), res.getHeader('location'), res.locals as BundleNotes);
     for (const en of e.entity ?? []) if (!en.name) en.detail = [{ type: 'requestId', valueString: ctx.requestId }];
     const queue = this.pending.e;
     queue.push(e);
@@ -297,14 +303,14 @@ export class AuditTrail {
     rec.rid.push(rid);
   }
 
-  private event(req: Request, status: number, ctx: RequestContext, i: Interaction, recorded: string, location: unknown): AuditEvent {
+  private event(req: Request, status: number, ctx: RequestContext, i: Interaction, recorded: string, location: unknown, bundle: BundleNotes = {}): AuditEvent {
     // a create names what it created (Location: …/Type/id/_history/n)
     const created = typeof location === 'string' ? /\/([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})\/_history\/\d+$/.exec(location) : null;
     if (created && !i.id && i.type === created[1]) i.id = created[2];
     const p = principalOf(ctx);
     const subtype =
       i.code === 'batch'
-        ? /"type"\s*:\s*"transaction"/.test(typeof req.body === 'string' ? req.body.slice(0, 4096) : '') ? 'transaction' : 'batch'
+        ? bundle.bundleType === 'transaction' ? 'transaction' : 'batch'
         : i.code.startsWith('conditional-') ? i.code.slice('conditional-'.length) : i.code === 'unknown' ? undefined : i.code;
     const agent: AuditEventAgent[] = [
       {
@@ -333,6 +339,8 @@ export class AuditTrail {
       });
     }
     if (i.operation) entity.push({ what: { display: `$${i.operation}` }, name: `$${i.operation}` } as AuditEventEntity);
+    // a batch or transaction: every resource its entries wrote or deleted
+    for (const c of bundle.changed ?? []) entity.push({ what: c.deleted ? { identifier: { value: c.ref } } : { reference: c.ref }, type: SYSTEM_OBJECT });
     return {
       resourceType: 'AuditEvent',
       type: { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'RESTful Operation' },

@@ -150,7 +150,7 @@ async function transaction(s: Services, ctx: RequestContext, rawEntries: BundleE
   }).catch((err: unknown) => {
     throw blameReference(err, entries);
   });
-  return { status: 200, headers: {}, body: { resourceType: 'Bundle', type: 'transaction-response', entry: results } };
+  return { status: 200, headers: {}, body: { resourceType: 'Bundle', type: 'transaction-response', entry: results }, changed: changedBy(entries, results) };
 }
 
 async function batch(s: Services, ctx: RequestContext, rawEntries: BundleEntry[], prefer: string | undefined): Promise<FhirResponse> {
@@ -168,7 +168,20 @@ async function batch(s: Services, ctx: RequestContext, rawEntries: BundleEntry[]
     }
     return out;
   });
-  return { status: 200, headers: {}, body: { resourceType: 'Bundle', type: 'batch-response', entry: results } };
+  const entries = rawEntries.map((e) => ({ method: typeof e?.request?.method === 'string' ? e.request.method : '', path: typeof e?.request?.url === 'string' ? e.request.url : '' }));
+  return { status: 200, headers: {}, body: { resourceType: 'Bundle', type: 'batch-response', entry: results }, changed: changedBy(entries, results) };
+}
+
+/** The resources a bundle's entries changed: each successful write's location, each successful delete's target. */
+function changedBy(entries: { method: string; path: string }[], results: BundleEntry[]): { ref: string; deleted: boolean }[] {
+  const changed: { ref: string; deleted: boolean }[] = [];
+  entries.forEach((e, i) => {
+    const r = results[i]?.response;
+    if (e.method === 'GET' || e.method === 'HEAD' || !r?.status?.startsWith('2')) return;
+    const at = /^([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/|$)/.exec(r.location ?? (e.method === 'DELETE' ? e.path : ''));
+    if (at) changed.push({ ref: `${at[1]}/${at[2]}`, deleted: e.method === 'DELETE' && !r.location });
+  });
+  return changed;
 }
 
 async function batchEntry(s: Services, ctx: RequestContext, t: StoreTransaction, raw: BundleEntry, index: number, prefer: string | undefined): Promise<BundleEntry> {
