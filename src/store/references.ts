@@ -17,11 +17,14 @@ export async function checkReferences(
   const wanted = new Map<string, string>(); // "Type/id" → original reference text
   for (const w of batch) {
     if (!w.resource || w.method === 'DELETE' || w.trustedReferences) continue;
+    const inBundle = bundledKeys(w.resource);
     forEachReference(w.resource, (ref) => {
       if (ref.startsWith('#') || ref.startsWith('urn:')) return;
       const local = parseLocalReference(ref, baseUrl);
       if (!local) return;
       const key = `${local.type}/${local.id}`;
+      // a stored Bundle (a document, a collection) carries its own targets: its references resolve inside it
+      if (inBundle?.has(key)) return;
       const s = staged.get(key);
       if (s) {
         if (s.method === 'DELETE') throw new FhirError(400, 'invalid', 'invalidReference', [ref]);
@@ -43,4 +46,14 @@ export async function checkReferences(
   for (const k of keys) {
     if (!found.has(k)) throw new FhirError(400, 'invalid', 'invalidReference', [wanted.get(k) as string]);
   }
+}
+
+/** `Type/id` of the resources a stored Bundle carries in its entries (undefined for other resources). */
+function bundledKeys(resource: { resourceType?: string }): Set<string> | undefined {
+  if (resource.resourceType !== 'Bundle') return undefined;
+  const keys = new Set<string>();
+  for (const e of (resource as { entry?: { resource?: { resourceType?: unknown; id?: unknown } }[] }).entry ?? []) {
+    if (e?.resource && typeof e.resource.resourceType === 'string' && typeof e.resource.id === 'string') keys.add(`${e.resource.resourceType}/${e.resource.id}`);
+  }
+  return keys;
 }
