@@ -230,7 +230,7 @@ test('an unknown claimed profile is a warning: the write is accepted and $valida
 });
 
 test('inside a transaction, targetProfile sees the resources the transaction writes before', async () => {
-  const bundle = (identifier: unknown[]): unknown => ({
+  const bundle = (identifier?: unknown[]): unknown => ({
     resourceType: 'Bundle',
     type: 'transaction',
     entry: [
@@ -243,7 +243,7 @@ test('inside a transaction, targetProfile sees the resources the transaction wri
   });
   const ok = await request('POST', server.base, bundle([{ system: 'urn:x', value: '7' }]));
   expect(ok.status).toBe(200);
-  const bad = await request('POST', server.base, bundle([]));
+  const bad = await request('POST', server.base, bundle());
   expect(bad.status).toBe(422);
   // the bundle reports the entry; the staged Practitioner (no identifier) was read and judged
   expect(errorsOf(bad.json).join('\n')).toMatch(/Entry 1: .*Reference Practitioner\/[0-9a-f-]+ points to a resource that does not conform to .*test-practitioner/);

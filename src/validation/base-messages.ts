@@ -1,5 +1,6 @@
 import type { OperationOutcomeIssue } from '@medplum/fhirtypes';
 import type { Lang } from '../fhir/messages.js';
+import { NATIVE_INVARIANTS } from './invariants.js';
 
 /**
  * Spanish for the messages of @medplum/core's base validation (which only speaks English), by pattern.
@@ -21,10 +22,14 @@ const ES: [RegExp, string][] = [
   [/^String must contain non-whitespace content$/, 'La cadena debe contener algo más que espacios'],
 ];
 
-/** Issues of @medplum/core worded in lang; drops its false warnings on urn:uuid/urn:oid references (resolved inside bundles). */
+/**
+ * Issues of @medplum/core worded in lang; drops its false warnings on urn:uuid/urn:oid references (resolved
+ * inside bundles) and its verdicts on the invariants this layer evaluates natively (invariants.ts).
+ */
 export function localizeBaseIssues(issues: OperationOutcomeIssue[], lang: Lang): OperationOutcomeIssue[] {
   return issues
     .filter((i) => !(i.severity === 'warning' && /^Invalid reference: got "urn:(uuid|oid):/.test(i.details?.text ?? i.diagnostics ?? '')))
+    .filter((i) => !NATIVE_INVARIANTS.has(/^Constraint (\S+) not met/.exec(i.details?.text ?? '')?.[1] ?? ''))
     .map((i) => {
       let text = i.details?.text ?? i.diagnostics ?? '';
       if (lang !== 'en') for (const [re, es] of ES) if (re.test(text)) text = text.replace(re, es);

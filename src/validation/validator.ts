@@ -5,6 +5,7 @@ import { formatMessage, type Lang } from '../fhir/messages.js';
 import type { CodeValidator } from './bindings.js';
 import { localizeBaseIssues } from './base-messages.js';
 import { Walker, type Finding } from './walker.js';
+import { checkJson } from './json.js';
 import './messages.js';
 
 export interface ValidationOptions {
@@ -29,6 +30,7 @@ export interface ValidationOptions {
 export async function validateProfiles(resource: Resource, opts: ValidationOptions): Promise<OperationOutcomeIssue[]> {
   const issues: OperationOutcomeIssue[] = opts.base ? localizeBaseIssues(baseIssues(resource), opts.lang) : [];
   const walker = new Walker(resource, { codes: opts.codes, resolve: opts.resolve, errorsOnly: opts.errorsOnly ?? false, lang: opts.lang });
+  checkJson(resource, resource.resourceType, walker.report.bind(walker));
   const profiles: StructureDefinition[] = [];
   const seen = new Set<string>();
   const want = [...(opts.required ?? []).map((url) => ({ url, required: true })), ...(opts.claimed ?? []).map((url) => ({ url, required: false }))];

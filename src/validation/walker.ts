@@ -5,6 +5,9 @@ import { isResourceType } from '../fhir/definitions.js';
 import type { Lang } from '../fhir/messages.js';
 import { checkBinding, type CodeValidator } from './bindings.js';
 import { compile, typeFor, type CompiledDefinition, type ElementNode } from './elements.js';
+import { NATIVE_INVARIANTS } from './invariants.js';
+import { checkBundle } from './bundle.js';
+import { DATATYPE_RULES } from './datatypes.js';
 import { baseErrorConstraintKeys } from './keys.js';
 import { checkLimits } from './limits.js';
 import { matchSlice, type Located } from './slicing.js';
@@ -42,6 +45,8 @@ export class Walker {
     private readonly root: Resource,
     readonly opts: WalkOptions,
   ) {}
+
+  readonly reportFn = this.report.bind(this);
 
   report(severity: Finding['severity'], code: Finding['code'], key: string, params: (string | number)[], expression: string): void {
     if (severity !== 'error' && this.opts.errorsOnly) return;
@@ -118,15 +123,20 @@ export class Walker {
     const typeDef = typeFor(el, v.type);
     if (v.value === undefined) return;
     if (node.fixed) this.checkFixed(node.fixed, v, el.id ?? el.path);
+    // the spec's rules of the type that no invariant carries (datatypes.ts, bundle.ts)
+    if (v.type === 'Bundle') checkBundle(v.value, v.path, this.reportFn);
+    else DATATYPE_RULES.get(v.type)?.(v.value, v.path, this.reportFn);
     if (el.maxLength !== undefined && typeof v.value === 'string' && v.value.length > el.maxLength) this.report('error', 'too-long', 'maxLength', [el.maxLength, v.value.length], v.path);
     const outside = checkLimits(el, v.value);
     if (outside) this.report('error', 'value', outside.bound === 'min' ? 'minValue' : 'maxValue', [outside.limit, JSON.stringify(v.value)], v.path);
     if (el.binding?.valueSet && el.binding.strength !== 'example') await checkBinding(this, el.binding.strength, el.binding.valueSet, v);
+    const target = el.contentReference ? def.byId.get(el.contentReference.slice(el.contentReference.indexOf('#') + 1)) : undefined;
     this.constraints(node, v);
+    // an element defined by reference (Questionnaire.item.item) has the invariants of the element it names
+    if (target) this.constraints(target, v);
     if (v.value === null || typeof v.value !== 'object') return;
     if (v.type === 'Reference' && typeDef?.targetProfile?.length) await this.reference(typeDef, v);
 
-    const target = el.contentReference ? def.byId.get(el.contentReference.slice(el.contentReference.indexOf('#') + 1)) : undefined;
     const children = node.children.length ? node.children : (target?.children ?? slicedFrom?.children ?? []);
     if (children.length) {
       for (const child of children) await this.element(def, child, childValues(v, child), v.path);
@@ -179,8 +189,9 @@ export class Walker {
       // @medplum/core evaluates the base definitions' error invariants on the base structure.
       if (c.base && c.severity === 'error') continue;
       if (c.severity === 'warning' && this.opts.errorsOnly) continue;
-      if (c.key === 'dom-3') {
-        if (!this.containedReferenced(v.value)) this.report(c.severity, 'invariant', 'constraint', [c.key, c.human], v.path);
+      const native = NATIVE_INVARIANTS.get(c.key);
+      if (native) {
+        if (!native(v.value)) this.report(c.severity, 'invariant', 'constraint', [c.key, c.human], v.path);
         continue;
       }
       if (!c.atom) {
@@ -199,21 +210,6 @@ export class Walker {
       }
       if (!ok) this.report(c.severity, 'invariant', 'constraint', [c.key, c.human], v.path);
     }
-  }
-
-  /** dom-3 (FHIRPath over descendants().as(canonical) is beyond @medplum/core): every contained resource is referenced as "#id" somewhere in the resource. */
-  private containedReferenced(resource: unknown): boolean {
-    const contained = (resource as { contained?: Resource[] }).contained ?? [];
-    if (!contained.length) return true;
-    const refs = new Set<string>();
-    const scan = (x: unknown): void => {
-      if (typeof x === 'string') {
-        if (x.startsWith('#')) refs.add(x);
-      } else if (Array.isArray(x)) x.forEach(scan);
-      else if (x && typeof x === 'object') Object.values(x).forEach(scan);
-    };
-    scan(resource);
-    return contained.every((r) => refs.has(`#${r.id}`) || refs.has('#'));
   }
 
   /** targetProfile: the referenced resource's type must be allowed; local profiles are checked on contained or stored targets. */
