@@ -135,7 +135,7 @@ Extension: PYTipoAtencion
 Id: py-tipo-atencion
 Title: "Tipo de atención"
 Description: "Tipo de atención (py-tipo-atencion): convencional, tradicional (por un agente de medicina tradicional) o intercultural (ambas juntas)."
-Context: Schedule, Appointment, HealthcareService, CarePlan.activity
+Context: Schedule, Appointment, HealthcareService, CarePlan.activity, ServiceRequest
 * insert MetadatosPY
 * value[x] 1..1
 * value[x] only Coding

@@ -106,4 +106,37 @@ describe('agreement with the HL7 reference validator (fhir-test-cases, R4)', () 
     }
     expect(refused).toEqual([]);
   });
+
+  test('the rules hold for resources no case has: same errors on $validate and on write, in the request language', async () => {
+    const patient = {
+      resourceType: 'Patient',
+      id: 'nuevo_1',
+      name: [{ family: 'Benítez', given: [], extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/humanname-mothers-family', valueString: 'Ortiz' }] }],
+      contact: [{ name: { family: 'Ortiz' }, period: { start: '2024-03-02', end: '2024-03-01' } }],
+      photo: [{ contentType: 'image/png', data: 'aGVsbG8=', size: 9 }],
+      maritalStatus: { coding: [{ system: 'v3-MaritalStatus', code: 'M' }] },
+      text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">Benítez&nbsp;</div>' },
+    };
+    const es = { 'Accept-Language': 'es' };
+    const v = await request('POST', `${server.base}/Patient/$validate`, patient, es);
+    const lines = (o: { issue?: { severity: string; expression?: string[]; diagnostics?: string }[] }): string[] =>
+      // (a write's outcome may open an issue with "Invalid resource: ", its own framing)
+      (o.issue ?? []).filter((i) => i.severity === 'error').map((i) => `${i.expression?.[0]}|${(i.diagnostics ?? '').replace(/^(Recurso inválido|Invalid resource): /, '')}`).sort();
+    expect(lines(v.json)).toEqual([
+      'Patient.contact[0].period|No se cumple la restricción per-1: If present, start SHALL have a lower value than end',
+      'Patient.id|Id de recurso inválido "nuevo_1": un id tiene de 1 a 64 caracteres entre A-Z, a-z, 0-9, "-" y "." (este tiene 7)',
+      'Patient.maritalStatus.coding[0].system|El sistema de códigos "v3-MaritalStatus" debe ser una URI absoluta',
+      'Patient.name[0].extension[0]|La extensión http://hl7.org/fhir/StructureDefinition/humanname-mothers-family no está permitida en Patient.name: su definición la permite en HumanName.family',
+      'Patient.name[0].given|Patient.name[0].given: una lista no puede estar vacía; omita la propiedad cuando no tiene valores',
+      'Patient.photo[0].size|El tamaño del adjunto es 9 bytes pero sus datos tienen 5',
+      'Patient.text.div|La narrativa usa la entidad &nbsp;, que XHTML sin DTD no define (use el carácter o una referencia de carácter)',
+    ]);
+    // a write of the same resource (with a valid id: the REST layer refuses a bad id in the URL first) gives the same errors
+    const same = { ...patient, id: 'nuevo-1' };
+    const w = await request('PUT', `${server.base}/Patient/nuevo-1`, same, es);
+    expect(w.status).toBe(422);
+    const v2 = await request('POST', `${server.base}/Patient/$validate`, same, es);
+    expect(lines(w.json)).toEqual(lines(v2.json));
+    expect(lines(w.json)).toEqual(lines(v.json).filter((l) => !l.startsWith('Patient.id|')));
+  });
 });

@@ -63,7 +63,7 @@ export async function reserve(s: Services, ctx: RequestContext, call: OperationC
         if (held.status !== 'pending') throw new FhirError(409, 'conflict', 'scheduling.notHeld', [`Appointment/${input.id}`, held.status]);
         const expires = held.extension?.find((e) => e.url === EXT.holdExpires)?.valueInstant;
         if (expires && Date.parse(expires) <= Date.now()) throw new FhirError(409, 'conflict', 'scheduling.holdExpired', [`Appointment/${input.id}`, expires]);
-        return update(t, 'Appointment', input.id, { ...input, ...times, status: 'booked', extension, meta: held.meta });
+        return update(t, 'Appointment', input.id, { ...input, ...times, status: 'booked', extension: extension.length ? extension : undefined, meta: held.meta });
       }
     }
     const resource: Appointment = {
@@ -72,7 +72,8 @@ export async function reserve(s: Services, ctx: RequestContext, call: OperationC
       id: undefined,
       meta: { profile: [PROFILE.appointment] },
       status,
-      extension: status === 'pending' ? [...extension, { url: EXT.holdExpires, valueInstant: new Date(Date.now() + holdSeconds * 1000).toISOString() }] : extension,
+      // (no extension at all rather than an empty list: JSON forbids empty arrays)
+      extension: status === 'pending' ? [...extension, { url: EXT.holdExpires, valueInstant: new Date(Date.now() + holdSeconds * 1000).toISOString() }] : extension.length ? extension : undefined,
     };
     delete resource.id;
     return create(t, resource);

@@ -8,6 +8,7 @@ import { compile, typeFor, type CompiledDefinition, type ElementNode } from './e
 import { NATIVE_INVARIANTS } from './invariants.js';
 import { checkBundle } from './bundle.js';
 import { DATATYPE_RULES } from './datatypes.js';
+import { contextAllows } from './extension-context.js';
 import { baseErrorConstraintKeys } from './keys.js';
 import { checkLimits } from './limits.js';
 import { matchSlice, type Located } from './slicing.js';
@@ -139,12 +140,30 @@ export class Walker {
 
     const children = node.children.length ? node.children : (target?.children ?? slicedFrom?.children ?? []);
     if (children.length) {
+      this.extensionContexts(el.path, v);
       for (const child of children) await this.element(def, child, childValues(v, child), v.path);
       // an element typed by a profile (an extension slice whose snapshot only fixes its url) is also checked against that profile
       if (typeDef?.profile?.length) await this.byType(typeDef, v);
       return;
     }
     await this.byType(typeDef, v);
+  }
+
+  /** Each extension of the value (whose definition is held) is allowed in its context (extension-context.ts). */
+  private extensionContexts(elementPath: string, v: Located): void {
+    const obj = v.value as { extension?: unknown; modifierExtension?: unknown; url?: unknown };
+    for (const key of ['extension', 'modifierExtension'] as const) {
+      const list = obj[key];
+      if (!Array.isArray(list)) continue;
+      list.forEach((x: { url?: unknown }, i) => {
+        if (typeof x?.url !== 'string' || !x.url.includes(':')) return;
+        const sd = getStructureDefinition(x.url);
+        if (!sd || sd.type !== 'Extension') return;
+        if (!contextAllows(sd, v.type, elementPath, v.path, typeof obj.url === 'string' ? obj.url : undefined)) {
+          this.report('error', 'structure', 'extensionContext', [x.url, plainPath(v.path), (sd.context ?? []).map((c) => c.expression).join(', ')], `${v.path}.${key}[${i}]`);
+        }
+      });
+    }
   }
 
   /** A value whose element the profile does not open up: validate it against its type's profile or base definition. */
@@ -250,6 +269,10 @@ export class Walker {
     }
     this.report('error', 'structure', 'referenceProfile', [ref, profiled.map((t) => t.url).join(', ')], `${v.path}.reference`);
   }
+}
+
+function plainPath(path: string): string {
+  return path.replace(/\[\d+\]/g, '');
 }
 
 function isSubExtension(value: unknown): boolean {
