@@ -476,6 +476,22 @@ CREATE INDEX cold_chain_excursion_device ON cold_chain_excursion (device, kind, 
 ALTER TABLE stock_balance ADD COLUMN quarantine text;
 `,
   },
+  {
+    version: 20,
+    name: 'exchange: the keys that sign outbound documents',
+    sql: `
+-- The keys of the exchange feature (src/exchange/signature/keys.ts), which sign the documents the server sends
+-- to partners (Bundle.signature): apart from the token keys (auth_key), shared by every process; the newest
+-- signs, and the JWKS publishes it and the one before it. Not used when EXCHANGE_SIGNING_KEY_FILE names a key.
+CREATE TABLE exchange_key (
+  kid         text        PRIMARY KEY,
+  alg         text        NOT NULL,
+  private_jwk text        NOT NULL,
+  public_jwk  text        NOT NULL,
+  created_at  timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+`,
+  },
 ];
 
 const MIGRATION_LOCK = 7_342_001; // advisory lock key for migrations
