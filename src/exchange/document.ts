@@ -21,6 +21,8 @@ export interface SectionContent {
   resources: Resource[];
   /** More than MAX_SECTION_ENTRIES matched: the first (newest) are shown. */
   truncated: boolean;
+  /** Some of its resource types the requester may not read: emptyReason `withheld` when nothing else is there. */
+  withheld: boolean;
 }
 
 export interface DocumentInput {
@@ -44,7 +46,10 @@ const TEXT = {
   generated: { en: 'Assembled by the server on', es: 'Armado por el servidor el' },
   truncated: { en: `Only the first ${MAX_SECTION_ENTRIES} are listed; the record holds more.`, es: `Solo se listan los primeros ${MAX_SECTION_ENTRIES}; el registro tiene más.` },
   unavailable: { en: 'No information available', es: 'Sin información disponible' },
+  withheld: { en: 'Not included: the requester may not read these records.', es: 'No incluido: quien lo pidió no puede leer estos registros.' },
+  partlyWithheld: { en: 'Some records of this section are not included: the requester may not read them.', es: 'Algunos registros de esta sección no se incluyen: quien lo pidió no puede leerlos.' },
 };
+const EMPTY_REASON = 'http://terminology.hl7.org/CodeSystem/list-empty-reason';
 
 export function buildIpsDocument(input: DocumentInput): IpsDocument {
   const { baseUrl, lang, patient } = input;
@@ -72,20 +77,24 @@ export function buildIpsDocument(input: DocumentInput): IpsDocument {
   const sections: CompositionSection[] = [];
   const medication = (ref: string): Json | undefined => input.medications.find((m) => `Medication/${m.id}` === ref || `${baseUrl}/Medication/${m.id}` === ref) as Json | undefined;
   for (const s of input.sections) {
-    if (s.resources.length === 0 && !s.def.required) continue;
+    if (s.resources.length === 0 && !s.def.required && !s.withheld) continue;
     const section: CompositionSection = {
       title: s.def.title[lang],
       code: { coding: [{ system: 'http://loinc.org', code: s.def.loinc, display: s.def.display }] },
       text: { status: 'generated', div: '' },
     };
-    if (s.resources.length === 0) {
+    if (s.resources.length === 0 && s.withheld) {
+      section.text!.div = div(`<p>${esc(TEXT.withheld[lang])}</p>`);
+      section.emptyReason = { coding: [{ system: EMPTY_REASON, code: 'withheld', display: 'Information Withheld' }], text: TEXT.withheld[lang] };
+    } else if (s.resources.length === 0) {
       section.text!.div = div(`<p>${esc(s.def.none[lang])}</p>`);
-      section.emptyReason = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/list-empty-reason', code: 'unavailable', display: 'Unavailable' }], text: TEXT.unavailable[lang] };
+      section.emptyReason = { coding: [{ system: EMPTY_REASON, code: 'unavailable', display: 'Unavailable' }], text: TEXT.unavailable[lang] };
     } else {
       section.entry = s.resources.map((r) => ({ reference: add(r) }));
       const rows = s.resources.map((r) => `<tr>${s.def.row(r as Json, medication).map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('');
       const head = `<tr>${s.def.columns[lang].map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`;
-      section.text!.div = div(`<table><thead>${head}</thead><tbody>${rows}</tbody></table>${s.truncated ? `<p>${esc(TEXT.truncated[lang])}</p>` : ''}`);
+      const notes = [...(s.truncated ? [TEXT.truncated[lang]] : []), ...(s.withheld ? [TEXT.partlyWithheld[lang]] : [])].map((t) => `<p>${esc(t)}</p>`).join('');
+      section.text!.div = div(`<table><thead>${head}</thead><tbody>${rows}</tbody></table>${notes}`);
     }
     sections.push(section);
   }

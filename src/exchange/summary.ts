@@ -72,20 +72,27 @@ async function findPatient(s: Services, ctx: RequestContext, id: string | undefi
   return found[0];
 }
 
-/** Each section's resources: its searches (MAX_SECTION_ENTRIES + 1 each, to tell when there are more), filtered. */
+/**
+ * Each section's resources: its searches (MAX_SECTION_ENTRIES + 1 each, to tell when there are more), filtered.
+ * A search of a type the requester may not read at all (no scope or no policy for it) leaves the section
+ * `withheld` instead of failing the whole document; what the requester may read of a type is all it gets.
+ */
 async function gather(s: Services, ctx: RequestContext, patientId: string): Promise<SectionContent[]> {
   const out: SectionContent[] = [];
   for (const def of SECTIONS) {
     let found: Resource[] = [];
+    let withheld = false;
     for (const q of def.queries) {
-      found.push(...(await searchStore(s, ctx, q.type, [[q.patient, `Patient/${patientId}`], ...q.criteria], MAX_SECTION_ENTRIES + 1)));
+      const rows = await readable(() => searchStore(s, ctx, q.type, [[q.patient, `Patient/${patientId}`], ...q.criteria], MAX_SECTION_ENTRIES + 1));
+      if (rows) found.push(...rows);
+      else withheld = true;
     }
     if (def.keep) found = found.filter((r) => def.keep!(r as unknown as Record<string, unknown>));
     if (def.latestPerCode) {
       const seen = new Set<string>();
       found = found.filter((r) => !seen.has(codeKey(r)) && Boolean(seen.add(codeKey(r))));
     }
-    out.push({ def, resources: found.slice(0, MAX_SECTION_ENTRIES), truncated: found.length > MAX_SECTION_ENTRIES });
+    out.push({ def, resources: found.slice(0, MAX_SECTION_ENTRIES), truncated: found.length > MAX_SECTION_ENTRIES, withheld });
   }
   return out;
 }
@@ -101,5 +108,15 @@ async function namedMedications(s: Services, ctx: RequestContext, sections: Sect
     }
   }
   if (ids.size === 0) return [];
-  return searchStore(s, ctx, 'Medication', [['_id', [...ids].join(',')]], MAX_SECTION_ENTRIES);
+  return (await readable(() => searchStore(s, ctx, 'Medication', [['_id', [...ids].join(',')]], MAX_SECTION_ENTRIES))) ?? [];
+}
+
+/** A search's resources, or undefined when the requester may not read that type at all (403): the section says so. */
+async function readable(search: () => Promise<Resource[]>): Promise<Resource[] | undefined> {
+  try {
+    return await search();
+  } catch (err) {
+    if (err instanceof FhirError && err.status === 403) return undefined;
+    throw err;
+  }
 }
