@@ -169,6 +169,13 @@ test('a patient with no data: the three required sections say there is no inform
     expect(s.text.div).toMatch(/no tiene información|holds no information/);
   }
   expect(await ipsErrors(b)).toEqual([]);
+  // the check can fail: without its emptyReason a required section breaks ips-comp-1; without a timestamp, the Bundle
+  const broken = JSON.parse(JSON.stringify(b)) as Json;
+  delete broken.entry[0].resource.section[0].emptyReason;
+  delete broken.timestamp;
+  const issues = (await ipsErrors(broken as Bundle)).join('\n');
+  expect(issues).toMatch(/ips-comp-1/);
+  expect(issues).toMatch(/Bundle\.timestamp/);
   // English when asked for
   const en = (await request('GET', `${server.base}/Patient/${id}/$summary`, undefined, { ...bearer(tokens.get('admin')!), 'Accept-Language': 'en' })).json as Bundle;
   expect(composition(en).section[0].text.div).toContain('holds no information');
