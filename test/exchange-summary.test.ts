@@ -268,6 +268,9 @@ test('canonical JSON: members sorted at every depth, no whitespace between token
   expect(canonicalJson({ b: 1, a: { d: [3, { z: true, y: null }], c: 'x y' }, _a: 'é\n"' })).toBe('{"_a":"é\\n\\"","a":{"c":"x y","d":[3,{"y":null,"z":true}]},"b":1}');
   expect(canonicalJson({ v: 1.5, w: 100, x: 1e21, y: -0.0001 })).toBe('{"v":1.5,"w":100,"x":1e+21,"y":-0.0001}');
   expect(canonicalJson({ div: '<div xmlns="http://www.w3.org/1999/xhtml">a  b</div>' })).toBe('{"div":"<div xmlns=\\"http://www.w3.org/1999/xhtml\\">a  b</div>"}');
+  // members whose names look like integers keep the same order (the slow path)
+  expect(canonicalJson({ b: { 10: 'x', 9: 'y', a: [{ 2: 1, 1: 2 }] } })).toBe('{"b":{"10":"x","9":"y","a":[{"1":2,"2":1}]}}');
+  expect(() => canonicalJson({ a: Number.NaN })).toThrow(/not finite/);
 });
 
 test('a key from a PEM file (RSA → RS256): its thumbprint is the kid, the JWKS publishes it, signatures verify with it', async () => {
