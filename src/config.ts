@@ -70,6 +70,7 @@ export interface Config {
   referralDeadlineHours: string;
   referralCoordinator?: string;
   coldChainOutOfRangeMinutes: number;
+  exchangeSigningKeyFile?: string;
   shutdownGraceMs: number;
   memoryReleaseIntervalMs: number;
 }
@@ -139,6 +140,7 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
   { env: 'REFERRAL_ESCALATION_CHECK_MS', key: 'referralEscalationCheckMs', type: 'integer', doc: 'How often the server looks for referrals not accepted within their deadline, to escalate them (each once, whichever process sees it first). Default 60000.' },
   { env: 'REFERRAL_DEADLINE_HOURS', key: 'referralDeadlineHours', type: 'string', doc: 'Hours a referral Task may stay requested or received before it escalates, by its priority: `priority=hours` pairs (default `stat=2,asap=8,urgent=24,routine=168`; a priority left out keeps its default). A Task\'s own restriction.period.end comes first.' },
   { env: 'COLD_CHAIN_OUT_OF_RANGE_MINUTES', key: 'coldChainOutOfRangeMinutes', type: 'integer', doc: 'Minutes in a row a fridge must read outside 2–8 °C for an out-of-range excursion (alert and quarantine of its vaccine lots). Default 60.' },
+  { env: 'EXCHANGE_SIGNING_KEY_FILE', key: 'exchangeSigningKeyFile', type: 'string', doc: 'PEM file of the private key that signs the documents sent to partners (P-256 → ES256, RSA ≥ 2048 bits → RS256); without it the server keeps its own exchange key (ES256) in the database.' },
   { env: 'REFERRAL_COORDINATOR', key: 'referralCoordinator', type: 'string', doc: 'Who an escalated referral goes to: the new owner of its Task and the recipient of the Communication (`Organization/{id}`, `PractitionerRole/{id}`, `Practitioner/{id}` or `CareTeam/{id}`). Unset: the Task keeps its owner, who receives the Communication.' },
   { env: 'QUERY_TIMEOUT_MS', key: 'queryTimeoutMs', type: 'integer', doc: 'Longest a database statement of a request may run, in milliseconds; a statement past it is cancelled and the request answered 422 too-costly (default 5000; 0 = no limit, otherwise at least 100). PostgreSQL: statement_timeout. Embedded PGlite on its own thread (PGLITE_THREAD=worker): the thread is stopped and restarted on the same data folder. PGLITE_THREAD=main cannot be interrupted: no limit there. Migrations, ANALYZE, building search links and reindexing are exempt.' },
   { env: 'SHUTDOWN_GRACE_MS', key: 'shutdownGraceMs', type: 'integer', doc: 'On SIGTERM or SIGINT, how long requests in flight may finish (default 3000); then the database is closed (statements still running are cut off and their transactions roll back) and the process exits at the latest 2 s later. A second signal exits at once.' },
@@ -215,6 +217,7 @@ const schema = {
     referralDeadlineHours: { type: 'string', pattern: '^(stat|asap|urgent|routine)=[0-9]{1,5}(,(stat|asap|urgent|routine)=[0-9]{1,5})*$' },
     referralCoordinator: { type: 'string', pattern: '^(Organization|PractitionerRole|Practitioner|CareTeam)/[A-Za-z0-9.-]{1,64}$' },
     coldChainOutOfRangeMinutes: { type: 'integer', minimum: 1, maximum: 10080 },
+    exchangeSigningKeyFile: { type: 'string', minLength: 1 },
     shutdownGraceMs: { type: 'integer', minimum: 0, maximum: 600000 },
     memoryReleaseIntervalMs: { type: 'integer', minimum: 0, maximum: 3600000 },
   },

@@ -49,6 +49,7 @@ export async function loadFeatures(): Promise<Feature[]> {
   features.push((await import('./scheduling/index.js')).schedulingFeature());
   features.push((await import('./referrals/index.js')).referralsFeature());
   features.push((await import('./supply/index.js')).supplyFeature());
+  features.push((await import('./exchange/index.js')).exchangeFeature());
   return features;
 }
 
