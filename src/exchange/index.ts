@@ -26,7 +26,7 @@ export function exchangeFeature(): Feature {
     name: 'exchange',
     async start(s) {
       // EXCHANGE_SIGNING_KEY_FILE (src/config.ts)
-      const file = (s.config as { exchangeSigningKeyFile?: string }).exchangeSigningKeyFile;
+      const file = s.config.exchangeSigningKeyFile;
       keys = file ? await ExchangeKeys.fromFile(file) : await ExchangeKeys.fromDatabase(s.db);
       s.log.info({ source: keys.source, kid: keys.current().kid, alg: keys.current().alg }, 'exchange signing key');
       if (keys.source === 'database') {
