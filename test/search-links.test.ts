@@ -28,7 +28,7 @@ const encounter = (patient: string, participants: string[], org?: string): Json 
   status: 'finished',
   class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
   subject: { reference: `Patient/${patient}` },
-  participant: participants.map((p) => ({ individual: { reference: `Practitioner/${p}` } })),
+  ...(participants.length ? { participant: participants.map((p) => ({ individual: { reference: `Practitioner/${p}` } })) } : {}),
   ...(org ? { serviceProvider: { reference: `Organization/${org}` } } : {}),
 });
 const observation = (patient: string, enc: string | undefined, code: string): Json => ({
