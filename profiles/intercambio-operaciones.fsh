@@ -42,3 +42,44 @@ Usage: #definition
 * parameter[3].max = "1"
 * parameter[3].type = #Bundle
 * parameter[3].documentation = "El documento IPS (Bundle type document, Bundle-uv-ips)."
+
+// La recepción de mensajes de socios: $process-message (la operación estándar de FHIR, a nivel de sistema).
+
+Instance: process-message
+InstanceOf: OperationDefinition
+Title: "Recibir un mensaje de un socio ($process-message)"
+Description: "Recibe una derivación o contrarreferencia firmada de un establecimiento socio y la importa en una sola transacción."
+Usage: #definition
+* status = #draft
+* experimental = false
+* publisher = "Ministerio de Salud Pública y Bienestar Social (MSPBS) — HMS-OPS"
+* jurisdiction = urn:iso:std:iso:3166#PY "Paraguay"
+* kind = #operation
+* url = "https://fhir.mspbs.gov.py/OperationDefinition/process-message"
+* name = "ProcessMessage"
+* title = "Recibir un mensaje de un socio ($process-message)"
+* description = """La operación `$process-message` de FHIR R4 (`http://hl7.org/fhir/OperationDefinition/MessageHeader-process-message`, la que declara el CapabilityStatement), síncrona, a nivel de sistema: `POST [base]/$process-message` con el Bundle `message` en el cuerpo. En este orden, y todo antes de guardar nada: (1) la forma: Bundle `message` con `identifier` (sistema `https://fhir.mspbs.gov.py/sid/bundle`), `timestamp`, el MessageHeader primero (evento py-evento-intercambio), la Task, el ServiceRequest, el Patient, las Organization y el documento IPS anidado, y `Bundle.signature` (400 si falta algo, diciendo qué); (2) un `identifier` ya recibido con el mismo contenido responde la respuesta guardada sin importar nada más; (3) el socio: `MessageHeader.source.endpoint` debe ser el `address` de un Endpoint activo (py-endpoint-socio); si no, 403 «socio desconocido»; (4) la firma, solo con las claves (py-clave-intercambio) de los Endpoints activos de ese socio: firma con una clave que no está en la lista, 403 «clave no confiable»; firma que no corresponde al contenido (alterado después de firmar) o ilegible, 400; lo mismo para la firma del documento IPS anidado; (5) la validación: cada recurso contra FHIR R4 y los perfiles que declara, el Patient contra py-patient y el documento contra Bundle-uv-ips del IPS 2.0.0 (422 con los problemas); el establecimiento de destino (Task.owner, por su identificador) debe existir aquí (422); (6) cada Coding de un sistema local del socio para el que hay un ConceptMap hacia un sistema del MSPBS recibe el código traducido al lado (se conserva el original); (7) el paciente: por cualquiera de sus identificadores (los extranjeros llevados a su sistema preferido por los NamingSystem de la guía), si no por puntaje (apellido, nombre, fecha de nacimiento, sexo: 0,35 + 0,25 + 0,25 + 0,15 sobre los candidatos con la misma fecha de nacimiento; 0,85 o más y ningún otro candidato de 0,5 o más: es ese paciente; entre 0,5 y 0,85, o varios candidatos: se crea el paciente recibido como nuevo y se abre una Task py-tarea-intercambio#revisar-identidad con los candidatos; nunca se fusiona en silencio); (8) en una sola transacción: el Patient (nuevo, o el encontrado con los identificadores extranjeros que le faltaban), el ServiceRequest, la Task para el establecimiento de destino (owner), el documento IPS como Bundle, una Provenance (target: todo lo importado; agent: el socio; entity: el identificador del mensaje) y un AuditEvent (DICOM 110107 Import). Cada mensaje rechazado deja también un AuditEvent. Responde 200 con un Bundle `message` cuyo MessageHeader.response nombra el MessageHeader recibido (código `ok`), firmado con la clave de intercambio del servidor."""
+* base = "http://hl7.org/fhir/OperationDefinition/MessageHeader-process-message"
+* affectsState = true
+* code = #process-message
+* system = true
+* type = false
+* instance = false
+* parameter[0].name = #content
+* parameter[0].use = #in
+* parameter[0].min = 1
+* parameter[0].max = "1"
+* parameter[0].type = #Bundle
+* parameter[0].documentation = "El mensaje (Bundle type message, firmado), como cuerpo del POST."
+* parameter[1].name = #async
+* parameter[1].use = #in
+* parameter[1].min = 0
+* parameter[1].max = "1"
+* parameter[1].type = #boolean
+* parameter[1].documentation = "Solo false (por omisión): el procesamiento es síncrono; true es un 400."
+* parameter[2].name = #return
+* parameter[2].use = #out
+* parameter[2].min = 0
+* parameter[2].max = "1"
+* parameter[2].type = #Bundle
+* parameter[2].documentation = "El mensaje de respuesta (Bundle type message; MessageHeader.response.code ok)."

@@ -492,6 +492,22 @@ CREATE TABLE exchange_key (
 );
 `,
   },
+  {
+    version: 21,
+    name: 'exchange: the messages received from partners',
+    sql: `
+-- $process-message (src/exchange/inbound/receipt.ts): one row per message imported, keyed by its
+-- Bundle.identifier, with the partner's address, the SHA-256 of its canonical JSON (without the signature) and
+-- the response it got, so a resend is answered the same and never imported twice.
+CREATE TABLE exchange_message (
+  identifier  text        PRIMARY KEY,
+  source      text        NOT NULL,
+  digest      text        NOT NULL,
+  response    text        NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+`,
+  },
 ];
 
 const MIGRATION_LOCK = 7_342_001; // advisory lock key for migrations
