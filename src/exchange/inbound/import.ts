@@ -53,8 +53,9 @@ export async function importMessage(t: StoreTransaction, i: ImportInput): Promis
   let patientId: string;
   if (match.kind === 'matched') {
     patientId = match.patient.id!;
-    const held = new Set((match.patient.identifier ?? []).map((x) => `${x.system}|${x.value}`));
-    const added = (i.patient.identifier ?? []).filter((x: Identifier) => x.system && x.value && !held.has(`${x.system}|${x.value}`));
+    // identifiers of systems the patient has none of (one of a system it has with another value is not added)
+    const held = new Set((match.patient.identifier ?? []).map((x) => x.system));
+    const added = (i.patient.identifier ?? []).filter((x: Identifier) => x.system && x.value && !held.has(x.system));
     if (added.length) {
       const { meta: _meta, ...rest } = match.patient;
       written.push(ref('Patient', await update(t, 'Patient', patientId, { ...rest, meta: keepProfiles(match.patient), identifier: [...(match.patient.identifier ?? []), ...added] } as Patient)));

@@ -15,6 +15,8 @@ import { identifierToken } from './identifiers.js';
  *      and a Task revisar-identidad lists the candidates;
  *    - none: a new patient.
  * With exact family, given names and birth date, a different or missing sex scores 0.85: review, not a match.
+ * A candidate holding an identifier of one of the incoming patient's systems with another value (another DNI)
+ * is never matched by score: it can be a review candidate only.
  */
 export const MATCH = 0.9;
 export const REVIEW = 0.7;
@@ -39,10 +41,20 @@ export async function matchPatient(t: StoreTransaction, incoming: Patient): Prom
   if (byId.size > 1) return { kind: 'review', candidates: [...byId.values()].map((patient) => ({ patient, score: 1 })) };
   if (!incoming.birthDate) return { kind: 'new' };
   const found = await searchIn<Patient>(t, 'Patient', { birthdate: incoming.birthDate }, MAX_CANDIDATES);
-  const scored = found.map((patient) => ({ patient, score: score(incoming, patient) })).filter((c) => c.score >= REVIEW).sort((a, b) => b.score - a.score);
+  const scored = found
+    .map((patient) => ({ patient, score: conflicting(incoming, patient) ? Math.min(score(incoming, patient), MATCH - 0.001) : score(incoming, patient) }))
+    .filter((c) => c.score >= REVIEW)
+    .sort((a, b) => b.score - a.score);
   if (scored.length === 0) return { kind: 'new' };
   if (scored.length === 1 && scored[0].score >= MATCH) return { kind: 'matched', patient: scored[0].patient, by: 'score', score: scored[0].score };
   return { kind: 'review', candidates: scored };
+}
+
+/** b holds an identifier of a system a has too, with another value: the same person is doubtful (review at most). */
+function conflicting(a: Patient, b: Patient): boolean {
+  const held = new Map<string, Set<string>>();
+  for (const i of b.identifier ?? []) if (i.system && i.value) held.set(i.system, (held.get(i.system) ?? new Set()).add(i.value));
+  return (a.identifier ?? []).some((i) => i.system && i.value && held.has(i.system) && !held.get(i.system)!.has(i.value));
 }
 
 export function score(a: Patient, b: Patient): number {
