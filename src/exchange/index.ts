@@ -1,5 +1,6 @@
 import type { Feature } from '../features.js';
 import { defineOperation } from '../operations/registry.js';
+import { registerProcessMessage } from './inbound/index.js';
 import './messages.js';
 import { ExchangeKeys } from './signature/index.js';
 import { summaryOperation } from './summary.js';
@@ -8,7 +9,8 @@ import { summaryOperation } from './summary.js';
  * Exchange with partners (cross-border and national nodes): what the server sends out. This slice: the
  * patient's IPS document (`Patient/$summary`, summary.ts, document.ts, sections.ts) and its signature
  * (signature/: canonical JSON, detached JWS in Bundle.signature, the server's exchange keys), with the public
- * keys published at EXCHANGE_JWKS_PATH for partners to verify.
+ * keys published at EXCHANGE_JWKS_PATH for partners to verify; and what the server receives: partners' signed
+ * referral messages at `$process-message` (inbound/, partners/).
  */
 export const EXCHANGE_JWKS_PATH = '/fhir/.well-known/exchange-jwks.json';
 export { verifyBundleSignature, type VerifyFailure, type VerifyResult } from './signature/index.js';
@@ -46,6 +48,7 @@ export function exchangeFeature(): Feature {
           'The International Patient Summary (IPS 2.0.0) of a patient, by id or by identifier: problems, allergies and medications (emptyReason when none is held), immunizations, procedures, results and vital signs, as the requester may read them; signed=true adds Bundle.signature (JWS, detached, over the canonical JSON).',
         handler: (s, ctx, call) => summaryOperation(s, ctx, call, () => current()),
       });
+      registerProcessMessage(() => current());
     },
     routes(app) {
       app.get(EXCHANGE_JWKS_PATH, (_req, res) => {
