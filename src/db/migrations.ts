@@ -508,6 +508,41 @@ CREATE TABLE exchange_message (
 );
 `,
   },
+  {
+    version: 22,
+    name: 'exchange: the outbox of messages sent to partners',
+    sql: `
+-- The outbox of ServiceRequest/$send (src/exchange/outbound/): one row per signed message Bundle, written in
+-- the same transaction as its delivery Task, sent by every process's worker (a row at a time under a lease
+-- taken with FOR UPDATE SKIP LOCKED), emergencies first (priority 0 stat .. 3 routine), then the oldest.
+-- status: queued (never tried), retrying, sent, failed. lease_until: a worker is sending it; a row whose lease
+-- ran out (its process died) is sent again: delivery is at least once, the partner keeps one copy per
+-- message_id (Bundle.identifier).
+CREATE TABLE exchange_outbox (
+  id          bigserial   PRIMARY KEY,
+  message_id  text        NOT NULL UNIQUE,
+  task_id     text        NOT NULL,
+  endpoint_id text        NOT NULL,
+  address     text        NOT NULL,
+  priority    smallint    NOT NULL,
+  body        text        NOT NULL,
+  status      text        NOT NULL DEFAULT 'queued',
+  attempts    integer     NOT NULL DEFAULT 0,
+  lease_until timestamptz,
+  last_error  text,
+  created_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
+  finished_at timestamptz
+);
+CREATE INDEX exchange_outbox_pending ON exchange_outbox (priority, id) WHERE status IN ('queued', 'retrying');
+-- A partner (its Endpoint) that failed (network, 5xx, 408, 429): nothing is sent to it before next_attempt;
+-- failures in a row give the backoff. No row: the partner is available.
+CREATE TABLE exchange_partner (
+  endpoint_id  text        PRIMARY KEY,
+  failures     integer     NOT NULL,
+  next_attempt timestamptz NOT NULL
+);
+`,
+  },
 ];
 
 const MIGRATION_LOCK = 7_342_001; // advisory lock key for migrations

@@ -148,7 +148,7 @@ export function buildIpsDocument(input: DocumentInput): IpsDocument {
 }
 
 /** A copy with every Reference.reference rewritten by resolve (relative ones it does not know made absolute). */
-function relink(v: unknown, resolve: (ref: string) => string | undefined): unknown {
+export function relink(v: unknown, resolve: (ref: string) => string | undefined): unknown {
   if (Array.isArray(v)) return v.map((x) => relink(x, resolve));
   if (v === null || typeof v !== 'object') return v;
   const out: Json = {};

@@ -1,4 +1,4 @@
-import type { Patient, Resource } from '@medplum/fhirtypes';
+import type { Bundle, Patient, Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
 import { errors, FhirError } from '../fhir/outcome.js';
 import type { OperationCall } from '../operations/registry.js';
@@ -51,12 +51,20 @@ function readInput(call: OperationCall): Input {
 export async function summaryOperation(s: Services, ctx: RequestContext, call: OperationCall, keys: () => ExchangeKeys): Promise<FhirResponse> {
   const input = readInput(call);
   const patient = await findPatient(s, ctx, call.id, input.identifier);
+  const body = await patientSummary(s, ctx, patient, input.signed ? keys() : undefined);
+  return { status: 200, headers: {}, body };
+}
+
+/**
+ * The IPS document of a patient already read as the requester, signed when keys are given: what
+ * Patient/$summary answers, and what a referral message carries (outbound/).
+ */
+export async function patientSummary(s: Services, ctx: RequestContext, patient: Patient, keys?: ExchangeKeys): Promise<Bundle> {
   const sections = await gather(s, ctx, patient.id!);
   const medications = await namedMedications(s, ctx, sections);
   const lang: Lang2 = ctx.lang === 'en' ? 'en' : 'es';
   const doc = buildIpsDocument({ baseUrl: ctx.baseUrl, lang, patient, sections, medications });
-  const body = input.signed ? signBundle(doc.bundle, keys().current(), { reference: doc.device, display: 'HMS-OPS' }) : doc.bundle;
-  return { status: 200, headers: {}, body };
+  return keys ? signBundle(doc.bundle, keys.current(), { reference: doc.device, display: 'HMS-OPS' }) : doc.bundle;
 }
 
 async function findPatient(s: Services, ctx: RequestContext, id: string | undefined, identifier: string | undefined): Promise<Patient> {
