@@ -86,7 +86,7 @@ export function attemptEvent(a: AttemptInput): AuditEvent {
     agent: [
       { who: { display: 'HMS-OPS exchange outbox', ...(a.origin ? { reference: a.origin } : {}) }, requestor: true, type: { coding: [{ system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110153', display: 'Source Role ID' }] } },
       {
-        who: { reference: `Endpoint/${a.endpoint}` },
+        who: { identifier: { system: 'urn:ietf:rfc:3986', value: a.address.slice(0, 200) }, display: `Endpoint/${a.endpoint}` },
         requestor: false,
         type: { coding: [{ system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110152', display: 'Destination Role ID' }] },
         network: { address: a.address.slice(0, 200), type: '5' },

@@ -23,8 +23,9 @@ import { deliveryTask } from './records.js';
  */
 export async function sendOperation(s: Services, ctx: RequestContext, call: OperationCall, keys: () => ExchangeKeys, settings: OutboxSettings, queued: () => void): Promise<FhirResponse> {
   const input = readSendInput(call);
-  const base = s.store.baseUrl;
-  const as = { ...ctx, baseUrl: base };
+  // this server's FHIR base URL as BASE_URL sets it (else as the requester reached it): source.endpoint
+  const base = ctx.baseUrl;
+  const as = ctx;
   const sr = await readLive<ServiceRequest>(s, as, 'ServiceRequest', input.serviceRequest, true);
   const subject = /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(sr.subject?.reference ?? '');
   if (!subject) throw errors.unprocessable('exchange.sendNoSubject', `ServiceRequest/${sr.id}`);
