@@ -83,3 +83,46 @@ Usage: #definition
 * parameter[2].max = "1"
 * parameter[2].type = #Bundle
 * parameter[2].documentation = "El mensaje de respuesta (Bundle type message; MessageHeader.response.code ok)."
+
+Instance: servicerequest-send
+InstanceOf: OperationDefinition
+Title: "Enviar una derivación a un socio (ServiceRequest/[id]/$send)"
+Description: "Envía una derivación o contrarreferencia a otro establecimiento como mensaje FHIR firmado, con el IPS del paciente, a través de la bandeja de salida."
+Usage: #definition
+* insert MetadatosOperacionPY
+* url = "https://fhir.mspbs.gov.py/OperationDefinition/servicerequest-send"
+* name = "ServiceRequestSend"
+* title = "Enviar una derivación a un socio (ServiceRequest/[id]/$send)"
+* description = """Arma el mensaje FHIR de la derivación (`Bundle` `message`: MessageHeader con el evento, la Task, el ServiceRequest, el paciente, los establecimientos de origen y destino y el IPS firmado), lo firma con la clave de intercambio del servidor y lo guarda en la bandeja de salida junto con una Task de entrega (`code.text` `exchange-delivery`), en una transacción. Responde 202 con esa Task (cabecera Location). El servidor lo envía luego con `POST [address]/$process-message` al Endpoint del socio, con reintentos por socio, las urgencias primero; la Task sigue el envío (`businessStatus` queued, retrying, sent o failed) y cada intento queda en un AuditEvent (ver la página Intercambio). El ServiceRequest, el paciente y su IPS se leen con el acceso del solicitante. Errores: 400 si falta `partner`, si un parámetro es inválido, repetido o desconocido, si `contrarreferencia` no trae `task` o `task` viene con otro evento; 404 si el ServiceRequest o su paciente no existen o no son visibles; 422 si el socio no existe o no tiene un Endpoint activo hl7-fhir-msg, si no se conoce el establecimiento de origen, o si la Task nombrada no existe."""
+* affectsState = true
+* code = #send
+* resource = #ServiceRequest
+* system = false
+* type = false
+* instance = true
+* parameter[0].name = #partner
+* parameter[0].use = #in
+* parameter[0].min = 1
+* parameter[0].max = "1"
+* parameter[0].type = #Reference
+* parameter[0].targetProfile = "http://hl7.org/fhir/StructureDefinition/Organization"
+* parameter[0].documentation = "El establecimiento socio (`Organization/[id]`), con un Endpoint activo de connectionType hl7-fhir-msg cuya `address` es su URL base FHIR."
+* parameter[1].name = #event
+* parameter[1].use = #in
+* parameter[1].min = 0
+* parameter[1].max = "1"
+* parameter[1].type = #code
+* parameter[1].documentation = "`derivacion-solicitud` (por omisión) o `contrarreferencia` (https://fhir.mspbs.gov.py/CodeSystem/py-evento-intercambio)."
+* parameter[2].name = #task
+* parameter[2].use = #in
+* parameter[2].min = 0
+* parameter[2].max = "1"
+* parameter[2].type = #Reference
+* parameter[2].targetProfile = "http://hl7.org/fhir/StructureDefinition/Task"
+* parameter[2].documentation = "Solo con `contrarreferencia` (y entonces obligatoria): la Task de la derivación que se responde; el mensaje la nombra en `Task.partOf` por su identificador."
+* parameter[3].name = #return
+* parameter[3].use = #out
+* parameter[3].min = 1
+* parameter[3].max = "1"
+* parameter[3].type = #Task
+* parameter[3].documentation = "La Task de entrega (202 Accepted), que sigue el envío: `businessStatus.text` queued, retrying, sent o failed; `statusReason` el último error; `output` el identificador de la respuesta del socio."
