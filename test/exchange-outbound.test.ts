@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { request, type Reply } from './helpers/http.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { backend, spawnServer, startTestServer, type TestServer } from './helpers/server.js';
 import { expectOutcome, sleep, unique, type Json } from './rest-util.js';
 
 /**
@@ -103,6 +103,7 @@ class Partner {
   port = 0;
   received: Received[] = [];
   answer: (b: Json, n: number) => Answer = (b) => ({ status: 200, body: response(b) });
+  delayMs = 0;
   private server?: Server;
   org = '';
   endpoint = '';
@@ -138,6 +139,7 @@ class Partner {
     const ips = (bundle.entry ?? []).find((e: Json) => e.resource?.resourceType === 'Bundle')?.resource;
     this.received.push({ bundle, valid: await signatureValid(bundle), ipsValid: ips ? await signatureValid(ips) : false, at: Date.now() });
     const a = this.answer(bundle, this.received.length);
+    if (this.delayMs) await sleep(this.delayMs);
     if (a === 'hang') return; // never answers
     res.writeHead(a.status, { 'Content-Type': 'application/fhir+json' }).end(a.body ? JSON.stringify(a.body) : undefined);
   }
@@ -388,3 +390,22 @@ test('bad input: 404, 422 and 400 as OperationOutcomes, and nothing queued', asy
   await sleep(300);
   expect(p.received).toHaveLength(0);
 });
+
+(backend() === 'postgres' ? test : test.skip)('two processes on one database: each message is sent once', async () => {
+  const second = await spawnServer(server.env);
+  try {
+    const p = await partner();
+    p.delayMs = 150;
+    const tasks: Json[] = [];
+    for (let i = 0; i < 6; i++) tasks.push(await sent(await referral(), p));
+    for (const t of tasks) await until(t.id, 'sent');
+    await sleep(500);
+    const ids = p.received.map((r) => r.bundle.identifier.value);
+    expect(ids).toHaveLength(6);
+    expect(new Set(ids).size).toBe(6);
+    for (const t of tasks) expect(await attempts(t.id)).toHaveLength(1);
+  } finally {
+    second.proc.kill('SIGTERM');
+    await new Promise((r) => (second.proc.exitCode !== null ? r(undefined) : second.proc.once('exit', r)));
+  }
+}, 60_000);
