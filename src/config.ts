@@ -71,6 +71,12 @@ export interface Config {
   referralCoordinator?: string;
   coldChainOutOfRangeMinutes: number;
   exchangeSigningKeyFile?: string;
+  exchangeOrganization?: string;
+  exchangeOutboxCheckMs: number;
+  exchangeOutboxTimeoutMs: number;
+  exchangeOutboxRetryBaseMs: number;
+  exchangeOutboxRetryMaxMs: number;
+  exchangeOutboxMaxAttempts: number;
   shutdownGraceMs: number;
   memoryReleaseIntervalMs: number;
 }
@@ -141,6 +147,12 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
   { env: 'REFERRAL_DEADLINE_HOURS', key: 'referralDeadlineHours', type: 'string', doc: 'Hours a referral Task may stay requested or received before it escalates, by its priority: `priority=hours` pairs (default `stat=2,asap=8,urgent=24,routine=168`; a priority left out keeps its default). A Task\'s own restriction.period.end comes first.' },
   { env: 'COLD_CHAIN_OUT_OF_RANGE_MINUTES', key: 'coldChainOutOfRangeMinutes', type: 'integer', doc: 'Minutes in a row a fridge must read outside 2–8 °C for an out-of-range excursion (alert and quarantine of its vaccine lots). Default 60.' },
   { env: 'EXCHANGE_SIGNING_KEY_FILE', key: 'exchangeSigningKeyFile', type: 'string', doc: 'PEM file of the private key that signs the documents sent to partners (P-256 → ES256, RSA ≥ 2048 bits → RS256); without it the server keeps its own exchange key (ES256) in the database.' },
+  { env: 'EXCHANGE_ORGANIZATION', key: 'exchangeOrganization', type: 'string', doc: 'This facility as the sender of messages to partners (`Organization/{id}`), when a referral\'s ServiceRequest.requester names no Organization (nor a PractitionerRole of one). Unset: such a referral cannot be sent (422).' },
+  { env: 'EXCHANGE_OUTBOX_CHECK_MS', key: 'exchangeOutboxCheckMs', type: 'integer', doc: 'How often every process looks for messages due in the exchange outbox (ServiceRequest/$send); a $send also wakes its own process at once. Default 2000.' },
+  { env: 'EXCHANGE_OUTBOX_TIMEOUT_MS', key: 'exchangeOutboxTimeoutMs', type: 'integer', doc: 'Timeout of one POST of a message to a partner\'s $process-message; past it the attempt counts as a failure to retry (default 10000).' },
+  { env: 'EXCHANGE_OUTBOX_RETRY_BASE_MS', key: 'exchangeOutboxRetryBaseMs', type: 'integer', doc: 'Wait after a partner failed (no answer, 5xx, 408, 429) before anything is sent to it again, doubled per failure in a row (default 5000).' },
+  { env: 'EXCHANGE_OUTBOX_RETRY_MAX_MS', key: 'exchangeOutboxRetryMaxMs', type: 'integer', doc: 'Longest wait between attempts to a failing partner (default 600000).' },
+  { env: 'EXCHANGE_OUTBOX_MAX_ATTEMPTS', key: 'exchangeOutboxMaxAttempts', type: 'integer', doc: 'Attempts after which a message is given up (its delivery Task failed) (default 20).' },
   { env: 'REFERRAL_COORDINATOR', key: 'referralCoordinator', type: 'string', doc: 'Who an escalated referral goes to: the new owner of its Task and the recipient of the Communication (`Organization/{id}`, `PractitionerRole/{id}`, `Practitioner/{id}` or `CareTeam/{id}`). Unset: the Task keeps its owner, who receives the Communication.' },
   { env: 'QUERY_TIMEOUT_MS', key: 'queryTimeoutMs', type: 'integer', doc: 'Longest a database statement of a request may run, in milliseconds; a statement past it is cancelled and the request answered 422 too-costly (default 5000; 0 = no limit, otherwise at least 100). PostgreSQL: statement_timeout. Embedded PGlite on its own thread (PGLITE_THREAD=worker): the thread is stopped and restarted on the same data folder. PGLITE_THREAD=main cannot be interrupted: no limit there. Migrations, ANALYZE, building search links and reindexing are exempt.' },
   { env: 'SHUTDOWN_GRACE_MS', key: 'shutdownGraceMs', type: 'integer', doc: 'On SIGTERM or SIGINT, how long requests in flight may finish (default 3000); then the database is closed (statements still running are cut off and their transactions roll back) and the process exits at the latest 2 s later. A second signal exits at once.' },
@@ -150,7 +162,7 @@ export const SETTINGS: { env: string; key: keyof Config; type: 'integer' | 'stri
 const schema = {
   type: 'object',
   additionalProperties: false,
-  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'maxLargeBodies', 'maxJsonDepth', 'maxJsonWidth', 'maxStringLength', 'maxResourceElements', 'maxBundleEntries', 'searchMaxParams', 'searchMaxValues', 'searchMaxChainDepth', 'searchMaxIncludes', 'searchMaxIncluded', 'logLevel', 'defaultPageSize', 'maxPageSize', 'searchHasHashLimit', 'searchLinks', 'subscriptionAllowedHosts', 'subscriptionTimeoutMs', 'subscriptionMaxPayloadBytes', 'subscriptionRetryBaseMs', 'subscriptionRetryMaxMs', 'subscriptionErrorAfter', 'subscriptionConcurrency', 'subscriptionPollMs', 'subscriptionEventRetentionS', 'queryTimeoutMs', 'pgliteRecycleMb', 'pgliteRecycleIdleMs', 'schedulingHoldSeconds', 'schedulingHoldCheckMs', 'schedulingReminderHours', 'schedulingReminderCheckMs', 'referralEscalationCheckMs', 'referralDeadlineHours', 'coldChainOutOfRangeMinutes', 'shutdownGraceMs', 'memoryReleaseIntervalMs'],
+  required: ['port', 'host', 'dataDir', 'dbPoolSize', 'maxBodyBytes', 'maxLargeBodies', 'maxJsonDepth', 'maxJsonWidth', 'maxStringLength', 'maxResourceElements', 'maxBundleEntries', 'searchMaxParams', 'searchMaxValues', 'searchMaxChainDepth', 'searchMaxIncludes', 'searchMaxIncluded', 'logLevel', 'defaultPageSize', 'maxPageSize', 'searchHasHashLimit', 'searchLinks', 'subscriptionAllowedHosts', 'subscriptionTimeoutMs', 'subscriptionMaxPayloadBytes', 'subscriptionRetryBaseMs', 'subscriptionRetryMaxMs', 'subscriptionErrorAfter', 'subscriptionConcurrency', 'subscriptionPollMs', 'subscriptionEventRetentionS', 'queryTimeoutMs', 'pgliteRecycleMb', 'pgliteRecycleIdleMs', 'schedulingHoldSeconds', 'schedulingHoldCheckMs', 'schedulingReminderHours', 'schedulingReminderCheckMs', 'referralEscalationCheckMs', 'referralDeadlineHours', 'coldChainOutOfRangeMinutes', 'exchangeOutboxCheckMs', 'exchangeOutboxTimeoutMs', 'exchangeOutboxRetryBaseMs', 'exchangeOutboxRetryMaxMs', 'exchangeOutboxMaxAttempts', 'shutdownGraceMs', 'memoryReleaseIntervalMs'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -218,6 +230,12 @@ const schema = {
     referralCoordinator: { type: 'string', pattern: '^(Organization|PractitionerRole|Practitioner|CareTeam)/[A-Za-z0-9.-]{1,64}$' },
     coldChainOutOfRangeMinutes: { type: 'integer', minimum: 1, maximum: 10080 },
     exchangeSigningKeyFile: { type: 'string', minLength: 1 },
+    exchangeOrganization: { type: 'string', pattern: '^Organization/[A-Za-z0-9.-]{1,64}$' },
+    exchangeOutboxCheckMs: { type: 'integer', minimum: 10, maximum: 86400000 },
+    exchangeOutboxTimeoutMs: { type: 'integer', minimum: 100, maximum: 600000 },
+    exchangeOutboxRetryBaseMs: { type: 'integer', minimum: 10, maximum: 86400000 },
+    exchangeOutboxRetryMaxMs: { type: 'integer', minimum: 10, maximum: 86400000 },
+    exchangeOutboxMaxAttempts: { type: 'integer', minimum: 1, maximum: 1000 },
     shutdownGraceMs: { type: 'integer', minimum: 0, maximum: 600000 },
     memoryReleaseIntervalMs: { type: 'integer', minimum: 0, maximum: 3600000 },
   },
@@ -281,6 +299,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     referralEscalationCheckMs: 60_000,
     referralDeadlineHours: 'stat=2,asap=8,urgent=24,routine=168',
     coldChainOutOfRangeMinutes: 60,
+    exchangeOutboxCheckMs: 2000,
+    exchangeOutboxTimeoutMs: 10_000,
+    exchangeOutboxRetryBaseMs: 5000,
+    exchangeOutboxRetryMaxMs: 600_000,
+    exchangeOutboxMaxAttempts: 20,
     shutdownGraceMs: 3000,
     memoryReleaseIntervalMs: 5000,
   };

@@ -2,14 +2,16 @@ import type { Feature } from '../features.js';
 import { defineOperation } from '../operations/registry.js';
 import { registerProcessMessage } from './inbound/index.js';
 import './messages.js';
+import { startOutbound, type Outbound } from './outbound/index.js';
 import { ExchangeKeys } from './signature/index.js';
 import { summaryOperation } from './summary.js';
 
 /**
- * Exchange with partners (cross-border and national nodes): what the server sends out. This slice: the
- * patient's IPS document (`Patient/$summary`, summary.ts, document.ts, sections.ts) and its signature
- * (signature/: canonical JSON, detached JWS in Bundle.signature, the server's exchange keys), with the public
- * keys published at EXCHANGE_JWKS_PATH for partners to verify; and what the server receives: partners' signed
+ * Exchange with partners (cross-border and national nodes). What the server sends out: the patient's IPS
+ * document (`Patient/$summary`, summary.ts, document.ts, sections.ts) and its signature (signature/: canonical
+ * JSON, detached JWS in Bundle.signature, the server's exchange keys), with the public keys published at
+ * EXCHANGE_JWKS_PATH for partners to verify; referrals and counter-referrals sent to partners as signed message
+ * Bundles through a durable outbox (`ServiceRequest/$send`, outbound/). What it receives: partners' signed
  * referral messages at `$process-message` (inbound/, partners/).
  */
 export const EXCHANGE_JWKS_PATH = '/fhir/.well-known/exchange-jwks.json';
@@ -20,6 +22,7 @@ let registered = false;
 export function exchangeFeature(): Feature {
   let keys: ExchangeKeys | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let outbound: Outbound | undefined;
   const current = (): ExchangeKeys => {
     if (!keys) throw new Error('exchange feature not started');
     return keys;
@@ -36,6 +39,16 @@ export function exchangeFeature(): Feature {
         timer = setInterval(() => void k.refresh().catch((err: unknown) => s.log.warn({ err }, 'exchange keys refresh failed')), 10_000);
         timer.unref();
       }
+      // ServiceRequest/$send and the outbox worker (outbound/): EXCHANGE_OUTBOX_*, EXCHANGE_ORGANIZATION
+      const c = s.config;
+      outbound = await startOutbound(s, () => current(), {
+        checkMs: c.exchangeOutboxCheckMs,
+        timeoutMs: c.exchangeOutboxTimeoutMs,
+        retryBaseMs: c.exchangeOutboxRetryBaseMs,
+        retryMaxMs: c.exchangeOutboxRetryMaxMs,
+        maxAttempts: c.exchangeOutboxMaxAttempts,
+        organization: c.exchangeOrganization,
+      });
       if (registered) return;
       registered = true;
       defineOperation({
@@ -58,6 +71,7 @@ export function exchangeFeature(): Feature {
     },
     async stop() {
       if (timer) clearInterval(timer);
+      await outbound?.stop();
     },
   };
 }
