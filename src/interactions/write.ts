@@ -10,7 +10,11 @@ import type { InteractionResult } from './result.js';
  * StoreTransaction, so a single request and a transaction bundle share exactly the same rules.
  */
 
-export async function create(t: StoreTransaction, resource: Resource, opts: { ifNoneExist?: string; id?: string } = {}): Promise<InteractionResult> {
+/**
+ * `prevalidated`: the caller has just run `validate()` on this very content, with the same or more profiles (a
+ * feature that checks what it received before it writes anything), so it is not validated a second time.
+ */
+export async function create(t: StoreTransaction, resource: Resource, opts: { ifNoneExist?: string; id?: string; prevalidated?: boolean } = {}): Promise<InteractionResult> {
   const type = resource.resourceType;
   if (opts.ifNoneExist) {
     const m = await findSingleMatch(t, type, opts.ifNoneExist, { lock: true, op: 'c' });
@@ -19,7 +23,7 @@ export async function create(t: StoreTransaction, resource: Resource, opts: { if
   const id = opts.id ?? newId();
   const lastUpdated = new Date().toISOString();
   const stored = stamp(resource, id, 1, lastUpdated);
-  await validate(stored, t.ctx, t);
+  if (!opts.prevalidated) await validate(stored, t.ctx, t);
   const content = JSON.stringify(stored);
   t.stage({ type, id, version: 1, lastUpdated, method: 'POST', resource: stored, content, isNew: true });
   return { status: 201, type, id, version: 1, lastUpdated, content };

@@ -81,7 +81,8 @@ export async function importMessage(t: StoreTransaction, i: ImportInput): Promis
   const partnerRef = `Organization/${i.partner.organization.id}`;
   for (const [u, r] of m.byUrl) if (r.resourceType === 'Organization' && !local.has(u)) local.set(u, partnerRef);
 
-  const doc = await create(t, strip(m.document) as Bundle, { id: ids.doc });
+  // the document as received, validated in step 5 against IPS's Bundle profile (validate.ts): not again
+  const doc = await create(t, strip(m.document) as Bundle, { id: ids.doc, prevalidated: true });
   const sr = await create(t, rewrite(strip(i.serviceRequest), local) as ServiceRequest, { id: ids.sr });
   const task: Task = { ...(rewrite(strip(i.task), local) as Task), owner: { reference: `Organization/${i.facility.id}`, ...(i.facility.name ? { display: i.facility.name } : {}) } };
   if (task.partOf?.length) task.partOf = (await Promise.all(task.partOf.map((p) => partOf(t, p)))) as Task['partOf'];
