@@ -436,6 +436,40 @@ describe('find, hold, book, cancel, reschedule', () => {
   });
 });
 
+test('slots generated with ids of the earlier form: a free one is replaced by today\'s id, a booked one stays and stands for its time', async () => {
+  const doc = await practitioner('Antiguo');
+  // A schedule without availability first: the slots of a store written by an earlier version are put in place.
+  const sc = await create({ resourceType: 'Schedule', active: true, actor: [{ reference: doc }], extension: [{ url: `${SD}py-horizonte-planificacion`, valuePositiveInt: 2 }] });
+  const at = (hhmm: string): string => `${localDate(1)}T${hhmm}:00-03:00`;
+  const legacy = (id: string, start: string, end: string, reservados: number): Json => ({
+    resourceType: 'Slot',
+    id,
+    extension: [{ url: `${SD}py-cupo`, extension: [{ url: 'capacidad', valuePositiveInt: 1 }, { url: 'reservados', valueUnsignedInt: reservados }] }],
+    schedule: { reference: `Schedule/${sc.id}` },
+    status: reservados ? 'busy' : 'free',
+    start,
+    end,
+  });
+  const freeId = 'sl-' + 'a'.repeat(32);
+  const bookedId = 'sl-' + 'b'.repeat(32);
+  expect((await request('PUT', `${server.base}/Slot/${freeId}`, legacy(freeId, at('10:00'), at('10:30'), 0))).status).toBe(201);
+  expect((await request('PUT', `${server.base}/Slot/${bookedId}`, legacy(bookedId, at('10:30'), at('11:00'), 1))).status).toBe(201);
+  // The availability arrives: the same times, generated.
+  const changed = await request('PUT', `${server.base}/Schedule/${sc.id}`, { ...sc, extension: [...sc.extension, block('10:00:00', '11:30:00', 30)] });
+  expect(changed.status).toBe(200);
+  const day = (await slotsOf(`Schedule/${sc.id}`)).filter((x) => x.start.startsWith(localDate(1)));
+  expect(day.map((x) => x.start.slice(11, 16))).toEqual(['10:00', '10:30', '11:00']);
+  expect(day[0].id).not.toBe(freeId);
+  expect(day[0].id).toMatch(/^sl-[0-9a-f]{20}-\d{12}-30$/);
+  expect(day[1].id).toBe(bookedId);
+  expect(taken(day[1])).toBe(1);
+  expect((await get(`Slot/${freeId}`)).status).toBe(410);
+  // Generating again changes nothing: one slot per time.
+  const again = await request('PUT', `${server.base}/Schedule/${sc.id}`, { ...changed.json, extension: [...changed.json.extension] });
+  expect(again.status).toBe(200);
+  expect((await slotsOf(`Schedule/${sc.id}`)).filter((x) => x.start.startsWith(localDate(1))).map((x) => x.id)).toEqual(day.map((x) => x.id));
+});
+
 test('$find by department, district or position: schedules whose actor is a Location there, or a role at one', async () => {
   const CS = 'https://fhir.mspbs.gov.py/CodeSystem/';
   const place = (name: string, dep: string, dist: string, latitude: number, longitude: number): Json => ({

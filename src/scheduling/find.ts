@@ -8,7 +8,7 @@ import type { FhirResponse } from '../rest/request.js';
 import type { Services } from '../rest/services.js';
 import { findInput, type FindInput } from './input.js';
 import { EXT, instantOf, proposedFor, readAvailability, type Availability } from './model.js';
-import { slotId, slotsFor } from './slots.js';
+import { slotId, slotsFor, tieKey } from './slots.js';
 import { actorsAt } from './places.js';
 import { searchStore } from '../store/search-in.js';
 
@@ -28,8 +28,8 @@ const codes = (r: Schedule, url: string): string[] =>
  * practitioner or location (search parameters), on language, care type and visit mode (their extensions), and
  * on a department, district or position through their actors (places.ts).
  * Ranking: slots of a schedule that speaks the patient's language (Patient.communication, when `patient` is
- * given and `language` is not) first, then the earliest start, then the slot's id (a hash: slots that start
- * together are offered in an order that spreads bookings over their schedules).
+ * given and `language` is not) first, then the earliest start, then a hash of the slot's id (tieKey: slots
+ * that start together are offered in an order that spreads bookings over their schedules).
  */
 export async function find(s: Services, ctx: RequestContext, call: OperationCall): Promise<FhirResponse> {
   const input = findInput(call);
@@ -144,7 +144,7 @@ async function earliest(s: Services, ctx: RequestContext, schedules: Schedule[],
     specs.sort((x, y) => x.start - y.start);
     const window = searched.map((slot) => ({ slot, start: instantOf(slot.start)! }));
     window.push(...(await slotsById(s, ctx, specs, count - out.length, window)));
-    window.sort((a, b) => a.start - b.start || (a.slot.id! < b.slot.id! ? -1 : 1));
+    window.sort((a, b) => a.start - b.start || (tieKey(a.slot.id!) < tieKey(b.slot.id!) ? -1 : 1));
     for (const { slot } of window) {
       const sc = byId.get(slot.schedule.reference?.slice('Schedule/'.length) ?? '');
       if (sc && out.length < count) out.push({ slot, schedule: sc });
@@ -161,27 +161,28 @@ interface Ranked {
   start: number;
 }
 
-const before = (a: { start: number; id: string }, b: { start: number; id: string }): boolean => a.start < b.start || (a.start === b.start && a.id < b.id);
+/** Ranking order: start, then the tie key of the slot's id. */
+const before = (a: { start: number; key: string }, b: { start: number; key: string }): boolean => a.start < b.start || (a.start === b.start && a.key < b.key);
 
 /**
  * The free ones of the generated Slots of `specs` (ordered by start; those that exist, as the requester may see
- * them), read in ranking order (start, then id) a chunk at a time — whole groups of one start up to CHUNK
- * slots, or a chunk of a larger group's ids (hashed only when reached) — until `count` free slots, with
+ * them), read in ranking order (start, then tie key) a chunk at a time — whole groups of one start up to CHUNK
+ * slots, or a chunk of a larger group's ids in tie-key order — until `count` free slots, with
  * `others`, rank before every slot not yet read.
  */
 async function slotsById(s: Services, ctx: RequestContext, specs: { schedule: string; start: number; end: number }[], count: number, others: Ranked[]): Promise<Ranked[]> {
   const out: Ranked[] = [];
-  const known = others.map((x) => ({ start: x.start, id: x.slot.id! }));
+  const known = others.map((x) => ({ start: x.start, key: tieKey(x.slot.id!) }));
   const groupEnd = (g: number): number => {
     let h = g;
     while (h < specs.length && specs[h].start === specs[g].start) h++;
     return h;
   };
   /** Reads `ids`; true once `count` known slots rank before `next`. */
-  const read = async (ids: string[], next: { start: number; id: string }): Promise<boolean> => {
+  const read = async (ids: string[], next: { start: number; key: string }): Promise<boolean> => {
     for (const slot of await searchStore<Slot>(s, ctx, 'Slot', [['_id', ids.join(',')], ['status', 'free']], ids.length)) {
       out.push({ slot, start: instantOf(slot.start)! });
-      known.push({ start: instantOf(slot.start)!, id: slot.id! });
+      known.push({ start: instantOf(slot.start)!, key: tieKey(slot.id!) });
     }
     return known.filter((k) => before(k, next)).length >= count;
   };
@@ -189,16 +190,16 @@ async function slotsById(s: Services, ctx: RequestContext, specs: { schedule: st
   for (let g = 0; g < specs.length; ) {
     let h = groupEnd(g);
     if (h - g > CHUNK) {
-      // one start with more slots than a chunk: by id, a chunk at a time
-      const ids = specs.slice(g, h).map(id).sort();
-      for (let i = 0; i < ids.length; i += CHUNK) {
-        const next = i + CHUNK < ids.length ? { start: specs[g].start, id: ids[i + CHUNK] } : { start: h < specs.length ? specs[h].start : Infinity, id: '' };
-        if (await read(ids.slice(i, i + CHUNK), next)) return out;
+      // one start with more slots than a chunk: in tie-key order, a chunk at a time
+      const keyed = specs.slice(g, h).map((x) => { const i = id(x); return { id: i, key: tieKey(i) }; }).sort((a, b) => (a.key < b.key ? -1 : 1));
+      for (let i = 0; i < keyed.length; i += CHUNK) {
+        const next = i + CHUNK < keyed.length ? { start: specs[g].start, key: keyed[i + CHUNK].key } : { start: h < specs.length ? specs[h].start : Infinity, key: '' };
+        if (await read(keyed.slice(i, i + CHUNK).map((k) => k.id), next)) return out;
       }
     } else {
       // whole groups of one start while they fit in a chunk
       for (let n = h < specs.length ? groupEnd(h) : h; h < specs.length && n - g <= CHUNK; n = h < specs.length ? groupEnd(h) : h) h = n;
-      if (await read(specs.slice(g, h).map(id), { start: h < specs.length ? specs[h].start : Infinity, id: '' })) return out;
+      if (await read(specs.slice(g, h).map(id), { start: h < specs.length ? specs[h].start : Infinity, key: '' })) return out;
     }
     g = h;
   }

@@ -6,7 +6,7 @@ import type { StoreTransaction } from '../store/store.js';
 import { EXT, MAX_SLOTS_PER_SCHEDULE, PROFILE, quotaExtension, quotaStatus, readAvailability, readQuota } from './model.js';
 import { searchIn } from '../store/search-in.js';
 import { SlotIndexer } from './slot-index.js';
-import { isGenerated, localDay, localInstant, slotId, slotsFor, type SlotSpec } from './slots.js';
+import { isGenerated, isLegacyGenerated, localDay, localInstant, slotId, slotsFor, type SlotSpec } from './slots.js';
 
 export interface GenerationReport {
   created: number;
@@ -47,9 +47,18 @@ export async function generateSlots(t: StoreTransaction, scheduleId: string, sch
       if (a?.blocks.length) throw new FhirError(422, 'business-rule', 'scheduling.generatedSchedule', [`Schedule/${scheduleId}`, `Slot/${id}`]);
       continue;
     }
-    have.add(id);
-    const spec = want.get(id);
     const q = readQuota(slot);
+    // A slot generated before today's ids: the slot of its times now has another id. Free, it is replaced by
+    // that one (deleted here, created below); with bookings it stays and stands for it.
+    const legacy = isLegacyGenerated(id);
+    const key = legacy ? slotId(scheduleId, Date.parse(slot.start), Date.parse(slot.end)) : id;
+    const spec = want.get(key);
+    if (legacy && spec && q.taken === 0) {
+      await remove(t, 'Slot', id);
+      report.removed++;
+      continue;
+    }
+    have.add(key);
     if (!spec) {
       if (q.taken > 0) report.conflicts.push(slot);
       else {
