@@ -161,6 +161,10 @@ function cases(): Query[] {
     t('Observation', ['combo-code-value-quantity', `http://loinc.org|8480-6$ge100`]),
     t('Observation', ['code-value-concept', `http://loinc.org|94531-1$${covid.system}|${covid.code}`]),
     t('Observation', ['code-value-concept', `http://loinc.org|8310-5$${covid.system}|${covid.code}`]),
+    // a composite is there when a whole tuple is: a quantity result has no code-value-concept
+    t('Observation', ['code-value-concept:missing', 'false']),
+    t('Observation', ['code-value-concept:missing', 'true'], ['code', '8310-5']),
+    t('Observation', ['code-value-quantity:missing', 'false'], ['code', '8310-5']),
     // quantity with UCUM conversion (search.html §2.1.1.5.3 canonical units)
     t('Observation', ['code', '8310-5'], ['value-quantity', `gt37|${ucum}|Cel`]),
     t('Observation', ['code', '8310-5'], ['value-quantity', `gt310.15|${ucum}|K`]),

@@ -146,8 +146,13 @@ function indexComposite(
   vars: Record<string, TypedValue>,
   baseUrl: string | undefined,
 ): void {
+  // A tuple is indexed only when each of its components has a value: a composite search names every component,
+  // so a tuple without one can never match (Observation's code-value-concept on a reading with a valueQuantity is
+  // the code alone: three such rows per Observation, a fifth of a lab result's index, went unused), and
+  // :missing=false means a whole tuple is there.
   const components = p.definition.component ?? [];
-  components.forEach((c, i) => {
+  const tuple = emptyIndexRows();
+  for (const [i, c] of components.entries()) {
     const def = c.definition ? getParamByUrl(c.definition) : undefined;
     if (!def?.type || !c.expression) return;
     let values: TypedValue[];
@@ -156,6 +161,16 @@ function indexComposite(
     } catch {
       return;
     }
-    addValues(rt, id, `${p.code}#${i}`, def.type, values, grp, rows, baseUrl);
-  });
+    if (values.length === 0) return;
+    const before = rowCount(tuple);
+    addValues(rt, id, `${p.code}#${i}`, def.type, values, grp, tuple, baseUrl);
+    if (rowCount(tuple) === before) return;
+  }
+  for (const t of Object.keys(tuple) as (keyof IndexRows)[]) for (const r of tuple[t]) rows[t].push(r);
+}
+
+function rowCount(rows: IndexRows): number {
+  let n = 0;
+  for (const t of Object.keys(rows) as (keyof IndexRows)[]) n += rows[t].length;
+  return n;
 }

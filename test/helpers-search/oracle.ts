@@ -157,6 +157,18 @@ export class Oracle {
         return toNumbers(tv).length > 0;
       case 'quantity':
         return toQuantities(tv).length > 0;
+      case 'composite': {
+        // a whole tuple: every component has a value of its type
+        const typed = toTypedValue(r);
+        return tv.some((group) =>
+          (p.definition.component ?? []).every((c) => {
+            const def = getParamByUrl(c.definition as string);
+            if (!def?.type || !c.expression) return false;
+            const cv = evalFhirPathTyped(c.expression, [group], { '%resource': typed, '%rootResource': typed });
+            return this.present(r, { ...p, type: def.type } as IndexedParam, cv);
+          }),
+        );
+      }
       default:
         return tv.length > 0;
     }
