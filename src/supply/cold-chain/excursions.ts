@@ -33,14 +33,29 @@ export function coldChainDerivation(outOfRangeMinutes: number) {
   const rules = runRules(outOfRangeMinutes);
   return async (t: StoreTransaction, changes: readonly PendingWrite[]): Promise<void> => {
     const touched = new Map<string, Span>();
+    // The readings of all the changes in one statement each (a logger's batch is hundreds of them).
+    const forget: string[] = [];
+    const keep: { device: string[]; at: string[]; celsius: string[]; id: string[] } = { device: [], at: [], celsius: [], id: [] };
     for (const c of changes) {
       if (c.type === 'DetectedIssue' && c.resource && !c.isNew) await releaseIfMitigated(t, c.resource as DetectedIssue);
       if (c.type !== 'Observation') continue;
       const r = readingOf(c.resource as Observation | undefined, c.id, c.method === 'DELETE');
-      if (!c.isNew) await t.tx.query('DELETE FROM cold_chain_reading WHERE res_id = $1', [c.id], 'cold_chain_forget');
+      if (!c.isNew) forget.push(c.id);
       if (!r) continue;
-      await t.tx.query('INSERT INTO cold_chain_reading (device, at, celsius, res_id) VALUES ($1, $2::timestamptz, $3::numeric, $4) ON CONFLICT DO NOTHING', [r.device, new Date(r.at).toISOString(), String(r.celsius), c.id], 'cold_chain_keep');
+      keep.device.push(r.device);
+      keep.at.push(new Date(r.at).toISOString());
+      keep.celsius.push(String(r.celsius));
+      keep.id.push(c.id);
       mark(touched, r.device, r.at, r.celsius);
+    }
+    if (forget.length) await t.tx.query('DELETE FROM cold_chain_reading WHERE res_id = ANY($1::text[])', [forget], 'cold_chain_forget');
+    if (keep.id.length) {
+      await t.tx.query(
+        `INSERT INTO cold_chain_reading (device, at, celsius, res_id)
+         SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::numeric[], $4::text[]) ON CONFLICT DO NOTHING`,
+        [keep.device, keep.at, keep.celsius, keep.id],
+        'cold_chain_keep',
+      );
     }
     // A reading removed or within every rule's bounds cannot start or lengthen an excursion: only a reading in a
     // rule's condition can, and only that rule is evaluated.
