@@ -1,4 +1,4 @@
-import { evalFhirPathTyped, toTypedValue, type TypedValue } from '@medplum/core';
+import { evalFhirPathTyped, parseFhirPath, toTypedValue, type FhirPathAtom, type TypedValue } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import { evalParam, getIndexedParams, getParamByUrl, presentRoots, type IndexedParam } from '../fhir/definitions.js';
 import { extractDates } from './params/date.js';
@@ -157,7 +157,7 @@ function indexComposite(
     if (!def?.type || !c.expression) return;
     let values: TypedValue[];
     try {
-      values = evalFhirPathTyped(c.expression, [value], vars);
+      values = evalFhirPathTyped(componentAtom(c.expression), [value], vars);
     } catch {
       return;
     }
@@ -167,6 +167,14 @@ function indexComposite(
     if (rowCount(tuple) === before) return;
   }
   for (const t of Object.keys(tuple) as (keyof IndexRows)[]) for (const r of tuple[t]) rows[t].push(r);
+}
+
+/** Component expressions parsed once (a string given to evalFhirPathTyped is parsed at every call). */
+const componentAtoms = new Map<string, FhirPathAtom>();
+function componentAtom(expression: string): FhirPathAtom {
+  let atom = componentAtoms.get(expression);
+  if (!atom) componentAtoms.set(expression, (atom = parseFhirPath(expression)));
+  return atom;
 }
 
 function rowCount(rows: IndexRows): number {
