@@ -6,6 +6,7 @@ import {
   indexSearchParameterBundle,
   indexStructureDefinitionBundle,
   parseFhirPath,
+  tryGetDataType,
   type FhirPathAtom,
   type TypedValue,
 } from '@medplum/core';
@@ -42,6 +43,8 @@ export interface IndexedParam {
    * expression need not be evaluated. Undefined: always evaluate.
    */
   roots?: string[];
+  /** A composite on the resource itself: each component's roots (componentRootsOf). */
+  componentRoots?: string[][];
   targets?: string[];
   definition: SearchParameter;
 }
@@ -102,7 +105,7 @@ export function getIndexedParams(resourceType: string): IndexedParam[] {
       } catch {
         continue;
       }
-      plan.push({ code, type: sp.type as SearchParamType, expression, atom, parts: resolveParts(expression), roots: rootsOf(resourceType, expression), targets: sp.target, definition: sp });
+      plan.push({ code, type: sp.type as SearchParamType, expression, atom, parts: resolveParts(expression), roots: rootsOf(resourceType, expression), componentRoots: componentRootsOf(resourceType, sp, expression), targets: sp.target, definition: sp });
     }
     plans.set(resourceType, plan);
   }
@@ -149,6 +152,47 @@ function stripWhereArguments(path: string): string {
 
 /** The top-level elements a union of paths starts from; undefined when a path does not plainly start at the resource. */
 function rootsOf(resourceType: string, expression: string): string[] | undefined {
+  const paths = splitUnion(expression);
+  const roots = new Set<string>();
+  for (const path of paths) {
+    // Only plain navigation is sure to give nothing from a missing element: names, where(…), ofType(T),
+    // as T, resolve(), extension('url'). Anything else (exists(), and, !=, …) may give a value from nothing
+    // (Patient.deceased: "deceased.exists() and deceased != false" is false for a Patient without it).
+    const plain = stripWhereArguments(path.trim());
+    const m = NAVIGATION.exec(plain);
+    if (!m || (m[1] !== resourceType && m[1] !== 'Resource' && m[1] !== 'DomainResource')) return undefined;
+    // A choice element taken as one of its types (Observation.value.ofType(Quantity)) is there only under that
+    // type's name (valueQuantity).
+    const cast = CHOICE_CAST.exec(plain);
+    const type = cast?.[3] ?? cast?.[4];
+    const choice = cast && type && cast[2] === m[2] ? tryGetDataType(resourceType)?.elements[`${m[2]}[x]`] : undefined;
+    if (choice && type && choice.type.some((t) => t.code === type)) roots.add(m[2] + type[0].toUpperCase() + type.slice(1));
+    else roots.add(m[2]);
+  }
+  return [...roots];
+}
+
+const CHOICE_CAST = /^\(*([A-Z][A-Za-z]+)\.([a-z][A-Za-z0-9]*)(?:\.(?:ofType|as)\(([A-Za-z]+)\)|\s+as\s+([A-Za-z]+))/;
+
+/**
+ * For a composite whose expression is the resource itself (Observation's code-value-*), the roots of each
+ * component (its expression read from the resource): a tuple needs every component, so a resource without any
+ * root of one component gives no tuple. Undefined: always evaluate.
+ */
+function componentRootsOf(resourceType: string, sp: SearchParameter, expression: string): string[][] | undefined {
+  if (sp.type !== 'composite' || expression !== resourceType || !sp.component?.length) return undefined;
+  const out: string[][] = [];
+  for (const c of sp.component) {
+    if (!c.expression) return undefined;
+    const roots = rootsOf(resourceType, splitUnion(c.expression).map((x) => `${resourceType}.${x.trim()}`).join(' | '));
+    if (!roots) return undefined;
+    out.push(roots);
+  }
+  return out;
+}
+
+/** The paths of a union, split at its top-level `|`. */
+function splitUnion(expression: string): string[] {
   const paths: string[] = [];
   let depth = 0;
   let from = 0;
@@ -162,17 +206,7 @@ function rootsOf(resourceType: string, expression: string): string[] | undefined
     }
   }
   paths.push(expression.slice(from));
-  const roots = new Set<string>();
-  for (const path of paths) {
-    // Only plain navigation is sure to give nothing from a missing element: names, where(…), ofType(T),
-    // as T, resolve(), extension('url'). Anything else (exists(), and, !=, …) may give a value from nothing
-    // (Patient.deceased: "deceased.exists() and deceased != false" is false for a Patient without it).
-    const plain = stripWhereArguments(path.trim());
-    const m = NAVIGATION.exec(plain);
-    if (!m || (m[1] !== resourceType && m[1] !== 'Resource' && m[1] !== 'DomainResource')) return undefined;
-    roots.add(m[2]);
-  }
-  return [...roots];
+  return paths;
 }
 
 /**

@@ -51,6 +51,7 @@ export function indexResource(resource: Resource, rows: IndexRows, baseUrl?: str
   for (const p of getIndexedParams(rt)) {
     if (p.code === '_id' || p.code === '_lastUpdated' || (only && !only.has(p.code))) continue;
     if (p.roots && !p.roots.some((r) => present.has(r))) continue;
+    if (p.componentRoots?.some((roots) => !roots.some((r) => present.has(r)))) continue;
     let values: TypedValue[];
     try {
       values = evalParam(p, typed, vars);
