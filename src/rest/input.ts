@@ -1,3 +1,4 @@
+import { markDuplicates } from '../fhir/json-duplicates.js';
 import { FhirError } from '../fhir/outcome.js';
 import type { SearchLimits } from '../search/parse.js';
 
@@ -120,24 +121,63 @@ export function decodeBody(bytes: Buffer, contentType: string | undefined): stri
 
 /**
  * JSON.parse after a cheap scan of the text for depth and width, so that absurd nesting or a huge array never
- * reaches the parser (a 30 MB array of numbers would take some hundred MB once parsed), then checkJson.
+ * reaches the parser (a 30 MB array of numbers would take some hundred MB once parsed), then checkJson. The same
+ * scan notes a property repeated in one object, which JSON.parse would drop silently (the last value wins): the
+ * parsed object is marked with it (fhir/json-duplicates.ts), and validation reports it as an error.
  */
 export function parseJson(text: string): unknown {
   let depth = 0;
   let inString = false;
   const items: number[] = [0];
+  // per open container (depth 1 is the body itself): the property names met so far when it is an object, the
+  // current property name, and how it is reached from its parent (a property name or an array index)
+  const names: (Set<string> | undefined)[] = [undefined];
+  const current: string[] = [''];
+  const step: (string | number)[] = [0];
+  let expectName = false;
+  let start = 0;
+  let duplicates: { at: (string | number)[]; name: string }[] | undefined;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
       if (c === 92) i++;
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 44) {
+      else if (c === 34) {
+        inString = false;
+        const seen = names[depth];
+        if (expectName && seen) {
+          expectName = false;
+          let name = text.slice(start, i);
+          if (name.includes('\\')) {
+            try {
+              name = JSON.parse(`"${name}"`) as string;
+            } catch {
+              // a bad escape: JSON.parse below refuses the body
+            }
+          }
+          if (seen.has(name)) {
+            if ((duplicates ??= []).length < 100) duplicates.push({ at: step.slice(2, depth + 1), name });
+          } else seen.add(name);
+          current[depth] = name;
+        }
+      }
+    } else if (c === 34) {
+      inString = true;
+      start = i + 1;
+    } else if (c === 44) {
       if (++items[depth] >= limits.maxJsonWidth) throw tooLong('tooWide', limits.maxJsonWidth, 'MAX_JSON_WIDTH', `character ${i}`);
+      expectName = names[depth] !== undefined;
     } else if (c === 123 || c === 91) {
+      const via = names[depth] ? current[depth] : items[depth];
       if (++depth > limits.maxJsonDepth) throw tooLong('tooDeep', limits.maxJsonDepth, 'MAX_JSON_DEPTH');
       items[depth] = 0;
-    } else if (c === 125 || c === 93) depth = Math.max(0, depth - 1);
+      step[depth] = via;
+      names[depth] = c === 123 ? new Set() : undefined;
+      expectName = c === 123;
+    } else if (c === 125 || c === 93) {
+      names[depth] = undefined;
+      depth = Math.max(0, depth - 1);
+      expectName = false;
+    }
   }
   let value: unknown;
   try {
@@ -146,6 +186,11 @@ export function parseJson(text: string): unknown {
     throw new FhirError(400, 'invalid', 'invalidJson', [(err as Error).message]);
   }
   checkJson(value);
+  for (const d of duplicates ?? []) {
+    let holder: unknown = value;
+    for (const k of d.at) holder = holder && typeof holder === 'object' ? (holder as Record<string | number, unknown>)[k] : undefined;
+    if (holder && typeof holder === 'object' && !Array.isArray(holder)) markDuplicates(holder, [d.name]);
+  }
   return value;
 }
 

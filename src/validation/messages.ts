@@ -44,5 +44,6 @@ defineMessages('validation', {
   bundleReferenceAmbiguous: { en: 'The reference {0} matches {1} entries of the bundle (versions of the same resource): it must name the version', es: 'La referencia {0} coincide con {1} entradas del bundle (versiones del mismo recurso): debe indicar la versión' },
   bundleReferenceVersion: { en: 'The reference {0} names a version that none of the {1} entries of the bundle with that URL has', es: 'La referencia {0} indica una versión que no tiene ninguna de las {1} entradas del bundle con esa URL' },
   extensionContext: { en: 'The extension {0} is not allowed on {1}: its definition allows it on {2}', es: 'La extensión {0} no está permitida en {1}: su definición la permite en {2}' },
+  duplicateProperty: { en: 'The property "{0}" occurs more than once in {1}: a JSON object has each property once (only the last value would be read)', es: 'La propiedad "{0}" aparece más de una vez en {1}: un objeto JSON tiene cada propiedad una sola vez (solo se leería el último valor)' },
   base: { en: '{0}', es: '{0}' },
 });
