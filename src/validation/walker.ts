@@ -7,6 +7,7 @@ import { checkBinding, type CodeValidator } from './bindings.js';
 import { compile, typeFor, type CompiledDefinition, type ElementNode } from './elements.js';
 import { NATIVE_INVARIANTS } from './invariants.js';
 import { checkBundle } from './bundle.js';
+import { checkQuestionnaireResponse, type QuestionnaireLookup } from './questionnaire-response.js';
 import { DATATYPE_RULES } from './datatypes.js';
 import { contextAllows } from './extension-context.js';
 import { baseErrorConstraintKeys } from './keys.js';
@@ -32,6 +33,8 @@ export interface WalkOptions {
   codes: CodeValidator;
   /** Reads a referenced resource ("Patient/1") for targetProfile checks; absent: stored targets are not checked. */
   resolve?: (reference: string) => Promise<Resource | undefined>;
+  /** Finds a Questionnaire by canonical (a QuestionnaireResponse is checked against it); absent: not checked. */
+  questionnaire?: QuestionnaireLookup;
   /** Skip everything that can only produce warnings (writes only need errors). */
   errorsOnly: boolean;
   lang?: Lang;
@@ -124,8 +127,9 @@ export class Walker {
     const typeDef = typeFor(el, v.type);
     if (v.value === undefined) return;
     if (node.fixed) this.checkFixed(node.fixed, v, el.id ?? el.path);
-    // the spec's rules of the type that no invariant carries (datatypes.ts, bundle.ts)
+    // the spec's rules of the type that no invariant carries (datatypes.ts, bundle.ts, questionnaire-response.ts)
     if (v.type === 'Bundle') checkBundle(v.value, v.path, this.reportFn);
+    else if (v.type === 'QuestionnaireResponse' && node === def.root) await checkQuestionnaireResponse(v.value, v.path, this.reportFn, this.opts.questionnaire);
     else DATATYPE_RULES.get(v.type)?.(v.value, v.path, this.reportFn);
     if (el.maxLength !== undefined && typeof v.value === 'string' && v.value.length > el.maxLength) this.report('error', 'too-long', 'maxLength', [el.maxLength, v.value.length], v.path);
     const outside = checkLimits(el, v.value);
