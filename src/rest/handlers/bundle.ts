@@ -233,7 +233,9 @@ class ReferenceResolver {
       const alias = this.aliases.get(f.ref);
       if (alias) f.holder.reference = alias;
       else if (/^[A-Z][A-Za-z]+\?/.test(f.ref)) f.holder.reference = await this.resolveConditional(f.ref);
-      else if (f.ref.startsWith('urn:uuid:') || f.ref.startsWith('urn:oid:')) throw errors.badRequest('invalidReference', f.ref);
+      // a Bundle written as a resource (a document, a collection) resolves its own urn references among its
+      // entries: the validation of the Bundle decides on those, not the transaction
+      else if ((f.ref.startsWith('urn:uuid:') || f.ref.startsWith('urn:oid:')) && resource.resourceType !== 'Bundle') throw errors.badRequest('invalidReference', f.ref);
     }
     return resource;
   }
