@@ -12,10 +12,13 @@ import type { Report } from './json.js';
  *   OperationOutcome;
  * - a reference that resolves inside the bundle (to an entry's fullUrl) resolves to one entry: entries may share
  *   a fullUrl with different versions (bdl-7), so a reference to it names the version, and the version exists;
- * - a document carries what it refers to (documents.html): every reference of its entries' resources resolves
- *   to an entry, as bundle.html "Resolving references in Bundles" says (an absolute reference is an entry's
- *   fullUrl; a relative `Type/id` is read against the RESTful base of its entry's fullUrl, and also matches an
- *   entry whose resource is that Type/id, as an entry's fullUrl may be a urn:uuid);
+ * - a document carries what its Composition refers to (documents.html, "Document Content": the subject, the
+ *   encounter, the authors, the attesters, the custodian, the event details, and each section's authors, focus
+ *   and entries, nested sections included): each such reference resolves to an entry, as bundle.html "Resolving
+ *   references in Bundles" says (an absolute reference is an entry's fullUrl; a relative `Type/id` is read
+ *   against the RESTful base of the Composition's fullUrl, and also matches an entry whose resource is that
+ *   Type/id, as an entry's fullUrl may be a urn:uuid). The other entries may refer to resources outside the
+ *   document (an Observation to its Encounter on the server), which the document need not carry;
  * - in a transaction or batch, a `urn:uuid:` or `urn:oid:` reference is a placeholder for an entry of the
  *   bundle (http.html#trules): one that is no entry's fullUrl names nothing.
  */
@@ -57,18 +60,45 @@ export function checkBundle(value: unknown, path: string, report: Report): void 
     return;
   }
   if (type === 'history') return;
-  const held = type === 'document' ? heldResources(entries) : undefined;
   entries.forEach((e, i) => {
-    if (!e?.resource) return;
-    const at = `${path}.entry[${i}].resource`;
-    if (typeof e.fullUrl === 'string') references(e.resource, e.fullUrl, at, byUrl, report);
-    if (held) {
-      const base = typeof e.fullUrl === 'string' ? RESTFUL.exec(e.fullUrl)?.[1] : undefined;
-      forEachReference(e.resource, at, true, (ref, where) => {
-        if (!inDocument(ref, base, byUrl, held)) report('error', 'not-found', 'documentReferenceUnresolved', [ref], `${where}.reference`);
-      });
-    }
+    if (e?.resource && typeof e.fullUrl === 'string') references(e.resource, e.fullUrl, `${path}.entry[${i}].resource`, byUrl, report);
   });
+  const first = entries[0];
+  if (type === 'document' && first?.resource?.resourceType === 'Composition') {
+    const held = heldResources(entries);
+    const base = typeof first.fullUrl === 'string' ? RESTFUL.exec(first.fullUrl)?.[1] : undefined;
+    compositionReferences(first.resource, `${path}.entry[0].resource`, (ref, at) => {
+      if (!inDocument(ref, base, byUrl, held)) report('error', 'not-found', 'documentReferenceUnresolved', [ref], `${at}.reference`);
+    });
+  }
+}
+
+/** The references a document carries the targets of: the Composition's subject, encounter, authors, … and its sections'. */
+function compositionReferences(composition: unknown, path: string, fn: (ref: string, at: string) => void): void {
+  const one = (holder: unknown, name: string, at: string): void => {
+    const v = (holder as Record<string, unknown> | null)?.[name];
+    const each = (x: unknown, p: string): void => {
+      const ref = (x as { reference?: unknown } | null)?.reference;
+      if (typeof ref === 'string') fn(ref, p);
+    };
+    if (Array.isArray(v)) v.forEach((x, i) => each(x, `${at}.${name}[${i}]`));
+    else each(v, `${at}.${name}`);
+  };
+  const many = (holder: unknown, name: string, at: string): { value: unknown; at: string }[] => {
+    const v = (holder as Record<string, unknown> | null)?.[name];
+    return Array.isArray(v) ? v.map((value, i) => ({ value, at: `${at}.${name}[${i}]` })) : [];
+  };
+  for (const name of ['subject', 'encounter', 'author', 'custodian']) one(composition, name, path);
+  for (const a of many(composition, 'attester', path)) one(a.value, 'party', a.at);
+  for (const e of many(composition, 'event', path)) one(e.value, 'detail', e.at);
+  const sections = (holder: unknown, at: string, depth: number): void => {
+    if (depth > 16) return;
+    for (const s of many(holder, 'section', at)) {
+      for (const name of ['author', 'focus', 'entry']) one(s.value, name, s.at);
+      sections(s.value, s.at, depth + 1);
+    }
+  };
+  sections(composition, path, 0);
 }
 
 /** `Type/id` of every entry of a document: its resource's type and id, and what a RESTful (or relative) fullUrl names. */
@@ -83,7 +113,7 @@ function heldResources(entries: Entry[]): Set<string> {
   return held;
 }
 
-/** Does a reference of a document's entry resolve inside the document (a version it names is checked by references())? */
+/** Does a reference of a document's Composition resolve inside the document (a version it names is checked by references())? */
 function inDocument(ref: string, base: string | undefined, byUrl: Map<string, Entry[]>, held: Set<string>): boolean {
   if (ref.startsWith('#')) return true;
   const plain = ref.replace(/\/_history\/[^/]*$/, '');
