@@ -104,19 +104,22 @@ function documentBundle(id: string, composition: Record<string, unknown> = COMPO
     timestamp: '2024-03-01T10:00:00Z',
     entry: [
       { fullUrl: 'http://example.org/fhir/Composition/c1', resource: composition },
-      { fullUrl: 'http://example.org/fhir/Patient/p1', resource: { resourceType: 'Patient', id: 'p1' } },
+      // an entry other than the Composition may refer outside the document
+      { fullUrl: 'http://example.org/fhir/Patient/p1', resource: { resourceType: 'Patient', id: 'p1', generalPractitioner: [{ reference: 'http://other.example/fhir/Practitioner/9' }] } },
       { fullUrl: 'urn:uuid:7d2c6a84-2f6b-4a2c-9f0e-3f0c4bdb2a11', resource: { resourceType: 'Practitioner', name: [{ family: 'Gómez' }] } },
     ],
   };
 }
 
 describe('Bundles', () => {
-  test('a document resolves every reference of its entries inside itself', async () => {
+  test("a document carries what its Composition refers to", async () => {
     await accepted('Bundle', 'doc-ok', documentBundle('doc-ok'));
     const missing = { ...COMPOSITION, custodian: { reference: 'Organization/o9' } };
     await refused('Bundle', 'doc-1', documentBundle('doc-1', missing), 'Bundle.entry[0].resource.custodian.reference', /The reference Organization\/o9 does not resolve to an entry of the document/);
     const external = { ...COMPOSITION, author: [{ reference: 'http://other.example/fhir/Practitioner/1' }] };
     await refused('Bundle', 'doc-2', documentBundle('doc-2', external), 'Bundle.entry[0].resource.author[0].reference', /http:\/\/other\.example\/fhir\/Practitioner\/1 does not resolve/);
+    const section = { ...COMPOSITION, section: [{ title: 'Problemas', section: [{ title: 'Activos', entry: [{ reference: 'urn:uuid:8e7f3a90-1b2c-4d5e-8f60-718293a4b5c6' }] }] }] };
+    await refused('Bundle', 'doc-3', documentBundle('doc-3', section), 'Bundle.entry[0].resource.section[0].section[0].entry[0].reference', /urn:uuid:8e7f3a90-1b2c-4d5e-8f60-718293a4b5c6 does not resolve to an entry of the document/);
   });
 
   test('a urn:uuid or urn:oid reference in a transaction or batch names an entry', async () => {
