@@ -1,23 +1,20 @@
-import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import type { Bundle } from '@medplum/fhirtypes';
-import type { JWK } from 'jose';
 import { request, type Reply } from './helpers/http.js';
+import { EST, keyExtension, newKey, PARTNER_BASE, person, referralMessage, signed, type MessageOptions, type TestKey } from './helpers/partner-messages.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { expectOutcome, unique, type Json } from './rest-util.js';
 
 /**
  * POST [base]/$process-message over HTTP, as a partner facility sends it: a partner (Organization + Endpoint
- * with its public keys) registered here, messages built and signed in this file (canonical JSON and detached
- * JWS written here, independently of the server's code). Accepted → Patient, ServiceRequest, Task for the
- * receiving facility, Provenance, AuditEvent; a resend answers the same and stores nothing; unsigned, tampered,
- * untrusted key, unknown source and invalid content are refused with nothing stored; keys rotate; patients
- * match by (foreign) identifier, by score, or open a review Task; a partner's local code is translated.
+ * with its public keys) registered here, messages built and signed by the tests (canonical JSON and detached
+ * JWS written in helpers/partner-messages.ts, independently of the server's code). Accepted → Patient,
+ * ServiceRequest, Task for the receiving facility, Provenance, AuditEvent; a resend answers the same and stores
+ * nothing; unsigned, tampered, untrusted key, unknown source and invalid content are refused with nothing
+ * stored; keys rotate; patients match by (foreign) identifier, by score, or open a review Task; a partner's
+ * local code is translated.
  */
 const DNI = 'http://www.renaper.gob.ar/dni';
 const CNS = 'https://saude.gov.br/fhir/sid/cns';
-const EST = 'https://fhir.mspbs.gov.py/sid/establecimiento';
-const EVENTS = 'https://fhir.mspbs.gov.py/CodeSystem/py-evento-intercambio';
-const PARTNER_BASE = 'https://fhir.hospital-posadas.example.ar/fhir';
 const LOCAL_CODES = 'https://fhir.hospital-posadas.example.ar/CodeSystem/especialidades';
 const PY_TARGET = 'https://fhir.mspbs.gov.py/CodeSystem/py-especialidad-medicina-tradicional';
 
@@ -27,15 +24,6 @@ let facility: string;
 let partnerOrg: string;
 let endpoint: Json;
 
-interface TestKey {
-  kid: string;
-  priv: KeyObject;
-  jwk: JWK;
-}
-function newKey(kid: string): TestKey {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return { kid, priv: privateKey, jwk: { ...(publicKey.export({ format: 'jwk' }) as JWK), kid, alg: 'ES256', use: 'sig' } };
-}
 const keyA = newKey('posadas-2026-01');
 const keyB = newKey('posadas-2026-07');
 const stranger = newKey('posadas-2026-01-stolen');
@@ -52,102 +40,9 @@ const count = async (type: string): Promise<number> => (await ok(request('GET', 
 const counts = async (): Promise<number[]> => Promise.all(['Patient', 'ServiceRequest', 'Task', 'Provenance', 'Bundle'].map(count));
 const post = (b: unknown): Promise<Reply> => request('POST', url('$process-message'), b);
 
-/** FHIR canonical JSON, written here: members sorted at every depth, no whitespace. */
-function canonical(v: unknown): string {
-  const sort = (x: unknown): unknown =>
-    Array.isArray(x) ? x.map(sort) : x && typeof x === 'object' ? Object.fromEntries(Object.keys(x as Json).sort().map((k) => [k, sort((x as Json)[k])])) : x;
-  return JSON.stringify(sort(v));
-}
-
-/** Bundle.signature as the exchange contract has it: a detached compact JWS (ES256) over the canonical JSON. */
-function signed<T extends Json>(b: T, key: TestKey): T {
-  const { signature: _s, ...unsigned } = b as Json;
-  const when = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const h = Buffer.from(JSON.stringify({ alg: 'ES256', kid: key.kid, sigT: when })).toString('base64url');
-  const input = `${h}.${Buffer.from(canonical(unsigned)).toString('base64url')}`;
-  const s = sign('sha256', Buffer.from(input), { key: key.priv, dsaEncoding: 'ieee-p1363' }).toString('base64url');
-  return {
-    ...unsigned,
-    signature: {
-      type: [{ system: 'urn:iso-astm:E1762-95:2013', code: '1.2.840.10065.1.12.1.1' }],
-      when,
-      who: { display: 'Hospital Posadas' },
-      targetFormat: 'application/fhir+json;canonicalization=http://hl7.org/fhir/canonicalization/json',
-      sigFormat: 'application/jose',
-      data: Buffer.from(`${h}..${s}`).toString('base64'),
-    },
-  } as T;
-}
-
-interface MessageOptions {
-  patient: Json;
-  key?: TestKey;
-  source?: string;
-  code?: Json;
-  event?: string;
-  /** Changes the IPS document before it is signed. */
-  document?: (d: Json) => void;
-}
-
-/** A referral message as a partner sends it, signed (outer Bundle and nested IPS document) with opts.key. */
-function message(o: MessageOptions): Json {
-  const key = o.key ?? keyA;
-  const doc = JSON.parse(JSON.stringify(template)) as Json;
-  delete doc.signature;
-  doc.identifier = { system: 'urn:ietf:rfc:3986', value: `urn:uuid:${randomUUID()}` };
-  const pEntry = doc.entry.find((e: Json) => e.resource.resourceType === 'Patient');
-  pEntry.resource = { ...o.patient, id: pEntry.resource.id };
-  o.document?.(doc);
-  const u = (): string => `urn:uuid:${randomUUID()}`;
-  const [h, task, sr, pat, from, to, ips] = [u(), u(), u(), u(), u(), u(), u()];
-  const b = {
-    resourceType: 'Bundle',
-    identifier: { system: 'https://fhir.mspbs.gov.py/sid/bundle', value: randomUUID() },
-    type: 'message',
-    timestamp: new Date().toISOString(),
-    entry: [
-      {
-        fullUrl: h,
-        resource: {
-          resourceType: 'MessageHeader',
-          id: h.slice(9),
-          eventCoding: { system: EVENTS, code: o.event ?? 'derivacion-solicitud' },
-          source: { endpoint: o.source ?? PARTNER_BASE },
-          destination: [{ endpoint: server.base }],
-          sender: { reference: from },
-          focus: [{ reference: task }],
-        },
-      },
-      {
-        fullUrl: task,
-        resource: {
-          resourceType: 'Task', identifier: [{ system: 'https://fhir.hospital-posadas.example.ar/sid/task', value: randomUUID() }],
-          status: 'requested', intent: 'order', priority: 'urgent', authoredOn: new Date().toISOString(),
-          code: { coding: [{ system: 'http://hl7.org/fhir/CodeSystem/task-code', code: 'fulfill' }] },
-          focus: { reference: sr }, for: { reference: pat }, requester: { reference: from }, owner: { reference: to },
-        },
-      },
-      {
-        fullUrl: sr,
-        resource: {
-          resourceType: 'ServiceRequest', status: 'active', intent: 'order', priority: 'urgent',
-          category: [{ coding: [{ system: 'http://snomed.info/sct', code: '103696004', display: 'Patient referral to specialist' }] }],
-          code: o.code ?? { text: 'Cardiología' },
-          subject: { reference: pat }, requester: { reference: from }, supportingInfo: [{ reference: ips }],
-        },
-      },
-      { fullUrl: pat, resource: o.patient },
-      { fullUrl: from, resource: { resourceType: 'Organization', identifier: [{ system: 'https://sisa.msal.gov.ar/REFES', value: '10060702' }], name: 'Hospital Posadas', address: [{ country: 'AR' }] } },
-      { fullUrl: to, resource: { resourceType: 'Organization', identifier: [{ system: EST, value: '11014101' }], name: 'Hospital General de San Lorenzo', address: [{ country: 'PY' }] } },
-      { fullUrl: ips, resource: signed(doc, key) },
-    ],
-  };
-  return signed(b, key);
-}
-
-const person = (family: string, given: string, birthDate: string, gender: string, identifier: Json[]): Json => ({
-  resourceType: 'Patient', ...(identifier.length ? { identifier } : {}), name: [{ family, given: given.split(' ') }], gender, birthDate,
-});
+/** A referral message to this server, signed with o.key (keyA when not given). */
+const message = (o: Omit<MessageOptions, 'template' | 'destination' | 'key'> & { key?: TestKey }): Json =>
+  referralMessage({ ...o, template, destination: server.base, key: o.key ?? keyA });
 const entry = (m: Json, type: string): Json => m.entry.find((e: Json) => e.resource.resourceType === type).resource;
 /** The Task imported for a message (by the partner's Task identifier). */
 async function importedTask(m: Json): Promise<Json> {
@@ -156,9 +51,8 @@ async function importedTask(m: Json): Promise<Json> {
   expect(found).toHaveLength(1);
   return found[0];
 }
-const keyExt = (k: TestKey): Json => ({ url: 'https://fhir.mspbs.gov.py/StructureDefinition/py-clave-intercambio', valueString: JSON.stringify(k.jwk) });
 async function setKeys(...keys: TestKey[]): Promise<void> {
-  endpoint = await ok(request('PUT', url(`Endpoint/${endpoint.id}`), { ...endpoint, meta: undefined, extension: keys.map(keyExt) }), 200);
+  endpoint = await ok(request('PUT', url(`Endpoint/${endpoint.id}`), { ...endpoint, meta: undefined, extension: keys.map(keyExtension) }), 200);
 }
 
 beforeAll(async () => {
@@ -168,7 +62,7 @@ beforeAll(async () => {
   endpoint = await ok(request('POST', url('Endpoint'), {
     resourceType: 'Endpoint',
     meta: { profile: ['https://fhir.mspbs.gov.py/StructureDefinition/py-endpoint-socio'] },
-    extension: [keyExt(keyA)],
+    extension: [keyExtension(keyA)],
     status: 'active',
     connectionType: { system: 'http://terminology.hl7.org/CodeSystem/endpoint-connection-type', code: 'hl7-fhir-msg' },
     managingOrganization: { reference: `Organization/${partnerOrg}` },
