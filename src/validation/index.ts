@@ -38,8 +38,19 @@ function ipsPackage(): string | undefined {
  * Binding checks answered by the terminology module, on the given connection. Verdicts are kept until what the
  * server holds changes (terminology's generation), so a write (whose reads go through its transaction, where
  * terminology does not cache) pays for a ValueSet once, not on every write.
+ *
+ * A verdict still being looked up is shared only with checks on the same connection; a check on another one
+ * looks it up itself. On the embedded database (one connection) a statement outside a transaction waits until
+ * the open transaction ends: a write's transaction waiting for a look-up another request started outside any
+ * transaction would wait for itself, and every request after it with it.
  */
-const verdicts = new Map<string, Promise<{ result: boolean; known: boolean; message?: string }>>();
+interface Verdict {
+  answer: Promise<{ result: boolean; known: boolean; message?: string }>;
+  /** The connection it is looked up on. */
+  on: Queryable;
+  settled: boolean;
+}
+const verdicts = new Map<string, Verdict>();
 let verdictGeneration = -1;
 
 export function terminologyCodes(q: Queryable): CodeValidator {
@@ -50,15 +61,21 @@ export function terminologyCodes(q: Queryable): CodeValidator {
       verdictGeneration = generation;
     }
     const key = `${args.lang ?? 'en'}|${args.valueSet}|${args.system ?? ''}|${args.code}|${args.display ?? ''}`;
-    let v = verdicts.get(key);
-    if (!v) {
-      v = validateCode(q, args).catch((err: unknown) => {
-        verdicts.delete(key);
+    const held = verdicts.get(key);
+    if (held && (held.settled || held.on === q)) return held.answer;
+    const v: Verdict = { answer: Promise.resolve({ result: false, known: false }), on: q, settled: false };
+    v.answer = validateCode(q, args).then(
+      (r) => {
+        v.settled = true;
+        return r;
+      },
+      (err: unknown) => {
+        if (verdicts.get(key) === v) verdicts.delete(key);
         return { result: false, known: false, message: (err as Error).message };
-      });
-      verdicts.set(key, v);
-    }
-    return v;
+      },
+    );
+    if (!held) verdicts.set(key, v);
+    return v.answer;
   };
 }
 
