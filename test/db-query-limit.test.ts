@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Database } from '../src/db/database.js';
+import { STALL_FACTOR } from '../src/db/pglite-worker.js';
 import { backend, createDatabase } from './helpers/server.js';
 import { sleep } from './rest-util.js';
 
@@ -10,7 +11,9 @@ import { sleep } from './rest-util.js';
  * PostgreSQL's statement_timeout, or the PGlite thread's watchdog (PGLITE_THREAD=worker), whose restarts must
  * keep every call answered: the statement over the limit fails with 57014, its open transaction is rolled
  * back (40001 for its later calls), calls waiting behind it or made during the restart are answered by the new
- * thread, and nothing committed is lost. Transactions waiting for this thread and `unlimited` work are not timed.
+ * thread, and nothing committed is lost. Transactions waiting for this thread and `unlimited` work are not timed,
+ * but a PGlite transaction that waits for a statement queued behind itself is rolled back (40P01) once that
+ * statement has waited STALL_FACTOR times the limit.
  */
 const LIMIT = 500;
 /** Minutes of CPU in the database on both backends (4·10⁸ rows; measured: 10⁷ take 3.8 s on PGlite, 1.9 s on PostgreSQL). */
@@ -101,4 +104,29 @@ test('time a transaction spends waiting for its caller does not count, nor does 
   const { rows } = await db.unlimited((q) => q.query<{ n: string }>(unlimited));
   expect(Number(rows[0].n)).toBeGreaterThan(0);
   expect(performance.now() - t0).toBeGreaterThan(2 * LIMIT);
+});
+
+test('a transaction waiting for a statement queued behind it: on PGlite rolled back (40P01) in bounded time, and the statement answered', async () => {
+  const t0 = performance.now();
+  let outside: unknown;
+  const result = db.transaction(async (tx) => {
+    await tx.query("INSERT INTO t VALUES ('stalled', 5)");
+    // a statement outside the transaction, awaited inside it: PGlite's one connection runs it only after the transaction
+    outside = (await db.query<{ seven: number }>('SELECT 7 AS seven')).rows;
+    await tx.query("UPDATE t SET v = 6 WHERE k = 'stalled'");
+  });
+  if (backend() === 'postgres') {
+    await result; // another connection of the pool runs it at once
+    expect(await value('stalled')).toBe(6);
+  } else {
+    const err = (await result.catch((e: unknown) => e)) as Error & { code?: string; stalledMs?: number; limitMs?: number };
+    expect(err).toMatchObject({ code: '40P01', limitMs: STALL_FACTOR * LIMIT });
+    expect(err.stalledMs).toBeGreaterThanOrEqual(STALL_FACTOR * LIMIT);
+    expect(performance.now() - t0).toBeLessThan(STALL_FACTOR * LIMIT + 1500);
+    expect(await value('stalled')).toBeUndefined();
+  }
+  expect(outside).toEqual([{ seven: 7 }]);
+  // the next transaction commits
+  await db.transaction((tx) => tx.query("INSERT INTO t VALUES ('after-stall', 7)"));
+  expect(await value('after-stall')).toBe(7);
 });

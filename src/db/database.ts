@@ -51,6 +51,20 @@ export function queryCanceled(limitMs: number, err?: unknown, ranMs?: number): E
 }
 
 /**
+ * A transaction the embedded database rolled back because it held the only connection without using it while
+ * other calls waited behind it, past the bound of pglite-worker.ts (a wait on a call queued behind itself, which
+ * never ends): SQLSTATE 40P01 (deadlock_detected), with how long the connection stood idle (`stalledMs`) and the
+ * bound (`limitMs`), for the answer's message.
+ */
+export function transactionStalled(stalledMs: number, limitMs: number): Error {
+  return Object.assign(new Error(`the transaction was rolled back: it held the embedded database's connection for ${stalledMs} ms without a statement while other calls waited behind it`), {
+    code: '40P01',
+    stalledMs,
+    limitMs,
+  });
+}
+
+/**
  * PostgreSQL when databaseUrl is set; otherwise the embedded PGlite in dataDir, on its own thread (`worker`,
  * pglite-worker.ts) or in this one (`main`, where a statement cannot be interrupted: no time limit).
  */

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { queryCanceled, type Database, type Queryable, type QueryResult } from './database.js';
+import { queryCanceled, transactionStalled, type Database, type Queryable, type QueryResult } from './database.js';
 import type { PgliteModules } from './pglite.js';
 
 /**
@@ -15,11 +15,22 @@ import type { PgliteModules } from './pglite.js';
  * starts when it could start — when it was sent or when the previous call was answered, whichever is later —
  * and stops while an open transaction waits for this thread (its next statement is not sent yet). A statement
  * runs at most the limit less the time a new thread takes to open (and a watchdog tick; at least half the
- * limit), so that what waits behind it is answered within the limit. Past that: the thread is terminated (uncommitted work is gone, as after a crash), that statement fails
- * with 57014, the open transaction's further calls with 40001 (it was rolled back: retry), and a new thread
- * opens the same data folder; the calls still waiting (plain statements, begins, calls made meanwhile) are
- * sent to it in their order. Commits, begins and the statements of `unlimited` transactions are never timed.
+ * limit), so that what waits behind it is answered within the limit. Past that: the thread is terminated
+ * (uncommitted work is gone, as after a crash), that statement fails with 57014, the open transaction's further
+ * calls with 40001 (it was rolled back: retry), and a new thread opens the same data folder; the calls still
+ * waiting (plain statements, begins, calls made meanwhile) are sent to it in their order. Commits, begins and
+ * the statements of `unlimited` transactions are never timed.
+ *
+ * A stalled transaction: one open on the thread with none of its calls there, while other calls wait behind
+ * it. Its caller may just be busy between two statements (that time does not count against the statement
+ * limit), but it may also be waiting, directly or through a promise another request shares, for a call queued
+ * behind its own transaction: on one connection that wait never ends, and every request after it waits too.
+ * Once the calls behind it have waited STALL_FACTOR times the limit, the transaction is rolled back: its further
+ * calls and its commit fail with 40P01 (transactionStalled, logged with the statement that waited), and what
+ * waited runs. `unlimited` transactions are never rolled back so.
  */
+export const STALL_FACTOR = 4;
+
 export type Request =
   | { id: number; op: 'query'; sql: string; params?: unknown[]; tx?: number }
   | { id: number; op: 'begin'; tx: number }
@@ -80,8 +91,8 @@ export async function openPgliteWorker(dataDir: string, options: PgliteWorkerOpt
   let nextTx = 1;
   /** The transaction open on the thread (its begin answered, its end not yet). */
   let open: { tx: number; exempt: boolean } | undefined;
-  /** Transactions that were open on a stopped thread: rolled back. */
-  const lost = new Set<number>();
+  /** Transactions rolled back under their caller (open on a stopped thread, or stalled), with what their further calls get. */
+  const lost = new Map<number, () => Error>();
   let lastReply = performance.now();
   /** Time the thread spent on calls since `windowStart` (the recycling's measure of quiet). */
   let busyMs = 0;
@@ -183,10 +194,11 @@ export async function openPgliteWorker(dataDir: string, options: PgliteWorkerOpt
 
   const call = <T>(c: Call, inTx?: number, exempt = false, costly = false): Promise<T> => {
     if (broken) return Promise.reject(broken);
-    if (inTx !== undefined && lost.has(inTx)) {
-      if (c.op !== 'end') return Promise.reject(lostError());
+    const gone = inTx === undefined ? undefined : lost.get(inTx);
+    if (inTx !== undefined && gone) {
+      if (c.op !== 'end') return Promise.reject(gone());
       lost.delete(inTx);
-      return c.commit ? Promise.reject(lostError()) : Promise.resolve(null as T);
+      return c.commit ? Promise.reject(gone()) : Promise.resolve(null as T);
     }
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
@@ -245,6 +257,38 @@ export async function openPgliteWorker(dataDir: string, options: PgliteWorkerOpt
     return performance.now() - Math.max(p.at, lastReply) > budget ? p : undefined;
   };
 
+  /** How long calls may wait behind a stalled transaction before it is rolled back. */
+  const stallMs = STALL_FACTOR * queryTimeoutMs;
+  /**
+   * The open transaction when it is stalled past stallMs: none of its calls on the thread, and the oldest call
+   * waiting behind it (a plain statement, a begin) has waited longer than that since it was made or the last
+   * answer, whichever is later.
+   */
+  const stalled = (): { tx: number; waiting: Pending; idleMs: number } | undefined => {
+    if (!worker || broken || !open || open.exempt || lost.has(open.tx) || running()) return undefined;
+    let waiting: Pending | undefined;
+    for (const p of pending.values()) {
+      if (p.inTx !== open.tx) {
+        waiting = p;
+        break;
+      }
+    }
+    if (!waiting) return undefined;
+    const idleMs = performance.now() - Math.max(lastReply, waiting.made);
+    return idleMs > stallMs ? { tx: open.tx, waiting, idleMs } : undefined;
+  };
+
+  /** Rolls back a stalled transaction on the thread; its caller's further calls and its commit fail with 40P01. */
+  const rollBack = (s: { tx: number; waiting: Pending; idleMs: number }): void => {
+    const idleMs = Math.round(s.idleMs);
+    void call({ op: 'end', tx: s.tx, commit: false }, s.tx).catch(() => undefined);
+    lost.set(s.tx, () => transactionStalled(idleMs, stallMs));
+    log?.warn(
+      { idleMs, limitMs: stallMs, waiting: pending.size - 1, sql: s.waiting.msg.op === 'query' ? s.waiting.msg.sql.slice(0, 200) : s.waiting.msg.op },
+      `transaction held the database without a statement while others waited, past ${STALL_FACTOR} × QUERY_TIMEOUT_MS: rolled back`,
+    );
+  };
+
   /** Stops the thread running `victim`, answers what it cannot finish, and carries on with a new thread. */
   const restart = async (victim: Pending): Promise<void> => {
     const old = worker!;
@@ -256,7 +300,7 @@ export async function openPgliteWorker(dataDir: string, options: PgliteWorkerOpt
     const tx = open;
     open = undefined;
     if (tx) {
-      lost.add(tx.tx);
+      lost.set(tx.tx, lostError);
       for (const [id, p] of pending) {
         if (p.inTx !== tx.tx) continue;
         pending.delete(id);
@@ -356,11 +400,13 @@ export async function openPgliteWorker(dataDir: string, options: PgliteWorkerOpt
     watchdog = setInterval(
       () => {
         pump(); // a costly statement held back past starveMs
-        if (!overdue()) return;
+        if (!overdue() && !stalled()) return;
         // Read the replies the thread has already sent before deciding (this thread may just have been busy).
         setImmediate(() => {
           const victim = overdue();
-          if (victim) void restart(victim);
+          if (victim) return void restart(victim);
+          const stall = stalled();
+          if (stall) rollBack(stall);
         });
       },
       tick,

@@ -78,6 +78,10 @@ export const MESSAGES = {
     en: 'The query was cancelled after {0} ms: the embedded database must serve other requests again within the {1} ms limit (QUERY_TIMEOUT_MS), and restarting it after a cancelled statement takes part of that time',
     es: 'La consulta fue cancelada tras {0} ms: la base de datos embebida debe volver a atender otras solicitudes dentro del límite de {1} ms (QUERY_TIMEOUT_MS), y reiniciarla tras una sentencia cancelada ocupa parte de ese tiempo',
   },
+  transactionStalled: {
+    en: 'The request was rolled back: its transaction held the embedded database for {0} ms without using it while other requests waited, past the {1} ms allowed (a multiple of QUERY_TIMEOUT_MS); retry',
+    es: 'La solicitud se revirtió: su transacción retuvo la base de datos embebida {0} ms sin usarla mientras otras solicitudes esperaban, más que los {1} ms permitidos (un múltiplo de QUERY_TIMEOUT_MS); reintente',
+  },
   badParam: { en: 'Invalid parameter {0}: {1}', es: 'Parámetro inválido {0}: {1}' },
   unknownOperation: { en: 'Unknown operation {0} on {1}', es: 'Operación desconocida {0} en {1}' },
 } satisfies Record<string, Template>;

@@ -236,6 +236,9 @@ function sendError(res: Response, req: Request, ctx: RequestContext, err: unknow
   const pgCode = (err as { code?: string })?.code;
   if (err instanceof FhirError) {
     fhirError = err;
+  } else if (pgCode === '40P01' && typeof (err as { stalledMs?: unknown }).stalledMs === 'number') {
+    const { stalledMs, limitMs } = err as { stalledMs: number; limitMs: number };
+    fhirError = new FhirError(503, 'transient', 'transactionStalled', [stalledMs, limitMs]);
   } else if (pgCode === '23505' || pgCode === '40001' || pgCode === '40P01') {
     fhirError = new FhirError(409, 'conflict', 'conflict', [req.path]);
   } else if (pgCode === '57014') {
