@@ -10,7 +10,8 @@
  *
  *  1. Temperature ingestion: --readings Observations (py-cadena-frio temperatura-equipo, one every 5 minutes per
  *     fridge, 2–8 °C) of --devices fridges posted as transaction Bundles of --batch by --clients clients through
- *     the API: readings/s. Then the reading that completes a freezing run of 60 minutes: the time from sending
+ *     the API, first to the base, then (the same readings a year later) to Observation/$ingest-readings:
+ *     readings/s each. Then the reading that completes a freezing run of 60 minutes: the time from sending
  *     it to its DetectedIssue being found (the excursion is evaluated in the reading's transaction).
  *  2. Stock on hand: --facilities stores × --items items with one lot each, written into stock_balance
  *     directly (the API would take hours to write 500,000 receipts; on PGlite with the server stopped), then
@@ -55,23 +56,27 @@ async function ingestion(base: string): Promise<void> {
   const s = await call('POST', base, { resourceType: 'Bundle', type: 'transaction', entry: setup });
   if (s.status !== 200) throw new Error(`setup: ${s.status} ${JSON.stringify(s.json).slice(0, 300)}`);
   const start = Date.parse('2026-06-01T00:00:00Z');
-  const batches: unknown[] = [];
-  for (let i = 0; i < READINGS; i += BATCH) {
-    batches.push(bundle(Array.from({ length: Math.min(BATCH, READINGS - i) }, (_, k) => {
-      const n = i + k;
-      return reading(n % DEVICES, start + Math.floor(n / DEVICES) * 5 * MIN, 4 + ((n * 7) % 30) / 10);
-    })));
-  }
-  const t0 = performance.now();
-  let next = 0;
-  await Promise.all(Array.from({ length: CLIENTS }, async () => {
-    while (next < batches.length) {
-      const r = await call('POST', base, batches[next++]);
-      if (r.status !== 200) throw new Error(`ingestion: ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`);
+  // The same readings twice (the second time a year later): as transactions to the base, then to
+  // Observation/$ingest-readings.
+  for (const [path, offset] of [['', 0], ['/Observation/$ingest-readings', 365 * 86_400_000]] as const) {
+    const batches: unknown[] = [];
+    for (let i = 0; i < READINGS; i += BATCH) {
+      batches.push(bundle(Array.from({ length: Math.min(BATCH, READINGS - i) }, (_, k) => {
+        const n = i + k;
+        return reading(n % DEVICES, start + offset + Math.floor(n / DEVICES) * 5 * MIN, 4 + ((n * 7) % 30) / 10);
+      })));
     }
-  }));
-  const s2 = (performance.now() - t0) / 1000;
-  console.log(`ingestion: ${READINGS} readings of ${DEVICES} fridges in transactions of ${BATCH}, ${CLIENTS} clients: ${fmt(s2, 1)} s, ${fmt(READINGS / s2, 0)} readings/s`);
+    const t0 = performance.now();
+    let next = 0;
+    await Promise.all(Array.from({ length: CLIENTS }, async () => {
+      while (next < batches.length) {
+        const r = await call('POST', base + path, batches[next++]);
+        if (r.status !== 200) throw new Error(`ingestion: ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`);
+      }
+    }));
+    const s2 = (performance.now() - t0) / 1000;
+    console.log(`ingestion${path ? ` (${path.slice(1)})` : ''}: ${READINGS} readings of ${DEVICES} fridges in transactions of ${BATCH}, ${CLIENTS} clients: ${fmt(s2, 1)} s, ${fmt(READINGS / s2, 0)} readings/s`);
+  }
   // The reading that completes an hour of freezing, and how long until its excursion is there.
   const t = start + 30 * 86_400_000;
   const r = await call('POST', base, bundle(Array.from({ length: 12 }, (_, k) => reading(0, t + k * 5 * MIN, -1))));

@@ -1,4 +1,4 @@
-// Las operaciones del stock: Location/$stock-on-hand, $stock-card y $fefo. Ver la página "Suministros y stock".
+// Las operaciones del stock: Location/$stock-on-hand, $stock-card, $fefo …, y Observation/$ingest-readings (cadena de frío). Ver la página "Suministros y stock".
 
 Instance: location-stock-on-hand
 InstanceOf: OperationDefinition
@@ -137,3 +137,32 @@ Usage: #definition
 * parameter[4].max = "1"
 * parameter[4].type = #decimal
 * parameter[4].documentation = "Lo que falta cuando los lotes no alcanzan."
+
+Instance: observation-ingest-readings
+InstanceOf: OperationDefinition
+Title: "Ingesta de lecturas de temperatura (Observation/$ingest-readings)"
+Description: "Las lecturas de temperatura de heladeras y congeladores de un registrador, en una transacción."
+Usage: #definition
+* insert MetadatosOperacionPY
+* url = "https://fhir.mspbs.gov.py/OperationDefinition/observation-ingest-readings"
+* name = "ObservationIngestReadings"
+* title = "Ingesta de lecturas de temperatura (Observation/$ingest-readings)"
+* description = """Las lecturas de temperatura (Observation py-cadena-frio#temperatura-equipo de un Device) de un registrador, todas en una transacción: el cuerpo es un Bundle (transaction, batch o collection) cuyas entradas son las Observations a crear — el mismo Bundle que el registrador enviaría como transacción a la base —, y la respuesta es el Bundle transaction-response que daría POST [base]. Todo o nada: una lectura inválida es un 422 que nombra su entrada y no se guarda ninguna. Más rápida que la transacción porque una lectura en su forma simple (solo status, code, subject o device, effectiveDateTime o effectiveInstant con hora y zona, valueQuantity en Cel, meta.profile) se valida entera solo cuando es la primera de su forma en el lote; las demás se controlan en el formato de su Device, su hora y su valor, que es todo lo que puede cambiar el veredicto. Las lecturas de otra forma, y todas cuando REQUIRED_PROFILES exige perfiles a Observation, se validan enteras. Lo demás es igual que en cualquier escritura: reglas de acceso, referencias (el Device debe existir), índice de búsqueda, cadena de frío (excursiones), suscripciones y auditoría. Errores: 400 si el cuerpo no es un Bundle de esos tipos o una entrada no es una Observation a crear; 422 si una lectura no es válida (y 4xx de la escritura)."""
+* affectsState = true
+* code = #ingest-readings
+* resource = #Observation
+* system = false
+* type = true
+* instance = false
+* parameter[0].name = #readings
+* parameter[0].use = #in
+* parameter[0].min = 0
+* parameter[0].max = "1"
+* parameter[0].type = #Bundle
+* parameter[0].documentation = "Las lecturas (si el cuerpo es un Parameters); si no, el cuerpo es el Bundle mismo."
+* parameter[1].name = #return
+* parameter[1].use = #out
+* parameter[1].min = 1
+* parameter[1].max = "1"
+* parameter[1].type = #Bundle
+* parameter[1].documentation = "El Bundle transaction-response: por lectura, 201 Created y su Location."

@@ -151,3 +151,57 @@ test('a reading that cannot be read is a 422 naming what is missing; nothing is 
   expect(expectOutcome(fahrenheit, 422).diagnostics).toContain('not in degrees Celsius');
   expect((await ok(get('Observation?_summary=count'))).total).toBe(before);
 });
+
+test('Observation/$ingest-readings: a logger\'s batch in one transaction, the same answer and excursions as POST [base]; a bad reading anywhere is a 422 naming its entry and stores nothing', async () => {
+  const { store, fridge } = await fridgeWithVaccines('Puesto Fuerte Olimpo');
+  const ingest = (entries: Json[], type = 'transaction'): Promise<Reply> =>
+    post('Observation/$ingest-readings', { resourceType: 'Bundle', type, entry: entries.map((resource) => ({ request: { method: 'POST', url: 'Observation' }, resource })) });
+  const count = async (): Promise<number> => (await ok(get(`Observation?subject=${fridge}&_summary=count`))).total;
+  // 70 minutes at −1 °C (15 readings), with one reading in another form (a note: validated in full) in the middle
+  const start = Date.now() - 3 * 3600_000;
+  const cold = series(fridge, start, 70, -1);
+  cold[7] = { ...cold[7], note: [{ text: 'puerta abierta' }] };
+  const r = await ingest(cold);
+  expect(r.status).toBe(200);
+  expect(r.json.type).toBe('transaction-response');
+  expect(r.json.entry).toHaveLength(15);
+  for (const e of r.json.entry) expect(e.response.status).toBe('201 Created');
+  const stored = await ok(get(r.json.entry[3].response.location));
+  expect(stored.valueQuantity.value).toBe(-1);
+  expect(stored.effectiveDateTime).toBe(cold[3].effectiveDateTime);
+  expect(await count()).toBe(15);
+  // found by its search parameters like any Observation, and the excursion is there
+  const found = await ok(get(`Observation?subject=${fridge}&date=${encodeURIComponent(cold[3].effectiveDateTime)}&value-quantity=lt0`));
+  expect(found.entry.map((e: Json) => e.resource.id)).toEqual([stored.id]);
+  expect((await excursions(fridge, 'congelamiento')).length).toBe(1);
+  expect(await quarantined(store)).toEqual(['pentavalente']);
+
+  // One bad reading among plain ones — each of the checked parts in turn — refuses the whole batch.
+  const later = start + 3600_000 * 24;
+  // (what, how, what the OperationOutcome names: the entry, or the reference for a missing Device, as a transaction does)
+  const bad: [string, (x: Json) => Json, string][] = [
+    ['a time without its zone', (x) => ({ ...x, effectiveDateTime: x.effectiveDateTime.replace('Z', '') }), 'no time zone'],
+    ['a day that does not exist', (x) => ({ ...x, effectiveDateTime: '2026-02-30T10:00:00Z' }), 'entry[3]'],
+    ['a status outside its value set', (x) => ({ ...x, status: 'finished' }), 'entry[3]'],
+    ['a value that is not a number', (x) => ({ ...x, valueQuantity: { ...x.valueQuantity, value: '4' } }), 'entry[3]'],
+    ['a Device that does not exist', (x) => ({ ...x, subject: { reference: 'Device/no-such-fridge' } }), 'Device/no-such-fridge'],
+  ];
+  for (const [what, spoil, named] of bad) {
+    const batch = series(fridge, later, 20, 4);
+    batch[3] = spoil(batch[3]);
+    const res = await ingest(batch);
+    expect({ what, status: res.status >= 400 && res.status < 500 }).toEqual({ what, status: true });
+    expect(res.json.resourceType).toBe('OperationOutcome');
+    expect({ what, named: JSON.stringify(res.json).includes(named) }).toEqual({ what, named: true });
+    expect(await count()).toBe(15);
+  }
+  // anything but Observations to create is a 400
+  const notReadings = await post('Observation/$ingest-readings', { resourceType: 'Bundle', type: 'transaction', entry: [{ request: { method: 'PUT', url: 'Observation/x' }, resource: reading(fridge, later, 4) }] });
+  expectOutcome(notReadings, 400);
+  expectOutcome(await post('Observation/$ingest-readings', { resourceType: 'Bundle', type: 'searchset' }), 400);
+  expect(await count()).toBe(15);
+  // a batch body works too, and a collection
+  expect((await ingest(series(fridge, later, 5, 4), 'batch')).status).toBe(200);
+  expect((await ingest(series(fridge, later + 3600_000, 5, 4), 'collection')).status).toBe(200);
+  expect(await count()).toBe(19);
+});

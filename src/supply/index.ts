@@ -1,6 +1,7 @@
 import type { Feature } from '../features.js';
 import { defineOperation } from '../operations/registry.js';
 import { coldChainDerivation } from './cold-chain/excursions.js';
+import { ingestReadings } from './cold-chain/ingest.js';
 import { fefo } from './fefo.js';
 import { forecastOperation } from './forecast/operation.js';
 import { registerKpis } from './kpis/index.js';
@@ -68,6 +69,15 @@ export function supplyFeature(): Feature {
         affectsState: false,
         documentation: 'Monthly demand forecast of an item at a place (or several, summed): Croston-SBA, SES or seasonal, with 80 %/95 % intervals and the backtest MASE.',
         handler: (s, ctx, call) => forecastOperation(s, ctx, call),
+      });
+      defineOperation({
+        name: 'ingest-readings',
+        levels: ['type'],
+        types: ['Observation'],
+        definition: `${OD}observation-ingest-readings`,
+        affectsState: true,
+        documentation: 'Temperature readings of fridges and freezers (py-cadena-frio temperatura-equipo), a logger\'s batch as one transaction: a readings Bundle in, the transaction-response out; readings in their plain form are validated in full once per shape.',
+        handler: (s, ctx, call, t) => ingestReadings(s, ctx, call, t),
       });
       defineOperation({
         name: 'replenish',

@@ -14,6 +14,11 @@ defineMessages('supply', {
   tooManyLines: { en: 'More than {0} lines: narrow it (an item, a place)', es: 'Más de {0} líneas: acótelo (un artículo, un lugar)' },
   readingNoDevice: { en: '{0} is a temperature reading (py-cadena-frio temperatura-equipo) without its Device (subject or device)', es: '{0} es una lectura de temperatura (py-cadena-frio temperatura-equipo) sin su Device (subject o device)' },
   readingNoTime: { en: '{0} is a temperature reading without its time (effectiveDateTime or effectiveInstant)', es: '{0} es una lectura de temperatura sin su hora (effectiveDateTime o effectiveInstant)' },
+  readingsBundle: {
+    en: 'Observation/$ingest-readings takes a Bundle of type transaction, batch or collection whose entries are the Observations to create',
+    es: 'Observation/$ingest-readings recibe un Bundle de tipo transaction, batch o collection cuyas entradas son las Observations a crear',
+  },
+  readingsEntry: { en: 'not an Observation to create (POST Observation)', es: 'no es una Observation a crear (POST Observation)' },
   readingNotCelsius: { en: '{0} is a temperature reading whose valueQuantity is not in degrees Celsius (UCUM Cel)', es: '{0} es una lectura de temperatura cuyo valueQuantity no está en grados Celsius (UCUM Cel)' },
   quarantined: {
     en: '{0} issues {1} (lot {2}) at {3}, which is in quarantine after the excursion {4}: release it first (a mitigation liberar-lotes on that DetectedIssue)',

@@ -5,14 +5,24 @@ import type { Report } from './json.js';
  * the type appears:
  * - Attachment: `size` is the number of bytes of the data (base64-decoded), when both are given;
  * - Coding: `system` is an absolute URI (terminologies.html: "the system SHALL be an absolute URI");
+ * - dateTime, instant: a time of day comes with its time zone (datatypes.html: "If hours and minutes are
+ *   specified, a time zone SHALL be populated"; the base validation reads a time without one as valid);
  * - xhtml: the narrative is XML without a DTD, so only the XML entities (`&lt;` `&gt;` `&amp;` `&quot;` `&apos;`)
  *   and character references (`&#160;`, `&#xA0;`) may appear: `&reg;` or `&nbsp;` are not defined.
  */
 export const DATATYPE_RULES: ReadonlyMap<string, (value: unknown, path: string, report: Report) => void> = new Map([
   ['Attachment', attachment],
   ['Coding', coding],
+  ['dateTime', timeZone],
+  ['instant', timeZone],
   ['xhtml', xhtml],
 ]);
+
+const TIME_WITHOUT_ZONE = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
+function timeZone(value: unknown, path: string, report: Report): void {
+  if (typeof value === 'string' && TIME_WITHOUT_ZONE.test(value)) report('error', 'value', 'timeWithoutZone', [value], path);
+}
 
 function attachment(value: unknown, path: string, report: Report): void {
   const { size, data } = (value ?? {}) as { size?: unknown; data?: unknown };

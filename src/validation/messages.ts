@@ -34,6 +34,7 @@ defineMessages('validation', {
   invalidId: { en: 'Invalid resource id "{0}": an id is 1 to 64 characters among A-Z, a-z, 0-9, "-" and "." (this one has {1})', es: 'Id de recurso inválido "{0}": un id tiene de 1 a 64 caracteres entre A-Z, a-z, 0-9, "-" y "." (este tiene {1})' },
   idExtension: { en: '{0}.id: a resource id cannot carry extensions', es: '{0}.id: el id de un recurso no puede llevar extensiones' },
   attachmentSize: { en: 'The attachment size is {0} bytes but its data has {1}', es: 'El tamaño del adjunto es {0} bytes pero sus datos tienen {1}' },
+  timeWithoutZone: { en: 'The date and time "{0}" has a time of day but no time zone (Z or ±hh:mm)', es: 'La fecha y hora "{0}" tiene hora del día pero no zona horaria (Z o ±hh:mm)' },
   codingSystemNotAbsolute: { en: 'The code system "{0}" must be an absolute URI', es: 'El sistema de códigos "{0}" debe ser una URI absoluta' },
   xhtmlEntity: { en: 'The narrative uses the entity {0}, which XHTML without a DTD does not define (use the character or a character reference)', es: 'La narrativa usa la entidad {0}, que XHTML sin DTD no define (use el carácter o una referencia de carácter)' },
   fullUrlNotAbsolute: { en: 'The fullUrl "{0}" must be an absolute URI', es: 'El fullUrl "{0}" debe ser una URI absoluta' },
