@@ -302,6 +302,24 @@ export class AccessControl implements AccessGuard {
     }
   }
 
+  /**
+   * AccessGuard: the rule's protected labels when they are all that restricts the requester's searches of
+   * `type` (a `_security:not` test of each resource's own labels); undefined for a rule with a scope query,
+   * patient compartment or facility/region/subsystem policy, or without a grant (the search itself then answers 403).
+   */
+  searchScope(ctx: RequestContext, type: string): string | undefined {
+    const p = this.on ? principalOf(ctx) : undefined;
+    if (!p) return '';
+    let r: Rule;
+    try {
+      r = rule(p, type, 's');
+    } catch {
+      return undefined;
+    }
+    // (the rule of every type at once keeps its restriction in `key` only)
+    return r.policy.length === 0 && r.key === r.labels ? r.labels : undefined;
+  }
+
   /** AccessGuard: keep the included resources the requester may read. */
   async visible(ctx: RequestContext, q: Queryable, rows: SearchRow[]): Promise<SearchRow[]> {
     const p = this.on ? principalOf(ctx) : undefined;

@@ -36,6 +36,13 @@ export interface AccessGuard {
   visible(ctx: RequestContext, q: Queryable, rows: SearchResult['included']): Promise<SearchResult['included']>;
   /** Throws (404) when the requester may not see this resource, read by id. */
   readable(ctx: RequestContext, row: StoredResource): void;
+  /**
+   * The restriction of the requester's searches of `type` as canonical text, when it tests only each resource's
+   * own content ('' = none); undefined when it reaches other resources (a facility policy through references, a
+   * patient compartment, a scope's query) or no scope grants the search. Filters that chain or use _has are
+   * restricted at every step and are outside what this describes.
+   */
+  searchScope(ctx: RequestContext, type: string): string | undefined;
   /** Throws when the requester may not change these existing resources (as they are before the write). */
   checkExisting(ctx: RequestContext, tx: Queryable, writes: readonly PendingWrite[]): Promise<void>;
   /**
@@ -183,6 +190,15 @@ export class ResourceStore {
         return false;
       }
     });
+  }
+
+  /**
+   * For a feature's cache of search results: two searches of `type` with the same plain filters (no chain, no
+   * _has) return the same resources for requesters with the same text ('' without an access guard or
+   * restriction), as long as no resource of `type` changes; undefined when that cannot be told (no caching).
+   */
+  searchScope(ctx: RequestContext, type: string): string | undefined {
+    return this.guard ? this.guard.searchScope(ctx, type) : '';
   }
 
   /** AccessGuard.notifiable in q (a write's transaction); without a guard every one. */
