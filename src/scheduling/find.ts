@@ -7,10 +7,11 @@ import type { OperationCall } from '../operations/registry.js';
 import type { FhirResponse } from '../rest/request.js';
 import type { Services } from '../rest/services.js';
 import { findInput, type FindInput } from './input.js';
-import { EXT, instantOf, proposedFor, readAvailability, type Availability } from './model.js';
+import { EXT, instantOf, proposedFor, type Availability } from './model.js';
 import { slotId, slotsFor, tieKey } from './slots.js';
 import { actorsAt } from './places.js';
 import { searchStore } from '../store/search-in.js';
+import { scheduleCache } from './schedule-cache.js';
 
 /** Most schedules one $find looks through, schedules per slot search (its OR-values), slots per search. */
 export const MAX_FIND_SCHEDULES = 2000;
@@ -46,7 +47,8 @@ export async function find(s: Services, ctx: RequestContext, call: OperationCall
   input.patient ??= principalOf(ctx)?.patient ? `Patient/${principalOf(ctx)!.patient}` : undefined;
   const patient = input.patient ? await readPatient(s, ctx, input.patient) : undefined;
   const actors = await actorsAt(s, ctx, input);
-  const schedules = actors === undefined ? await searchStore<Schedule>(s, ctx, 'Schedule', query, MAX_FIND_SCHEDULES) : await schedulesOf(s, ctx, query, actors);
+  // on PGlite, kept between calls until a Schedule is written (schedule-cache.ts)
+  const schedules = actors === undefined ? await scheduleCache.search(s, ctx, query, MAX_FIND_SCHEDULES) : await schedulesOf(s, ctx, query, actors);
   const preferred = input.language ? undefined : languageOf(patient);
   // Schedules that speak the patient's language first; each group earliest first.
   const groups = preferred ? [schedules.filter((sc) => codes(sc, EXT.language).includes(preferred)), schedules.filter((sc) => !codes(sc, EXT.language).includes(preferred))] : [schedules];
@@ -73,7 +75,7 @@ async function schedulesOf(s: Services, ctx: RequestContext, query: [string, str
   const found = new Map<string, Schedule>();
   for (let i = 0; i < actors.length && found.size < MAX_FIND_SCHEDULES; i += CHUNK) {
     const part: [string, string][] = [...query, ['actor', actors.slice(i, i + CHUNK).join(',')]];
-    for (const sc of await searchStore<Schedule>(s, ctx, 'Schedule', part, MAX_FIND_SCHEDULES)) if (found.size < MAX_FIND_SCHEDULES) found.set(sc.id!, sc);
+    for (const sc of await scheduleCache.search(s, ctx, part, MAX_FIND_SCHEDULES)) if (found.size < MAX_FIND_SCHEDULES) found.set(sc.id!, sc);
   }
   return [...found.values()];
 }
@@ -92,10 +94,11 @@ function languageOf(p: Patient | undefined): string | undefined {
   return c?.language?.coding?.find((x) => x.code)?.code?.split('-')[0];
 }
 
+/** A proposal for one slot; what it takes of the schedule is copied (a cached Schedule is shared between calls). */
 function proposal(slot: Slot, schedule: Schedule, input: FindInput): Appointment {
-  const participant: AppointmentParticipant[] = (schedule.actor ?? []).map((actor) => ({ actor, required: 'required', status: 'needs-action' }));
+  const participant: AppointmentParticipant[] = (schedule.actor ?? []).map((actor) => ({ actor: structuredClone(actor), required: 'required', status: 'needs-action' }));
   if (input.patient) participant.unshift({ actor: { reference: input.patient }, required: 'required', status: 'needs-action' });
-  const carry = (schedule.extension ?? []).filter((e) => e.url === EXT.careType);
+  const carry = (schedule.extension ?? []).filter((e) => e.url === EXT.careType).map((e) => structuredClone(e));
   // The visit mode asked for, else the slot's only one (a slot offering several leaves the choice to the client).
   const modes = (slot.extension ?? []).filter((e) => e.url === EXT.mode);
   const mode = input.mode ? modes.filter((e) => e.valueCoding?.code === input.mode).slice(0, 1) : modes.length === 1 ? modes : [];
@@ -121,7 +124,7 @@ async function earliest(s: Services, ctx: RequestContext, schedules: Schedule[],
   const generated: { id: string; a: Availability }[] = [];
   const manual: Schedule[] = [];
   for (const sc of schedules) {
-    const a = availabilityOf(sc);
+    const a = scheduleCache.availability(sc);
     if (a?.blocks.length) generated.push({ id: sc.id!, a });
     else manual.push(sc);
   }
@@ -220,13 +223,4 @@ async function searchedSlots(s: Services, ctx: RequestContext, schedules: Schedu
     out.push(...(await searchStore<Slot>(s, ctx, 'Slot', query, PAGE)));
   }
   return out;
-}
-
-/** A stored Schedule's availability (undefined if it cannot be read: its slots are then searched). */
-function availabilityOf(sc: Schedule): Availability | undefined {
-  try {
-    return readAvailability(sc);
-  } catch {
-    return undefined;
-  }
 }

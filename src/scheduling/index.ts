@@ -7,6 +7,7 @@ import { flow } from './flow.js';
 import { lapseHolds, rollHorizon } from './jobs.js';
 import './messages.js';
 import { reserve, setHoldSeconds } from './reserve.js';
+import { scheduleCache } from './schedule-cache.js';
 import { sendReminders } from './reminders.js';
 
 /**
@@ -24,6 +25,7 @@ export function schedulingFeature(): Feature {
     name: 'scheduling',
     start(s: Services) {
       setHoldSeconds(s.config.schedulingHoldSeconds);
+      scheduleCache.attach(s);
       s.store.addDerivation((t, changes) =>
         schedulingDerivation(t, changes, (schedule, slots) =>
           s.log.warn({ schedule, slots: slots.map((x) => x.id) }, 'availability no longer offers booked slots: kept, to be moved by hand'),
