@@ -508,6 +508,39 @@ test('$find by department, district or position: schedules whose actor is a Loca
   expectOutcome(await get(`Appointment/$find?start=${localDate(1)}&end=${localDate(1)}&near=north`), 400, /Invalid parameter near/);
 });
 
+test('$find answers at once for a Schedule created, changed or deleted after the same search (on PGlite the search is kept between calls)', async () => {
+  const specialty = (code: string): Json[] => [{ coding: [{ system: 'urn:test:specialty', code }] }];
+  const code = `cache-${Date.now()}`;
+  const [docG, docM] = [await practitioner('Generada'), await practitioner('Manual')];
+  const offeredBy = async (c: string): Promise<string[]> => {
+    const r = await get(`Appointment/$find?start=${localDate(1)}&end=${localDate(1)}&specialty=urn:test:specialty|${c}&_count=50`);
+    expect(r.status).toBe(200);
+    return [...new Set((r.json.entry ?? []).flatMap((e: Json) => e.resource.participant.map((p: Json) => p.actor.reference)))].sort() as string[];
+  };
+  expect(await offeredBy(code)).toEqual([]);
+  // created: a schedule with availability (generated slots), then one without (a client's slot)
+  const generated = await create({ resourceType: 'Schedule', active: true, specialty: specialty(code), actor: [{ reference: docG }], extension: [block('06:00:00', '07:00:00', 30), { url: `${SD}py-horizonte-planificacion`, valuePositiveInt: 2 }] });
+  expect(await offeredBy(code)).toEqual([docG]);
+  const manual = await create({ resourceType: 'Schedule', active: true, specialty: specialty(code), actor: [{ reference: docM }] });
+  await create({ resourceType: 'Slot', schedule: { reference: `Schedule/${manual.id}` }, status: 'free', start: `${localDate(1)}T09:00:00-03:00`, end: `${localDate(1)}T09:30:00-03:00` });
+  expect(await offeredBy(code)).toEqual([docG, docM].sort());
+  // changed: made inactive (its own slot stays), then its specialty changed
+  const inactive = await request('PUT', `${server.base}/Schedule/${manual.id}`, { ...manual, active: false });
+  expect(inactive.status).toBe(200);
+  expect(await offeredBy(code)).toEqual([docG]);
+  const moved = await request('PUT', `${server.base}/Schedule/${generated.id}`, { ...generated, specialty: specialty(`${code}-b`) });
+  expect(moved.status).toBe(200);
+  expect(await offeredBy(code)).toEqual([]);
+  expect(await offeredBy(`${code}-b`)).toEqual([docG]);
+  const active = await request('PUT', `${server.base}/Schedule/${manual.id}`, { ...inactive.json, active: true });
+  expect(active.status).toBe(200);
+  expect(await offeredBy(code)).toEqual([docM]);
+  // deleted (its slot stays behind)
+  expect((await request('DELETE', `${server.base}/Schedule/${manual.id}`)).status).toBeLessThan(300);
+  expect(await offeredBy(code)).toEqual([]);
+  expect(await offeredBy(`${code}-b`)).toEqual([docG]);
+});
+
 test('a reminder before each booked appointment, once, in the patient\'s language (Guaraní or Spanish)', async () => {
   const doc = await create({ resourceType: 'Practitioner', name: [{ given: ['Rosa'], family: 'Benítez' }] });
   const inTwoHours = Date.now() + 2 * 3600_000;
