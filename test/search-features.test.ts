@@ -90,6 +90,23 @@ describe('identifier and reference modifiers', () => {
   });
 });
 
+describe('composite parameters', () => {
+  test('combo-code-value-quantity matches the Observation\'s own code and value as well as its components\'', async () => {
+    const loinc = 'http://loinc.org';
+    const temperature = await post('Observation', { status: 'final', code: { coding: [{ system: loinc, code: '8310-5' }] }, valueQuantity: { value: 38.2, unit: 'Cel', system: 'http://unitsofmeasure.org', code: 'Cel' } });
+    const pressure = await post('Observation', {
+      status: 'final',
+      code: { coding: [{ system: loinc, code: '85354-9' }] },
+      component: [{ code: { coding: [{ system: loinc, code: '8480-6' }] }, valueQuantity: { value: 150, unit: 'mm[Hg]', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' } }],
+    });
+    expect(await ids(`Observation?combo-code-value-quantity=${loinc}|8310-5$gt38`)).toEqual([temperature.id]);
+    expect(await ids(`Observation?combo-code-value-quantity=${loinc}|8310-5$gt39`)).toEqual([]);
+    expect(await ids(`Observation?combo-code-value-quantity=${loinc}|8480-6$gt140`)).toEqual([pressure.id]);
+    expect(await ids(`Observation?code-value-quantity=${loinc}|8310-5$gt38`)).toEqual([temperature.id]);
+    expect(await ids(`Observation?code-value-quantity=${loinc}|8480-6$gt140`)).toEqual([]);
+  });
+});
+
 describe('special parameters', () => {
   test('near finds Locations within the distance (km by default)', async () => {
     const asuncion = (await post('Location', { name: 'USF Asunción', position: { latitude: -25.2637, longitude: -57.5759 } })).id;

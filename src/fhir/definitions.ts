@@ -97,8 +97,11 @@ export function getIndexedParams(resourceType: string): IndexedParam[] {
       // A bare type name (the Observation code-value-* composites) or an expression without type prefixes
       // (InsurancePlan.name is "name | alias") is not split out by getExpressionForResourceType.
       const unprefixed = sp.expression === resourceType || !/(^|[\s|(])[A-Z][A-Za-z]+\./.test(sp.expression);
-      const expression = getExpressionForResourceType(resourceType, sp.expression) ?? (unprefixed ? sp.expression : undefined);
+      let expression = getExpressionForResourceType(resourceType, sp.expression) ?? (unprefixed ? sp.expression : undefined);
       if (!expression) continue;
+      // "Observation | Observation.component" (the combo-code-value-* composites): the bare type is a path of
+      // its own (the resource's own code and value), which getExpressionForResourceType leaves out.
+      if (expression !== resourceType && splitUnion(sp.expression).some((x) => x.trim() === resourceType)) expression = `${resourceType} | ${expression}`;
       let atom: FhirPathAtom;
       try {
         atom = parseFhirPath(expression);
