@@ -147,8 +147,9 @@ async function earliest(s: Services, ctx: RequestContext, schedules: Schedule[],
     specs.sort((x, y) => x.start - y.start);
     const window = searched.map((slot) => ({ slot, start: instantOf(slot.start)! }));
     window.push(...(await slotsById(s, ctx, specs, count - out.length, window)));
-    window.sort((a, b) => a.start - b.start || (tieKey(a.slot.id!) < tieKey(b.slot.id!) ? -1 : 1));
-    for (const { slot } of window) {
+    // each slot's tie key once, not at every comparison
+    const ranked = window.map((w) => ({ ...w, key: tieKey(w.slot.id!) })).sort((a, b) => a.start - b.start || (a.key < b.key ? -1 : 1));
+    for (const { slot } of ranked) {
       const sc = byId.get(slot.schedule.reference?.slice('Schedule/'.length) ?? '');
       if (sc && out.length < count) out.push({ slot, schedule: sc });
     }

@@ -311,7 +311,8 @@ function statusLine(status: number): string {
   return text[status] ? `${status} ${text[status]}` : String(status);
 }
 
-function writeEntry(ctx: RequestContext, r: InteractionResult, prefer: string | undefined): BundleEntry {
+/** The response entry of a write, as a transaction or batch answers it (Prefer: return=…). */
+export function writeEntry(ctx: RequestContext, r: InteractionResult, prefer: string | undefined): BundleEntry {
   const entry: BundleEntry = {
     response: {
       status: statusLine(r.status),

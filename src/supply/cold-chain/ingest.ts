@@ -4,16 +4,18 @@ import { FhirError } from '../../fhir/outcome.js';
 import { formatMessage, type Lang } from '../../fhir/messages.js';
 import { create } from '../../interactions/write.js';
 import type { OperationCall } from '../../operations/registry.js';
-import type { FhirResponse } from '../../rest/request.js';
+import { writeEntry } from '../../rest/handlers/bundle.js';
+import { parsePrefer, type FhirResponse } from '../../rest/request.js';
 import type { Services } from '../../rest/services.js';
 import type { StoreTransaction } from '../../store/store.js';
+import { parseRequiredProfiles } from '../../validation/policy.js';
 import { plainReadingShape } from './reading-shape.js';
 
 /**
  * Observation/$ingest-readings: temperature readings of fridges and freezers, a logger's batch in one
  * transaction. The body is a Bundle (transaction, batch or collection) whose entries are Observations to
  * create — the body a logger would POST to the base as a transaction works as it is —; the answer is the
- * transaction-response Bundle POST [base] would give. All or nothing: a reading that is not valid is a 422
+ * transaction-response Bundle POST [base] would give (its entries made by the same code, Prefer: return=… too). All or nothing: a reading that is not valid is a 422
  * naming its entry, and nothing is stored.
  *
  * What makes it faster than the transaction: a reading in the plain form (reading-shape.ts) is validated in
@@ -26,7 +28,8 @@ import { plainReadingShape } from './reading-shape.js';
  */
 export async function ingestReadings(s: Services, ctx: RequestContext, call: OperationCall, t?: StoreTransaction): Promise<FhirResponse> {
   const readings = readingsOf(call, ctx.lang);
-  const everyOne = requiredProfiles(s).has('Observation');
+  const everyOne = parseRequiredProfiles(s.config.requiredProfiles).has('Observation');
+  const prefer = parsePrefer(call.req.headers.prefer).return;
   const run = async (tx: StoreTransaction): Promise<BundleEntry[]> => {
     const shapes = new Set<string>();
     const out: BundleEntry[] = [];
@@ -36,10 +39,7 @@ export async function ingestReadings(s: Services, ctx: RequestContext, call: Ope
       try {
         const r = await create(tx, reading, { prevalidated: known });
         if (shape !== undefined) shapes.add(shape);
-        out.push({
-          fullUrl: `${ctx.baseUrl}/Observation/${r.id}`,
-          response: { status: '201 Created', location: `Observation/${r.id}/_history/${r.version}`, etag: `W/"${r.version}"`, lastModified: r.lastUpdated },
-        });
+        out.push(writeEntry(ctx, r, prefer));
       } catch (err) {
         if (err instanceof FhirError) throw new FhirError(err.status, err.code, 'bundleEntry', [i, err.message], err.extraIssues, [`Bundle.entry[${i}]`]);
         throw err;
@@ -69,13 +69,4 @@ function readingsOf(call: OperationCall, lang: Lang): Observation[] {
     const { id: _id, ...rest } = r as Observation;
     return rest as Observation;
   });
-}
-
-function requiredProfiles(s: Services): Set<string> {
-  const types = new Set<string>();
-  for (const part of (s.config.requiredProfiles ?? '').split(',')) {
-    const type = part.split('=')[0]?.trim();
-    if (type) types.add(type);
-  }
-  return types;
 }
